@@ -1,0 +1,56 @@
+# Chỉ Số — the two commands: `make run` and `make test`.
+SHELL := /bin/bash
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+HOST ?= 127.0.0.1
+PORT ?= 8000
+
+.PHONY: run test setup assets browser lint bench clean
+
+run: setup
+	@mkdir -p var
+	$(BIN)/chiso migrate --noinput
+	$(BIN)/chiso load_frameworks
+	$(BIN)/chiso load_demo
+	$(BIN)/chiso collectstatic --noinput -v 0
+	@echo
+	@echo "  Chỉ Số đang chạy tại http://$(HOST):$(PORT)/"
+	@echo "  Đăng nhập: xem tài khoản demo in ở trên (mặc định admin / ChiSo@2025)"
+	@echo
+	$(BIN)/chiso runserver $(HOST):$(PORT)
+
+test: setup browser
+	@mkdir -p var
+	$(BIN)/pytest $(PYTEST_ARGS)
+
+setup: $(STAMP) assets
+
+$(STAMP): pyproject.toml
+	@PY=$$(scripts/find-python) && { [ -x $(BIN)/python ] || $$PY -m venv $(VENV); }
+	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet -e '.[dev]'
+	@touch $(STAMP)
+
+# Front-end libraries come from npm (package.json + lock file) and are served locally.
+assets:
+	@if [ -f package.json ]; then \
+	  if [ ! -d node_modules ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then npm ci --no-audit --no-fund --silent; fi; \
+	  node scripts/copy-assets.mjs; \
+	fi
+
+# Debian's Chromium for the browser tests (never `playwright install`).
+browser:
+	@if [ ! -x /usr/bin/chromium ]; then \
+	  if [ "$$(id -u)" = 0 ]; then apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; \
+	  else echo "Cần Chromium (/usr/bin/chromium) cho kiểm thử trình duyệt: sudo apt-get install chromium"; fi; \
+	fi
+
+lint: setup
+	$(BIN)/ruff check chiso bench
+
+bench: setup
+	$(BIN)/python bench/ingest.py --rows 100000
+
+clean:
+	rm -rf $(VENV) node_modules var/test-*

@@ -1,0 +1,1 @@
+"""Chỉ Số: tracks and assesses how state agencies complete e-government."""

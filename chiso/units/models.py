@@ -1,0 +1,129 @@
+"""Units (đơn vị): the hierarchy that is assessed, valid over time."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from chiso.engine.model import UnitInfo
+
+LEVEL_CHOICES = [
+    ("province", _("Cấp tỉnh")),
+    ("district", _("Cấp huyện")),
+    ("commune", _("Cấp xã")),
+]
+LEVEL_LABELS = {"province": "Cấp tỉnh", "district": "Cấp huyện", "commune": "Cấp xã"}
+
+
+class UnitQuerySet(models.QuerySet):
+    def active_on(self, day: date) -> UnitQuerySet:
+        """Units whose validity interval contains ``day``."""
+        return self.filter(
+            Q(valid_from__isnull=True) | Q(valid_from__lte=day),
+            Q(valid_to__isnull=True) | Q(valid_to__gte=day),
+        )
+
+    def subtree_of(self, unit: Unit) -> UnitQuerySet:
+        """The unit and everything below it (by materialised path)."""
+        return self.filter(path__startswith=unit.path)
+
+
+class Unit(models.Model):
+    """A state agency or local government at one level.
+
+    ``level`` is the level whose targets apply (a provincial department is
+    ``province``); ``kind`` is a free label (Sở, UBND huyện, UBND xã, phòng …).
+    ``path`` is the materialised path of codes from the root, kept by ``save``,
+    so a subtree is one indexed prefix query.
+    """
+
+    code = models.CharField(_("mã"), max_length=64, unique=True)
+    name = models.CharField(_("tên"), max_length=255)
+    level = models.CharField(_("cấp"), max_length=16, choices=LEVEL_CHOICES)
+    kind = models.CharField(_("loại"), max_length=100, blank=True)
+    parent = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.PROTECT, related_name="children",
+        verbose_name=_("đơn vị cha"),
+    )
+    attributes = models.JSONField(_("thuộc tính"), default=dict, blank=True)
+    valid_from = models.DateField(_("hiệu lực từ"), null=True, blank=True)
+    valid_to = models.DateField(_("hiệu lực đến"), null=True, blank=True)
+    active = models.BooleanField(_("đang hoạt động"), default=True)
+    path = models.CharField(max_length=1024, db_index=True, editable=False, default="")
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    objects = UnitQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["path"]
+        verbose_name = _("đơn vị")
+        verbose_name_plural = _("đơn vị")
+
+    def __str__(self) -> str:
+        return self.name
+
+    def compute_path(self) -> str:
+        prefix = self.parent.path if self.parent_id else "/"
+        return f"{prefix}{self.code}/"
+
+    def save(self, *args, **kwargs) -> None:
+        old_path = self.path
+        self.path = self.compute_path()
+        super().save(*args, **kwargs)
+        if old_path and old_path != self.path:
+            # Re-root descendants when a unit moves.
+            for child in Unit.objects.filter(path__startswith=old_path).exclude(pk=self.pk):
+                child.path = self.path + child.path[len(old_path):]
+                Unit.objects.filter(pk=child.pk).update(path=child.path)
+
+    @property
+    def depth(self) -> int:
+        return self.path.count("/") - 2
+
+    def to_info(self, has_children: bool | None = None) -> UnitInfo:
+        """The engine's view of this unit."""
+        if has_children is None:
+            has_children = self.children.exists()
+        return UnitInfo(
+            code=self.code,
+            name=self.name,
+            level=self.level,
+            kind=self.kind,
+            attributes=dict(self.attributes or {}),
+            parent_code=self.parent.code if self.parent_id else None,
+            has_children=has_children,
+        )
+
+
+class UnitLineage(models.Model):
+    """A predecessor → successor link (merge, split, rename), effective on a date."""
+
+    KIND_CHOICES = [("merge", _("sáp nhập")), ("split", _("chia tách")), ("rename", _("đổi tên"))]
+
+    predecessor = models.ForeignKey(Unit, on_delete=models.CASCADE, related_name="successor_links")
+    successor = models.ForeignKey(Unit, on_delete=models.CASCADE, related_name="predecessor_links")
+    kind = models.CharField(max_length=16, choices=KIND_CHOICES, default="merge")
+    effective = models.DateField(_("ngày hiệu lực"))
+    share = models.DecimalField(
+        _("tỷ trọng"), max_digits=7, decimal_places=6, null=True, blank=True,
+        help_text=_("Phần của đơn vị cũ chuyển sang đơn vị mới khi chia tách"),
+    )
+    note = models.CharField(max_length=255, blank=True)
+
+    class Meta:
+        unique_together = [("predecessor", "successor")]
+        verbose_name = _("liên kết kế thừa")
+        verbose_name_plural = _("liên kết kế thừa")
+
+
+def unit_infos(units) -> list[UnitInfo]:
+    """Engine views of many units in two queries, whatever their number."""
+    units = list(units.select_related("parent") if hasattr(units, "select_related") else units)
+    parent_ids = set(
+        Unit.objects.filter(parent_id__in=[u.pk for u in units]).values_list("parent_id", flat=True)
+    )
+    return [u.to_info(has_children=u.pk in parent_ids) for u in units]
