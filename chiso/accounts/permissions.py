@@ -1,0 +1,166 @@
+"""The one place that decides what a user may see and change.
+
+Every view, export and API endpoint asks these functions; none filters units
+by itself. Outside a user's scope a unit does not exist (404), so its
+existence is not revealed; a role that may not use a page at all gets 403.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from functools import wraps
+from typing import Any
+
+from django.contrib.auth.views import redirect_to_login
+from django.core.exceptions import PermissionDenied
+from django.db.models import Q, QuerySet
+from django.http import Http404, HttpRequest, HttpResponse
+from django.utils.translation import gettext as _
+
+from chiso.accounts.models import ROLE_ADMIN, ROLE_REPORTER, ROLE_REVIEWER, ROLE_VIEWER, ROLES
+from chiso.units.models import Unit
+
+__all__ = [
+    "ROLE_ADMIN", "ROLE_REVIEWER", "ROLE_REPORTER", "ROLE_VIEWER", "ROLES",
+    "role_of", "is_administrator", "scope_paths", "visible_units", "unit_scope_q",
+    "can_view_unit", "can_edit_unit", "can_review_unit", "get_unit_for_user_or_404",
+    "role_required", "users_for_unit",
+]
+
+_CACHE_ATTR = "_chiso_scope_paths"
+
+
+def role_of(user: Any) -> str | None:
+    """The user's role; superusers are administrators; None for anonymous or inactive users."""
+    if user is None or not getattr(user, "is_authenticated", False) or not user.is_active:
+        return None
+    if user.is_superuser:
+        return ROLE_ADMIN
+    # RelatedObjectDoesNotExist is an AttributeError, so getattr's default applies.
+    profile = getattr(user, "profile", None)
+    return profile.role if profile is not None else None
+
+
+def is_administrator(user: Any) -> bool:
+    """True for superusers and users with the administrator role."""
+    return role_of(user) == ROLE_ADMIN
+
+
+def scope_paths(user: Any) -> tuple[str, ...] | None:
+    """Materialised paths of the user's scope roots; None means "every unit" (administrators).
+
+    Cached on the user object for the length of a request.
+    """
+    role = role_of(user)
+    if role is None:
+        return ()
+    if role == ROLE_ADMIN:
+        return None
+    cached = getattr(user, _CACHE_ATTR, None)
+    if cached is None:
+        cached = tuple(user.profile.scopes.values_list("path", flat=True))
+        setattr(user, _CACHE_ATTR, cached)
+    return cached
+
+
+def unit_scope_q(user: Any, prefix: str = "") -> Q:
+    """A filter for any model reaching a unit through ``prefix`` (e.g. ``"unit__"``).
+
+    ``Submission.objects.filter(unit_scope_q(user, "unit__"))`` keeps only rows of
+    units the user may see. Anonymous users get a filter that matches nothing.
+    """
+    paths = scope_paths(user)
+    if paths is None:
+        return Q()
+    if not paths:
+        return Q(pk__in=[])
+    q = Q()
+    for p in paths:
+        q |= Q(**{f"{prefix}path__startswith": p})
+    return q
+
+
+def visible_units(user: Any) -> QuerySet[Unit]:
+    """Units the user may see: the union of their scope subtrees; all for administrators."""
+    paths = scope_paths(user)
+    if paths is None:
+        return Unit.objects.all()
+    if not paths:
+        return Unit.objects.none()
+    return Unit.objects.filter(unit_scope_q(user))
+
+
+def _in_scope(user: Any, unit: Unit) -> bool:
+    paths = scope_paths(user)
+    if paths is None:
+        return True
+    return any(unit.path.startswith(p) for p in paths)
+
+
+def can_view_unit(user: Any, unit: Unit) -> bool:
+    """Any role may see a unit inside its scope."""
+    return role_of(user) in ROLES and _in_scope(user, unit)
+
+
+def can_edit_unit(user: Any, unit: Unit) -> bool:
+    """Reporters (and administrators) may enter data for units in their scope."""
+    return role_of(user) in (ROLE_REPORTER, ROLE_ADMIN) and _in_scope(user, unit)
+
+
+def can_review_unit(user: Any, unit: Unit) -> bool:
+    """Reviewers (and administrators) may return or approve work of units in their scope."""
+    return role_of(user) in (ROLE_REVIEWER, ROLE_ADMIN) and _in_scope(user, unit)
+
+
+def get_unit_for_user_or_404(user: Any, code: str) -> Unit:
+    """The unit with ``code`` if the user may see it; 404 otherwise (existence is not revealed)."""
+    unit = visible_units(user).filter(code=code).first()
+    if unit is None:
+        raise Http404(_("Không tìm thấy đơn vị %(code)s.") % {"code": code})
+    return unit
+
+
+def role_required(*roles: str) -> Callable[[Callable[..., HttpResponse]], Callable[..., HttpResponse]]:
+    """Allow a view only to the given roles (administrators always pass).
+
+    Anonymous users are sent to the login page; any other role gets the 403 page.
+    """
+    unknown = set(roles) - set(ROLES)
+    if unknown:
+        raise ValueError(f"Vai trò không có: {sorted(unknown)}")
+    allowed = set(roles) | {ROLE_ADMIN}
+
+    def decorator(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
+        @wraps(view)
+        def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+            if not request.user.is_authenticated:
+                return redirect_to_login(request.get_full_path())
+            if role_of(request.user) not in allowed:
+                raise PermissionDenied(_("Tài khoản của bạn không có quyền dùng trang này."))
+            return view(request, *args, **kwargs)
+
+        wrapped.allowed_roles = tuple(sorted(allowed))  # type: ignore[attr-defined]
+        return wrapped
+
+    return decorator
+
+
+def users_for_unit(unit: Unit, role: str | None = None) -> QuerySet:
+    """Active users whose scope covers ``unit`` (e.g. its reporters, to remind them).
+
+    Administrators are not included: they see everything but report for no one.
+    """
+    from django.contrib.auth import get_user_model
+
+    qs = get_user_model().objects.filter(
+        is_active=True, profile__scopes__path__in=_ancestor_paths(unit.path)
+    )
+    if role:
+        qs = qs.filter(profile__role=role)
+    return qs.distinct().order_by("username")
+
+
+def _ancestor_paths(path: str) -> list[str]:
+    """"/AG/PT/X/" → ["/AG/", "/AG/PT/", "/AG/PT/X/"]."""
+    parts = [p for p in path.split("/") if p]
+    return ["/" + "/".join(parts[: i + 1]) + "/" for i in range(len(parts))]
