@@ -10,10 +10,11 @@ Numbers are ``fractions.Fraction`` so that a comparison such as
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date
 from fractions import Fraction
-from typing import Literal, Mapping, Union
+from typing import Literal
 
 Level = Literal["province", "district", "commune"]
 LEVELS: tuple[str, ...] = ("province", "district", "commune")
@@ -28,7 +29,7 @@ UnitStatus = Literal["complete", "incomplete", "not_reported"]
 
 # A value as the engine sees it: a count or number (Fraction), yes/no (bool),
 # a narrative (str), or absent (None).
-Value = Union[Fraction, bool, str, None]
+Value = Fraction | bool | str | None
 
 # The inputs each kind of indicator takes, in display order.
 KIND_INPUTS: dict[str, tuple[str, ...]] = {
@@ -96,7 +97,7 @@ class Indicator:
     kind: str
     levels: tuple[str, ...] | None = None  # None: every level of the framework
     targets: tuple[TargetRule, ...] = ()
-    items: tuple["Indicator", ...] = ()  # composite sub-items, codes "a", "b", …
+    items: tuple[Indicator, ...] = ()  # composite sub-items, codes "a", "b", …
     required_items: tuple[str, ...] | None = None  # None: every item is required
     rules: tuple[Rule, ...] = ()
     applies_if: Mapping[str, object] = field(default_factory=dict)  # unit attributes
@@ -219,7 +220,7 @@ class IndicatorResult:
     target_text: str  # "≥ 50%", "Có", "từ 30% đến 50%"
     explanation: str  # one line of Vietnamese
     inputs: Mapping[str, Value] = field(default_factory=dict)
-    items: tuple["IndicatorResult", ...] = ()
+    items: tuple[IndicatorResult, ...] = ()
     points: Fraction | None = None
     max_points: Fraction | None = None
     category: str | None = None
