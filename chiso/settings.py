@@ -48,6 +48,7 @@ INSTALLED_APPS = [
     "chiso.reports",
     "chiso.api",
     "chiso.web",
+    "chiso.demo",
 ]
 
 MIDDLEWARE = [
@@ -79,6 +80,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "django.template.context_processors.i18n",
+                "chiso.accounts.context_processors.role",
             ],
         },
     },
@@ -137,6 +139,7 @@ AXES_COOLOFF_TIME = 0.25  # hours
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 AXES_ENABLED = env_bool("AXES_ENABLED", True)
+AXES_LOCKOUT_TEMPLATE = "web/locked_out.html"  # Vietnamese page, HTTP 429
 
 # Vietnamese first; English through Django i18n.
 LANGUAGE_CODE = "vi"

@@ -1,0 +1,118 @@
+"""`chiso load_demo`: the demo province, its values for 2023–2024, demo accounts and an open round.
+
+Safe to run twice: units are updated by code, values and accounts are only created when missing,
+so whatever a person typed in the demo is kept.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from decimal import Decimal
+
+from django.contrib.auth import get_user_model
+from django.core.management.base import BaseCommand
+from django.db import transaction
+
+from chiso.assessments.evaluation import units_in_scope
+from chiso.assessments.models import Value
+from chiso.demo.province import ACCOUNTS, DEMO_PASSWORD, PLANS, unit_rows, plan_values
+from chiso.engine.periods import parse_period
+from chiso.frameworks.models import Framework
+from chiso.units.models import Unit
+
+OPEN_ROUND = ("ag-cqdt-2021", "2025", date(2026, 12, 15))
+
+
+class Command(BaseCommand):
+    help = "Nạp tỉnh minh hoạ (giống An Giang): đơn vị, số liệu 2023–2024, tài khoản demo và một đợt báo cáo đang mở."
+
+    @transaction.atomic
+    def handle(self, *args, **options):
+        units = self._units()
+        created_values = self._values()
+        accounts = self._accounts(units)
+        round_note = self._open_round()
+        self.stdout.write(f"Đơn vị minh hoạ: {len(units)}; số liệu mới: {created_values}")
+        if round_note:
+            self.stdout.write(round_note)
+        self.stdout.write("Tài khoản demo (mật khẩu ban đầu %s):" % DEMO_PASSWORD)
+        for username, role, scope, label in accounts:
+            self.stdout.write(f"  {username:<20} {role:<14} {scope or 'toàn tỉnh':<12} {label}")
+
+    def _units(self) -> dict[str, Unit]:
+        by_code = {u.code: u for u in Unit.objects.filter(code__in=[r.code for r in unit_rows()])}
+        for row in unit_rows():
+            unit = by_code.get(row.code) or Unit(code=row.code)
+            unit.name, unit.level, unit.kind = row.name, row.level, row.kind
+            unit.parent = by_code.get(row.parent) if row.parent else None
+            unit.attributes = {**(unit.attributes or {}), **row.attributes}
+            unit.save()
+            by_code[row.code] = unit
+        return by_code
+
+    def _values(self) -> int:
+        created = 0
+        unit_ids = dict(Unit.objects.values_list("code", "pk"))
+        for code, periods in PLANS.items():
+            framework = Framework.objects.filter(code=code).order_by("-loaded_at").first()
+            if framework is None:
+                self.stderr.write(f"Chưa nạp bộ chỉ tiêu {code}: bỏ qua số liệu minh hoạ của nó (chạy chiso load_frameworks)")
+                continue
+            spec = framework.spec()
+            infos = [u for u in units_in_scope(framework) if u.code in unit_ids]
+            for period in periods:
+                year = parse_period(period).year
+                existing = set(
+                    Value.objects.filter(framework=framework, period=period).values_list("unit__code", flat=True)
+                )
+                rows = []
+                for unit_code, values in plan_values(spec, period, year, infos).items():
+                    if unit_code in existing:
+                        continue
+                    for element, value in values.items():
+                        if isinstance(value, str):
+                            rows.append(Value(framework=framework, unit_id=unit_ids[unit_code], period=period,
+                                              element=element, text=value, source="manual",
+                                              provenance={"demo": True}))
+                        else:
+                            number = Decimal(int(value)) if isinstance(value, bool) else Decimal(value.numerator) / Decimal(value.denominator)
+                            rows.append(Value(framework=framework, unit_id=unit_ids[unit_code], period=period,
+                                              element=element, number=number, source="manual",
+                                              provenance={"demo": True}))
+                Value.objects.bulk_create(rows, batch_size=1000)
+                created += len(rows)
+        return created
+
+    def _accounts(self, units: dict[str, Unit]) -> list[tuple[str, str, str | None, str]]:
+        User = get_user_model()
+        try:
+            from chiso.accounts.models import Profile
+        except ImportError:  # accounts app without profiles
+            Profile = None
+        for username, role, scope, label in ACCOUNTS:
+            user = User.objects.filter(username=username).first()
+            if user is None:
+                user = User.objects.create_user(username=username, password=DEMO_PASSWORD, first_name=label)
+                if role == "administrator":
+                    user.is_staff = user.is_superuser = True
+                    user.save()
+            if Profile is not None:
+                profile, _ = Profile.objects.get_or_create(user=user, defaults={"role": role})
+                if scope and not profile.scopes.exists():
+                    profile.scopes.add(units[scope])
+        return ACCOUNTS
+
+    def _open_round(self) -> str:
+        code, period, deadline = OPEN_ROUND
+        try:
+            from chiso.assessments.models import Round
+            from chiso.assessments.workflow import open_round
+        except ImportError:
+            return ""
+        framework = Framework.objects.filter(code=code).order_by("-loaded_at").first()
+        if framework is None or Round.objects.filter(framework__code=code, period=period).exists():
+            return ""
+        admin = get_user_model().objects.filter(username="admin").first()
+        root = Unit.objects.get(code="AG")
+        opened = open_round(framework=framework, period=period, deadline=deadline, opened_by=admin, root_unit=root)
+        return f"Đã mở đợt báo cáo {code} kỳ {period}, hạn {deadline:%d/%m/%Y} ({opened.submissions.count()} đơn vị)"
