@@ -4,4 +4,6 @@ from django.urls import include, path
 urlpatterns = [
     path("admin/", admin.site.urls),
     path("", include("chiso.web.urls")),
+    path("", include("chiso.accounts.urls")),
+    path("i18n/", include("django.conf.urls.i18n")),
 ]

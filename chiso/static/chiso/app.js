@@ -1,0 +1,59 @@
+// Chỉ Số: small progressive enhancements. Pages work without JavaScript; the
+// CSP forbids inline scripts, so behaviour is declared with data- attributes.
+(function () {
+  "use strict";
+
+  // <select data-autosubmit>: submit its form on change (the button stays for keyboard users).
+  document.addEventListener("change", function (event) {
+    var el = event.target;
+    if (el && el.matches && el.matches("[data-autosubmit]") && el.form) {
+      el.form.requestSubmit ? el.form.requestSubmit() : el.form.submit();
+    }
+  });
+
+  // <form data-confirm="…">: ask before destructive actions (deactivate, reset password).
+  document.addEventListener("submit", function (event) {
+    var form = event.target;
+    var question = form && form.getAttribute && form.getAttribute("data-confirm");
+    if (question && !window.confirm(question)) {
+      event.preventDefault();
+    }
+  }, true);
+
+  // Unit tree: expand / collapse every branch at once.
+  document.addEventListener("click", function (event) {
+    var button = event.target.closest ? event.target.closest("[data-tree-toggle]") : null;
+    if (!button) return;
+    var open = button.getAttribute("data-tree-toggle") === "open";
+    var root = document.getElementById(button.getAttribute("aria-controls"));
+    if (!root) return;
+    root.querySelectorAll("details").forEach(function (d) { d.open = open; });
+  });
+
+  // Unit tree search: keep matching units (and their ancestors) visible, open the way to them.
+  document.addEventListener("input", function (event) {
+    var input = event.target;
+    if (!input.matches || !input.matches("[data-tree-filter]")) return;
+    var root = document.getElementById(input.getAttribute("aria-controls"));
+    if (!root) return;
+    var needle = input.value.trim().toLocaleLowerCase("vi");
+    var items = root.querySelectorAll("li[data-search]");
+    var shown = 0;
+    items.forEach(function (li) { li.hidden = needle !== ""; });
+    items.forEach(function (li) {
+      if (needle === "" || li.getAttribute("data-search").indexOf(needle) !== -1) {
+        shown += 1;
+        var node = li;
+        while (node && node !== root) {
+          if (node.tagName === "LI") node.hidden = false;
+          if (node.tagName === "DETAILS" && needle !== "") node.open = true;
+          node = node.parentElement;
+        }
+      }
+    });
+    var status = document.getElementById(input.getAttribute("data-status"));
+    if (status) {
+      status.textContent = needle === "" ? "" : (status.getAttribute("data-template") || "{n}").replace("{n}", shown);
+    }
+  });
+})();
