@@ -238,7 +238,7 @@ def read_table(
         problems.raise_if_any()
         raise  # pragma: no cover - raise_if_any always raises here
     if not data.strip():
-        problems.add(None, None, "tệp rỗng, không có dòng tiêu đề và dữ liệu")
+        problems.add(1, None, "tệp rỗng, không có dòng tiêu đề và dữ liệu")
         problems.raise_if_any()
 
     suffix = os.path.splitext(name)[1].lower()
@@ -352,7 +352,7 @@ def _build_table(
     rows_iter: Iterator[tuple[int, list[Any]]] = iter(raw_rows)
     header_row = next(((n, cells) for n, cells in rows_iter if not _is_blank(cells)), None)
     if header_row is None:
-        problems.add(None, None, "tệp rỗng, không có dòng tiêu đề và dữ liệu")
+        problems.add(1, None, "tệp rỗng, không có dòng tiêu đề và dữ liệu")
         problems.raise_if_any()
     assert header_row is not None
     header_number, header_cells = header_row
@@ -385,12 +385,12 @@ def _build_table(
             extra_labels[header] = label
         else:
             problems.add(header_number, label, f"cột {header!r} không dùng được ở đây")
-    missing = [f for f in required if f not in index_of]
-    if missing:
-        wanted = ", ".join(f"{f} ({FIELD_LABELS.get(f, f)})" for f in missing)
+    present = ", ".join(h for h in headers if h)
+    for missing in (f for f in required if f not in index_of):
         problems.add(
-            header_number, None,
-            f"thiếu cột bắt buộc: {wanted}; dòng tiêu đề đang có: {', '.join(h for h in headers if h)}",
+            header_number, missing,
+            f"thiếu cột bắt buộc {missing} ({FIELD_LABELS.get(missing, missing)}); "
+            f"dòng tiêu đề đang có: {present}",
         )
     problems.raise_if_any()
 
@@ -402,7 +402,7 @@ def _build_table(
         extras = {h: (cells[i] if i < len(cells) else None) for h, i in extra_index.items()}
         rows.append(Row(number=number, cells=values, columns=labels, extras=extras))
     if not rows:
-        problems.add(None, None, "tệp chỉ có dòng tiêu đề, không có dòng dữ liệu nào")
+        problems.add(header_number + 1, None, "tệp chỉ có dòng tiêu đề, không có dòng dữ liệu nào")
         problems.raise_if_any()
     return Table(name, kind, headers, labels, extra_labels, rows)
 

@@ -187,12 +187,12 @@ def test_every_problem_is_listed_and_nothing_is_written(tmp_path):
 
 def test_missing_required_column(tmp_path):
     msg = run_fails(write(tmp_path, "u.csv", "code,name\nA,Một\n"))
-    assert "u.csv, dòng 1: thiếu cột bắt buộc: level (cấp)" in msg
+    assert "u.csv, dòng 1, cột level: thiếu cột bắt buộc level (cấp); dòng tiêu đề đang có: code, name" in msg
 
 
 def test_empty_file(tmp_path):
     msg = run_fails(write(tmp_path, "u.csv", ""))
-    assert "u.csv: tệp rỗng" in msg
+    assert "u.csv, dòng 1: tệp rỗng" in msg
     msg = run_fails(write(tmp_path, "h.csv", "code,name,level\n\n"))
     assert "không có dòng dữ liệu nào" in msg
 

@@ -1,0 +1,343 @@
+"""Import reported values from a long-format CSV or XLSX file, all or nothing.
+
+Columns: ``unit, period, element, value`` and optionally ``comment`` (Vietnamese
+headers accepted: "Mã đơn vị", "Kỳ", "Chỉ tiêu", "Giá trị", "Ghi chú"). One row
+is one input element of one unit for one period, e.g. ``AG-STTTT, 2025-01,
+2.numerator, 54.919``.
+
+Each value is read according to the kind of element the framework declares
+(count: whole ≥ 0; number; yes/no; text as typed), with the engine's
+Vietnamese number rules, so "54.919" and 54919 are the same count. The whole
+file is checked first; when anything is wrong nothing is written and every
+problem is reported with its row and column. The CLI (``chiso import_values``)
+and the web upload both call :func:`import_values`.
+"""
+
+from __future__ import annotations
+
+import difflib
+import os
+from dataclasses import dataclass, field
+from decimal import Decimal, InvalidOperation
+from fractions import Fraction
+from typing import IO, Any
+
+from django.db import transaction
+from django.utils import timezone
+from simple_history.utils import bulk_create_with_history, bulk_update_with_history
+
+from chiso.engine.numbers import (
+    NumberError,
+    format_int,
+    format_number,
+    parse_bool,
+    parse_count,
+    parse_number,
+)
+from chiso.engine.periods import PeriodError, parse_period
+from chiso.frameworks.models import Framework
+from chiso.tabular import ProblemList, Row, cell_text, read_table
+from chiso.units.models import Unit
+
+from .evaluation import element_kinds
+from .models import Value
+
+FIELDS = ("unit", "period", "element", "value", "comment")
+REQUIRED = ("unit", "period", "element", "value")
+
+_NUMBER = Value._meta.get_field("number")
+_QUANTUM = Decimal(1).scaleb(-_NUMBER.decimal_places)
+_MAX_ABS = Decimal(10) ** (_NUMBER.max_digits - _NUMBER.decimal_places)
+
+KIND_LABELS = {"count": "số lượng (số nguyên ≥ 0)", "number": "số", "boolean": "Có/Không", "text": "văn bản"}
+
+
+@dataclass(frozen=True)
+class Change:
+    """One value that is (or would be) created or changed."""
+
+    unit: str
+    period: str
+    element: str
+    old: str | None  # as shown to the user; None when new
+    new: str
+    row: int
+
+
+@dataclass
+class ImportReport:
+    """What an import of values did, or in a dry run would do."""
+
+    file: str
+    framework: str
+    dry_run: bool
+    rows: int = 0
+    created: int = 0
+    updated: int = 0
+    unchanged: int = 0
+    changes: list[Change] = field(default_factory=list)
+
+    def summary(self) -> str:
+        """One Vietnamese line for the CLI and the upload page."""
+        if self.dry_run:
+            return (
+                f"{self.file} (chạy thử, chưa ghi gì): {self.rows} dòng hợp lệ; sẽ tạo mới {self.created}, "
+                f"sẽ cập nhật {self.updated}, không đổi {self.unchanged} số liệu của bộ {self.framework}."
+            )
+        return (
+            f"{self.file}: đã nhập {self.rows} dòng; tạo mới {self.created}, cập nhật {self.updated}, "
+            f"không đổi {self.unchanged} số liệu của bộ {self.framework}."
+        )
+
+
+@dataclass
+class _Parsed:
+    row: int
+    unit: str
+    period: str
+    element: str
+    number: Decimal | None
+    text: str
+    shown: str
+    comment: str | None  # None: no comment column
+
+
+def _message(exc: Exception) -> str:
+    text = str(exc)
+    return text[:1].lower() + text[1:] if text else text
+
+
+def to_decimal(value: Fraction | int | bool) -> Decimal:
+    """The stored form of a number: exact when it fits the column's 6 decimals, else rounded."""
+    if isinstance(value, bool):
+        return Decimal(int(value))
+    frac = Fraction(value)
+    dec = Decimal(frac.numerator) / Decimal(frac.denominator)
+    return dec.quantize(_QUANTUM)
+
+
+def read_value(kind: str, raw: Any) -> tuple[Decimal | None, str, str]:
+    """``(number, text, shown)`` for a cell of an element of ``kind``; raises ``ValueError``.
+
+    Excel numbers are taken as they are; text goes through the engine's
+    Vietnamese number rules ("54.919" → 54919, "93,6%" → 0.936).
+    """
+    if isinstance(raw, float) and raw.is_integer():
+        raw = int(raw)
+    if kind == "text":
+        text = cell_text(raw)
+        return None, text, text
+    if kind == "boolean":
+        flag = parse_bool(raw if isinstance(raw, bool | int) else cell_text(raw))
+        return Decimal(int(flag)), "", "Có" if flag else "Không"
+    if isinstance(raw, bool):
+        raise NumberError(f'"{cell_text(raw)}" là Có/Không, ở đây cần {KIND_LABELS[kind]}')
+    if kind == "count":
+        count = parse_count(raw)
+        dec = Decimal(count)
+        shown = format_int(count)
+    else:
+        number = parse_number(raw)
+        dec = to_decimal(number)
+        shown = _shown_decimal(dec)
+    if abs(dec) >= _MAX_ABS:
+        raise NumberError(f'"{cell_text(raw)}" quá lớn để lưu')
+    return dec, "", shown
+
+
+def _shown_decimal(dec: Decimal) -> str:
+    """A stored number the Vietnamese way: 54.919, 0,936."""
+    return format_number(Fraction(dec), decimals=_NUMBER.decimal_places)
+
+
+def _stored_shown(kind: str, number: Decimal | None, text: str) -> str:
+    if kind == "text":
+        return text
+    if number is None:
+        return ""
+    if kind == "boolean":
+        return "Có" if number != 0 else "Không"
+    return _shown_decimal(number)
+
+
+def _resolve_framework(framework: Framework | str) -> Framework:
+    if isinstance(framework, Framework):
+        return framework
+    return Framework.objects.latest_of(framework)
+
+
+def import_values(
+    source: str | os.PathLike | IO[bytes] | bytes,
+    framework: Framework | str,
+    user=None,
+    dry_run: bool = False,
+    *,
+    filename: str | None = None,
+    sheet: str | None = None,
+    units=None,
+) -> ImportReport:
+    """Create or update ``Value`` rows of ``framework`` from ``source``; all or nothing.
+
+    ``units``, when given (a queryset or iterable of units), limits which units
+    the file may hold values for: the web upload passes the units the user may
+    report for, and a row for any other unit is a problem. Raises
+    :class:`chiso.tabular.ImportError_` listing every problem; the database is
+    then exactly as before.
+    """
+    fw = _resolve_framework(framework)
+    table = read_table(source, fields=FIELDS, required=REQUIRED, filename=filename, sheet=sheet)
+    problems = ProblemList(table.file)
+    kinds = element_kinds(fw.spec())
+    allowed_ids = None if units is None else {u.pk for u in units}
+
+    codes = {row.text("unit") for row in table.rows} - {""}
+    unit_by_code = {u.code: u for u in Unit.objects.filter(code__in=codes)}
+
+    parsed: list[_Parsed] = []
+    for row in table.rows:
+        item = _read_row(row, kinds, unit_by_code, allowed_ids, table.has("comment"), fw.code, problems)
+        if item is not None:
+            parsed.append(item)
+
+    wanted: dict[tuple[str, str, str], _Parsed] = {}
+    for item in parsed:
+        key = (item.unit, item.period, item.element)
+        first = wanted.get(key)
+        if first is None:
+            wanted[key] = item
+        elif (first.number, first.text) != (item.number, item.text):
+            problems.add(
+                item.row, table.fields["value"],
+                f"đơn vị {item.unit}, kỳ {item.period}, phần tử {item.element} đã có ở dòng "
+                f"{first.row} với giá trị khác ({first.shown!r} ≠ {item.shown!r})",
+            )
+        elif item.comment and first.comment and item.comment != first.comment:
+            problems.add(
+                item.row, table.fields.get("comment"),
+                f"đơn vị {item.unit}, kỳ {item.period}, phần tử {item.element} đã có ở dòng "
+                f"{first.row} với ghi chú khác",
+            )
+    problems.raise_if_any()
+
+    report = ImportReport(file=table.file, framework=fw.code, dry_run=dry_run, rows=len(parsed))
+    existing = _existing(fw, wanted)
+    now = timezone.now()
+    to_create: list[Value] = []
+    to_update: list[Value] = []
+    for key, item in wanted.items():
+        unit = unit_by_code[item.unit]
+        provenance = {"file": table.file, "row": item.row, "imported_at": now.isoformat()}
+        current = existing.get((unit.pk, item.period, item.element))
+        if current is None:
+            report.created += 1
+            report.changes.append(Change(*key, old=None, new=item.shown, row=item.row))
+            to_create.append(Value(
+                framework=fw, unit=unit, period=item.period, element=item.element,
+                number=item.number, text=item.text, comment=item.comment or "",
+                source="import", provenance=provenance, updated_by=user, updated_at=now,
+            ))
+            continue
+        same_value = current.number == item.number and current.text == item.text
+        same_comment = item.comment is None or current.comment == item.comment
+        if same_value and same_comment:
+            report.unchanged += 1
+            continue
+        report.updated += 1
+        old = _stored_shown(kinds[item.element], current.number, current.text)
+        report.changes.append(Change(*key, old=old, new=item.shown, row=item.row))
+        current.number, current.text = item.number, item.text
+        if item.comment is not None:
+            current.comment = item.comment
+        current.source, current.provenance = "import", provenance
+        current.updated_by, current.updated_at = user, now
+        to_update.append(current)
+
+    if dry_run:
+        return report
+    with transaction.atomic():
+        reason = f"Nhập từ tệp {table.file}"
+        if to_create:
+            bulk_create_with_history(to_create, Value, batch_size=500,
+                                     default_user=user, default_change_reason=reason)
+        if to_update:
+            bulk_update_with_history(
+                to_update, Value,
+                ["number", "text", "comment", "source", "provenance", "updated_by", "updated_at"],
+                batch_size=500, default_user=user, default_change_reason=reason,
+            )
+    return report
+
+
+def _read_row(
+    row: Row,
+    kinds: dict[str, str],
+    unit_by_code: dict[str, Unit],
+    allowed_ids: set[int] | None,
+    has_comment: bool,
+    framework_code: str,
+    problems: ProblemList,
+) -> _Parsed | None:
+    ok = True
+    code = row.text("unit")
+    if not code:
+        problems.add(row.number, row.column("unit"), "thiếu mã đơn vị")
+        ok = False
+    elif code not in unit_by_code:
+        problems.add(row.number, row.column("unit"), f"không có đơn vị mã {code!r} trong hệ thống")
+        ok = False
+    elif allowed_ids is not None and unit_by_code[code].pk not in allowed_ids:
+        problems.add(row.number, row.column("unit"), f"bạn không được nhập số liệu cho đơn vị {code!r}")
+        ok = False
+
+    period_code = ""
+    raw_period = row.text("period")
+    if not raw_period:
+        problems.add(row.number, row.column("period"), "thiếu kỳ (ví dụ 2025-01, 2025-Q1, 2025)")
+        ok = False
+    else:
+        try:
+            period_code = parse_period(raw_period).code
+        except PeriodError as exc:
+            problems.add(row.number, row.column("period"), _message(exc))
+            ok = False
+
+    element = row.text("element")
+    kind = kinds.get(element)
+    if not element:
+        problems.add(row.number, row.column("element"), "thiếu mã phần tử (ví dụ 2.numerator)")
+        ok = False
+    elif kind is None:
+        near = difflib.get_close_matches(element, list(kinds), n=3)
+        hint = f"; có phải: {', '.join(near)}?" if near else ""
+        problems.add(
+            row.number, row.column("element"),
+            f"phần tử {element!r} không có trong bộ chỉ tiêu {framework_code}{hint}",
+        )
+        ok = False
+
+    raw_value = row.get("value")
+    number: Decimal | None = None
+    text = shown = ""
+    if raw_value is None:
+        problems.add(row.number, row.column("value"), "ô giá trị để trống")
+        ok = False
+    elif kind is not None:
+        try:
+            number, text, shown = read_value(kind, raw_value)
+        except (NumberError, InvalidOperation, ValueError) as exc:
+            problems.add(row.number, row.column("value"), _message(exc))
+            ok = False
+    comment = row.text("comment") if has_comment else None
+    if not ok:
+        return None
+    return _Parsed(row.number, code, period_code, element, number, text, shown, comment)
+
+
+def _existing(fw: Framework, wanted: dict[tuple[str, str, str], _Parsed]) -> dict[tuple[int, str, str], Value]:
+    """Stored values the file touches, keyed by (unit id, period, element), in one query per period."""
+    if not wanted:
+        return {}
+    codes = {u for u, _, _ in wanted}
+    periods = {p for _, p, _ in wanted}
+    rows = Value.objects.filter(framework=fw, unit__code__in=codes, period__in=periods)
+    return {(v.unit_id, v.period, v.element): v for v in rows}
