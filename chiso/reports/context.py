@@ -1,0 +1,893 @@
+"""One context object per report kind, built from the engine's ``Evaluation``.
+
+The XLSX writer and the DOCX templates both read these objects, so the
+spreadsheet, the Word file and its PDF always show the same figures. Nothing
+here decides whether an indicator is met: verdicts, values and explanations
+come from the engine; this module only words and formats them (Vietnamese
+numbers through ``chiso.engine.numbers``).
+
+Pure Python (no Django), so it can be tested with hand-built results.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from datetime import date
+from fractions import Fraction
+
+from chiso.engine.model import (
+    Framework,
+    Indicator,
+    IndicatorResult,
+    Tally,
+    Target,
+    TargetRule,
+    UnitResult,
+)
+from chiso.engine.numbers import format_int, format_number, format_percent
+
+LEVEL_NAMES = {"province": "Cấp tỉnh", "district": "Cấp huyện", "commune": "Cấp xã"}
+LEVEL_AGENCIES = {
+    "province": "CQNN cấp tỉnh",
+    "district": "CQNN cấp huyện",
+    "commune": "CQNN cấp xã",
+}
+VERDICTS = {
+    "met": "Đạt",
+    "not_met": "Chưa đạt",
+    "missing": "Chưa có số liệu",
+    "invalid": "Số liệu không hợp lệ",
+    "not_applicable": "Không áp dụng",
+}
+FAILING = frozenset({"not_met", "missing", "invalid"})
+ROMAN = {1: "I", 2: "II", 3: "III", 4: "IV"}
+MONTHS_WITH_ZERO = {1, 2}  # Decree 30: leading zero for months 1 and 2 only
+
+
+# --------------------------------------------------------------------------- dates
+
+
+def date_words(day: date) -> str:
+    """``ngày 05 tháng 01 năm 2026`` as Decree 30 writes it (zeros: day < 10, months 1–2)."""
+    month = f"{day.month:02d}" if day.month in MONTHS_WITH_ZERO else str(day.month)
+    return f"ngày {day.day:02d} tháng {month} năm {day.year}"
+
+
+def period_phrase(period) -> str:
+    """The period inside a sentence: ``tháng 01 năm 2025``, ``quý I năm 2025``, ``6 tháng đầu năm 2025``."""
+    kind, year, index = period.kind, period.year, getattr(period, "index", 1)
+    if kind == "month":
+        return f"tháng {index:02d} năm {year}"
+    if kind == "quarter":
+        return f"quý {ROMAN.get(index, index)} năm {year}"
+    if kind == "half":
+        return f"6 tháng {'đầu' if index == 1 else 'cuối'} năm {year}"
+    return f"năm {year}"
+
+
+# --------------------------------------------------------------------------- metadata
+
+
+@dataclass
+class ReportMeta:
+    """Who issues the document and how it is numbered, dated and signed.
+
+    Defaults come from settings (see ``chiso.reports.services.default_meta``);
+    the CLI options and the web form override them. An empty ``number`` leaves
+    the blank the clerk fills in by hand after registering the document, as in
+    seed 002 ("Báo cáo số    /BC-STTTT").
+    """
+
+    parent_agency: str = "UBND tỉnh An Giang"
+    agency: str = "Sở Thông tin và Truyền thông"
+    number: str = ""
+    symbol: str = "BC-STTTT"
+    place: str = "An Giang"
+    day: date = field(default_factory=date.today)
+    authority: str = "KT. GIÁM ĐỐC"
+    position: str = "PHÓ GIÁM ĐỐC"
+    signer: str = ""
+    recipients: Sequence[str] = (
+        "UBND tỉnh (để báo cáo)",
+        "Ban Chỉ đạo chuyển đổi số tỉnh",
+        "Các sở, ban, ngành tỉnh",
+        "UBND các huyện, thị xã, thành phố",
+    )
+    archive: str = "Lưu: VT, CNTT."
+    annex_label: str = "Phụ lục 1"
+    subject: str = ""
+
+    @property
+    def parent_agency_caps(self) -> str:
+        return self.parent_agency.upper()
+
+    @property
+    def agency_caps(self) -> str:
+        return self.agency.upper()
+
+    @property
+    def number_text(self) -> str:
+        """``05`` or a blank wide enough to write a number in by hand."""
+        return self.number.strip() or "      "
+
+    @property
+    def number_line(self) -> str:
+        return f"Số: {self.number_text}/{self.symbol}"
+
+    @property
+    def date_text(self) -> str:
+        return date_words(self.day)
+
+    @property
+    def date_line(self) -> str:
+        return f"{self.place}, {self.date_text}"
+
+    @property
+    def attached_line(self) -> str:
+        """``(Kèm theo Báo cáo số 05/BC-STTTT ngày 05 tháng 01 năm 2026 của Sở …)``."""
+        return (
+            f"(Kèm theo Báo cáo số {self.number_text}/{self.symbol} "
+            f"{self.date_text} của {self.agency})"
+        )
+
+    @property
+    def recipient_lines(self) -> list[str]:
+        """The "Nơi nhận" list as printed: ``- X;`` … ending ``- Lưu: VT, …``."""
+        lines = [f"- {r.strip().rstrip(';')};" for r in self.recipients if r.strip()]
+        return [*lines, f"- {self.archive}"]
+
+
+# --------------------------------------------------------------------------- formatting helpers
+
+
+def _input(ir: IndicatorResult, name: str):
+    """An indicator's input by short name, whether keyed ``numerator`` or ``2.numerator``."""
+    inputs = ir.inputs or {}
+    if name in inputs:
+        return inputs[name]
+    for key, value in inputs.items():
+        if key.endswith("." + name):
+            return value
+    return None
+
+
+def _count(value) -> str:
+    if isinstance(value, Fraction) and value.denominator == 1:
+        return format_int(int(value))
+    if isinstance(value, int) and not isinstance(value, bool):
+        return format_int(value)
+    if isinstance(value, Fraction):
+        return format_number(value)
+    return str(value)
+
+
+def result_text(ir: IndicatorResult, decimals: int = 2) -> str:
+    """What the "Kết quả" column shows: ``93,61%``, ``Có``, ``4``, ``45/50 điểm``."""
+    if ir.status == "missing":
+        return "Chưa có số liệu"
+    if ir.status == "invalid":
+        return "Không hợp lệ"
+    value = ir.value
+    if ir.kind == "score" and ir.points is not None:
+        points = format_number(ir.points, decimals)
+        if ir.max_points:
+            return f"{points}/{format_number(ir.max_points, decimals)} điểm"
+        return f"{points} điểm"
+    if ir.kind == "composite":
+        return VERDICTS.get(ir.status, "")
+    if ir.kind == "text":
+        return ""
+    if isinstance(value, bool):
+        return "Có" if value else "Không"
+    if ir.kind == "ratio" and isinstance(value, Fraction):
+        return format_percent(value, decimals)
+    if isinstance(value, Fraction):
+        return _count(value)
+    if ir.status == "not_applicable":
+        return "Không áp dụng"
+    return "" if value is None else str(value)
+
+
+def counts_text(ir: IndicatorResult, unit_label: str = "") -> str:
+    """The counts a ratio rests on: ``54.919 / 58.669 hồ sơ`` (empty when not a ratio)."""
+    if ir.kind != "ratio":
+        return ""
+    num, den = _input(ir, "numerator"), _input(ir, "denominator")
+    if num is None or den is None:
+        return ""
+    text = f"{_count(num)} / {_count(den)}"
+    return f"{text} {unit_label}".strip()
+
+
+def describe_rules(indicator: Indicator) -> str:
+    """Every target of an indicator with its level, for a unit none of them applies to."""
+    from chiso.engine.targets import describe_target
+
+    parts: list[str] = []
+    for rule in indicator.targets:
+        text = describe_target(rule.target, indicator.kind)
+        if rule.level:
+            text = f"{LEVEL_AGENCIES.get(rule.level, rule.level)} {text}"
+        if text not in parts:
+            parts.append(text)
+    return "; ".join(parts)
+
+
+def _rule_applies(rule: TargetRule, level: str | None, year: int) -> bool:
+    if rule.level and level and rule.level != level:
+        return False
+    if rule.level and not level:
+        return False
+    if rule.year_from is not None and year < rule.year_from:
+        return False
+    if rule.year_to is not None and year > rule.year_to:
+        return False
+    return True
+
+
+def completion_goal(framework: Framework, level: str | None, year: int) -> Target | None:
+    """The province's goal for the completion rate this year (first matching rule)."""
+    for rule in framework.completion_target:
+        if _rule_applies(rule, level, year):
+            return rule.target
+    if level is not None:
+        return completion_goal(framework, None, year)
+    return None
+
+
+def _goal_met(rate: Fraction, target: Target) -> bool:
+    from chiso.engine.targets import compare
+
+    return bool(compare(rate, target))
+
+
+def _indicator_spec(framework: Framework, code: str) -> Indicator | None:
+    try:
+        return framework.indicator(code)
+    except KeyError:
+        return None
+
+
+def _rate_text(tally: Tally, decimals: int) -> str:
+    return format_percent(tally.rate, decimals) if tally.rate is not None else "—"
+
+
+# --------------------------------------------------------------------------- appendix
+
+
+@dataclass
+class AppendixRow:
+    tt: str
+    name: str
+    target: str
+    content_lines: list[str]
+    result: str
+    verdict: str
+    status: str
+    failing: bool
+    sub: bool = False  # a lettered sub-item of a composite criterion
+
+    @property
+    def content(self) -> str:
+        return "\n".join(self.content_lines)
+
+    @property
+    def lines(self) -> list[str]:
+        """Content lines for a template loop: never empty, a table cell needs a paragraph."""
+        return self.content_lines or [""]
+
+
+@dataclass
+class AppendixContext:
+    meta: ReportMeta
+    framework_code: str
+    framework_title: str
+    legal_number: str
+    unit_code: str
+    unit_name: str
+    unit_level: str
+    period_code: str
+    period_label: str
+    year: int
+    title: str
+    col_name: str
+    col_target: str
+    col_content: str
+    col_result: str
+    col_verdict: str
+    rows: list[AppendixRow]
+    met: int
+    applicable: int
+    unit_status: str
+    summary_line: str
+    legend: str = (
+        "Dòng in đậm, chữ đỏ, có ghi \"Chưa đạt\" ở cột Đánh giá là chỉ tiêu chưa đạt mục tiêu "
+        "(hoặc chưa có số liệu, số liệu không hợp lệ)."
+    )
+    kind: str = "appendix"
+
+    @property
+    def failing_rows(self) -> list[AppendixRow]:
+        return [r for r in self.rows if r.failing]
+
+
+def _appendix_row(
+    ir: IndicatorResult,
+    spec: Indicator | None,
+    tt: str,
+    narrative: str,
+    decimals: int,
+    sub: bool = False,
+    letter: str = "",
+) -> AppendixRow:
+    target = ir.target_text or (describe_rules(spec) if spec is not None else "")
+    lines = [line.strip() for line in (narrative or "").splitlines() if line.strip()]
+    if ir.kind == "text" and isinstance(ir.value, str) and ir.value.strip():
+        lines.extend(line.strip() for line in ir.value.splitlines() if line.strip())
+    unit_label = spec.unit_label if spec is not None else ""
+    counts = counts_text(ir, unit_label)
+    if counts:
+        labels = spec.input_labels if spec is not None else {}
+        if labels.get("numerator") and labels.get("denominator"):
+            num, den = _input(ir, "numerator"), _input(ir, "denominator")
+            lines.append(f"- {labels['numerator']}: {_count(num)} {unit_label}".rstrip())
+            lines.append(f"- {labels['denominator']}: {_count(den)} {unit_label}".rstrip())
+        lines.append(f"Tỷ lệ: {counts}")
+    if ir.status in ("missing", "invalid") and ir.explanation:
+        lines.append(ir.explanation)
+    verdict = "" if ir.kind == "text" else VERDICTS.get(ir.status, ir.status)
+    name = f"{letter or ir.code}) {ir.name}" if sub else ir.name
+    return AppendixRow(
+        tt=tt,
+        name=name,
+        target=target,
+        content_lines=lines,
+        result=result_text(ir, decimals),
+        verdict=verdict,
+        status=ir.status,
+        failing=ir.status in FAILING and ir.kind != "text",
+        sub=sub,
+    )
+
+
+def appendix_context(
+    framework: Framework,
+    period,
+    result: UnitResult,
+    meta: ReportMeta,
+    narratives: Mapping[str, str] | None = None,
+) -> AppendixContext:
+    """Rows as seed 002's Phụ lục: TT · Chỉ tiêu · Mục tiêu · Nội dung thực hiện · Kết quả.
+
+    ``narratives`` maps an indicator code (``"2"``, ``"8.4.c"``) to the text the
+    unit wrote; the counts the figure rests on are appended from the engine's inputs.
+    """
+    narratives = narratives or {}
+    decimals = framework.decimals
+    rows: list[AppendixRow] = []
+    for ir in result.indicators:
+        spec = _indicator_spec(framework, ir.code)
+        rows.append(_appendix_row(ir, spec, ir.code, narratives.get(ir.code, ""), decimals))
+        if ir.items:
+            spec_items = {i.code: i for i in (spec.items if spec is not None else ())}
+            for item in ir.items:
+                # the engine gives items their full code ("8.4.c"); the spec keys them by letter
+                letter = item.code.rsplit(".", 1)[-1] if item.code.startswith(ir.code + ".") else item.code
+                full = item.code if item.code.startswith(ir.code + ".") else f"{ir.code}.{item.code}"
+                rows.append(
+                    _appendix_row(
+                        item,
+                        spec_items.get(letter),
+                        "",
+                        narratives.get(full, ""),
+                        decimals,
+                        sub=True,
+                        letter=letter,
+                    )
+                )
+    unit = result.unit
+    legal = framework.legal_basis.number if framework.legal_basis else ""
+    not_met = sum(1 for r in result.indicators if r.status in FAILING and r.kind != "text")
+    if result.status == "not_reported":
+        summary = f"{unit.name} chưa báo cáo số liệu {period_phrase(period)}."
+    else:
+        summary = (
+            f"{unit.name} đạt {result.met}/{result.applicable} chỉ tiêu áp dụng"
+            f"{f'; {not_met} chỉ tiêu chưa đạt' if not_met else ''}."
+        )
+    return AppendixContext(
+        meta=meta,
+        framework_code=framework.code,
+        framework_title=framework.title,
+        legal_number=legal,
+        unit_code=unit.code,
+        unit_name=unit.name,
+        unit_level=unit.level,
+        period_code=period.code,
+        period_label=period.label,
+        year=period.year,
+        title=f"{framework.title} – {unit.name}".upper(),
+        col_name=f"Chỉ tiêu, nhiệm vụ {legal}".strip() if legal else "Chỉ tiêu, nhiệm vụ",
+        col_target=f"Mục tiêu năm {period.year}",
+        col_content="Nội dung thực hiện",
+        col_result=f"Kết quả {period_phrase(period)}",
+        col_verdict="Đánh giá",
+        rows=rows,
+        met=result.met,
+        applicable=result.applicable,
+        unit_status=result.status,
+        summary_line=summary,
+    )
+
+
+# --------------------------------------------------------------------------- blocking criteria
+
+
+@dataclass
+class Blocking:
+    code: str
+    name: str
+    failing: int
+    assessed: int
+    unit_names: list[str]
+    level: str | None = None
+
+    @property
+    def text(self) -> str:
+        names = ", ".join(self.unit_names)
+        return (
+            f"Tiêu chí {self.code} \u201c{self.name}\u201d: {format_int(self.failing)}/"
+            f"{format_int(self.assessed)} đơn vị chưa đạt ({names})."
+        )
+
+
+def blocking_criteria(results: Sequence[UnitResult], limit: int | None = None) -> list[Blocking]:
+    """The engine's blocking criteria (most failing first) with the failing units' names.
+
+    Counting is the engine's (``chiso.engine.aggregate.blocking_criteria``):
+    only units that reported count, a missing value there fails.
+    """
+    from chiso.engine.aggregate import blocking_criteria as engine_blocking
+
+    names = {r.unit.code: r.unit.name for r in results}
+    out = [
+        Blocking(b.code, b.name, b.failing, b.assessed, [names.get(c, c) for c in b.units])
+        for b in engine_blocking(results)
+    ]
+    return out[:limit] if limit else out
+
+
+# --------------------------------------------------------------------------- Decree 30 report
+
+
+@dataclass
+class LevelLine:
+    level: str
+    name: str
+    units: int
+    complete: int
+    not_reported: int
+    rate: str
+    target: str
+    reached: str
+    text: str
+
+
+@dataclass
+class ReportContext:
+    meta: ReportMeta
+    framework_code: str
+    framework_title: str
+    period_code: str
+    period_label: str
+    subject: str
+    legal_lines: list[str]
+    intro: str
+    overall_lines: list[str]
+    level_lines: list[LevelLine]
+    complete_lines: list[str]
+    not_reported_lines: list[str]
+    difficulty_lines: list[str]
+    next_steps_lines: list[str]
+    closing: str
+    rate_text: str
+    blocking: list[Blocking]
+    kind: str = "report"
+
+    @property
+    def level_texts(self) -> list[str]:
+        return [line.text for line in self.level_lines]
+
+
+def _tally_sentence(tally: Tally, decimals: int) -> str:
+    return (
+        f"{format_int(tally.complete)}/{format_int(tally.units)} đơn vị hoàn thành "
+        f"(đạt {_rate_text(tally, decimals)})"
+    )
+
+
+def report_context(
+    framework: Framework,
+    period,
+    evaluation_summary,
+    results: Sequence[UnitResult],
+    meta: ReportMeta,
+    scope_name: str = "",
+) -> ReportContext:
+    """Sections of the Decree 30 report: I. results, II. difficulties (from the data), III. next steps.
+
+    ``evaluation_summary`` is the engine's ``Summary`` for ``results``.
+    """
+    decimals = framework.decimals
+    phrase = period_phrase(period)
+    where = f" {scope_name}" if scope_name else ""
+    subject = meta.subject or f"Kết quả thực hiện {framework.title}{where} {phrase}"
+    legal = framework.legal_basis
+    legal_lines: list[str] = []
+    if legal and legal.number:
+        when = f" ngày {legal.date.strftime('%d/%m/%Y')}" if legal.date else ""
+        issuer = f" của {legal.issuer}" if legal.issuer else ""
+        title = f" {legal.title}" if legal.title else ""
+        legal_lines.append(f"Căn cứ {legal.number}{when}{issuer}{title};")
+    intro = f"{meta.agency} báo cáo kết quả thực hiện {framework.title}{where} {phrase} như sau:"
+
+    overall: Tally = evaluation_summary.overall
+    goal = completion_goal(framework, None, period.year)
+    overall_lines = [
+        f"Tổng số đơn vị được đánh giá: {format_int(overall.units)}; đã báo cáo số liệu: "
+        f"{format_int(overall.assessed)}; chưa báo cáo: {format_int(overall.not_reported)}.",
+    ]
+    sentence = f"Kết quả: {_tally_sentence(overall, decimals)}"
+    if goal is not None and overall.rate is not None:
+        from chiso.engine.targets import describe_target
+
+        reached = "đạt" if _goal_met(overall.rate, goal) else "chưa đạt"
+        sentence += (
+            f", so với mục tiêu {describe_target(goal, 'ratio')} năm {period.year}: {reached}"
+        )
+    overall_lines.append(sentence + ".")
+
+    level_lines: list[LevelLine] = []
+    for level in ("province", "district", "commune"):
+        tally = evaluation_summary.by_level.get(level)
+        if tally is None or not tally.units:
+            continue
+        goal = completion_goal(framework, level, period.year)
+        target_text = reached = ""
+        if goal is not None and tally.rate is not None:
+            from chiso.engine.targets import describe_target
+
+            target_text = describe_target(goal, "ratio")
+            reached = "đạt" if _goal_met(tally.rate, goal) else "chưa đạt"
+        text = f"- {LEVEL_NAMES[level]}: {_tally_sentence(tally, decimals)}"
+        if target_text:
+            text += f", mục tiêu {target_text}: {reached}"
+        if tally.not_reported:
+            text += f"; {format_int(tally.not_reported)} đơn vị chưa báo cáo"
+        level_lines.append(
+            LevelLine(
+                level=level,
+                name=LEVEL_NAMES[level],
+                units=tally.units,
+                complete=tally.complete,
+                not_reported=tally.not_reported,
+                rate=_rate_text(tally, decimals),
+                target=target_text,
+                reached=reached,
+                text=text + ".",
+            )
+        )
+
+    complete = [r.unit.name for r in results if r.status == "complete"]
+    complete_lines = (
+        [f"Các đơn vị đã hoàn thành ({format_int(len(complete))}): {', '.join(complete)}."]
+        if complete
+        else ["Chưa có đơn vị nào hoàn thành tất cả tiêu chí áp dụng."]
+    )
+    missing = [r.unit.name for r in results if r.status == "not_reported"]
+    not_reported_lines = (
+        [
+            f"Các đơn vị chưa báo cáo số liệu ({format_int(len(missing))}): {', '.join(missing)}; "
+            "các đơn vị này được tính là chưa hoàn thành."
+        ]
+        if missing
+        else []
+    )
+
+    blocking = blocking_criteria(results)
+    difficulty_lines: list[str] = []
+    if blocking:
+        difficulty_lines.append(
+            "Các tiêu chí nhiều đơn vị chưa đạt nhất (theo số liệu báo cáo):"
+        )
+        difficulty_lines.extend(f"- {b.text}" for b in blocking[:5])
+    if missing:
+        difficulty_lines.append(
+            f"- {format_int(len(missing))} đơn vị chưa báo cáo số liệu nên chưa đánh giá được: "
+            f"{', '.join(missing)}."
+        )
+    if not difficulty_lines:
+        difficulty_lines.append("Các đơn vị được đánh giá đều đạt tất cả tiêu chí áp dụng.")
+
+    next_steps = [
+        "[Phần này do đơn vị soạn thảo bổ sung: nhiệm vụ, giải pháp trọng tâm thời gian tới "
+        "và đề xuất, kiến nghị.]"
+    ]
+    closing = f"Trên đây là báo cáo kết quả thực hiện {framework.title}{where} {phrase} của {meta.agency}./."
+    return ReportContext(
+        meta=meta,
+        framework_code=framework.code,
+        framework_title=framework.title,
+        period_code=period.code,
+        period_label=period.label,
+        subject=subject,
+        legal_lines=legal_lines,
+        intro=intro,
+        overall_lines=overall_lines,
+        level_lines=level_lines,
+        complete_lines=complete_lines,
+        not_reported_lines=not_reported_lines,
+        difficulty_lines=difficulty_lines,
+        next_steps_lines=next_steps,
+        closing=closing,
+        rate_text=_rate_text(overall, decimals),
+        blocking=blocking,
+    )
+
+
+# --------------------------------------------------------------------------- commune matrix
+
+
+MATRIX_MET = "Đ"
+MATRIX_NA = "—"
+MATRIX_UNKNOWN = "*"
+
+
+@dataclass
+class MatrixRow:
+    stt: str
+    code: str
+    name: str
+    year: str
+    marks: list[str]
+    upgraded: str
+    note: str
+    status: str
+
+
+@dataclass
+class MatrixContext:
+    meta: ReportMeta
+    framework_code: str
+    framework_title: str
+    period_code: str
+    period_label: str
+    title: str
+    criteria: list[str]
+    criteria_names: list[str]
+    rows: list[MatrixRow]
+    complete: int
+    units: int
+    rate: str
+    summary_line: str
+    legend: str = (
+        "Đ: đạt; ô trống: chưa đạt; *: chưa có số liệu hoặc số liệu không hợp lệ; "
+        "—: không áp dụng. Nâng chất: Đ khi đơn vị đạt tất cả tiêu chí áp dụng trong kỳ."
+    )
+    kind: str = "matrix"
+
+
+RECOGNIZED_KEYS = ("recognized_year", "nam_cong_nhan", "recognition_year", "year_recognized")
+
+
+def recognized_year(attributes: Mapping[str, object]) -> str:
+    """The year a commune was recognised (unit attribute ``recognized_year`` or an alias)."""
+    for key in RECOGNIZED_KEYS:
+        value = (attributes or {}).get(key)
+        if value not in (None, ""):
+            text = str(value)
+            return text[:-2] if text.endswith(".0") else text
+    return ""
+
+
+def _mark(status: str) -> str:
+    if status == "met":
+        return MATRIX_MET
+    if status == "not_applicable":
+        return MATRIX_NA
+    if status in ("missing", "invalid"):
+        return MATRIX_UNKNOWN
+    return ""
+
+
+def matrix_context(
+    framework: Framework,
+    period,
+    results: Sequence[UnitResult],
+    meta: ReportMeta,
+    scope_name: str = "",
+) -> MatrixContext:
+    """Seed 003's table: STT · Đơn vị · Năm công nhận · one column per criterion · Nâng chất."""
+    criteria = [ind for ind in framework.indicators if ind.kind != "text"]
+    codes = [ind.code for ind in criteria]
+    rows: list[MatrixRow] = []
+    for i, res in enumerate(results, start=1):
+        statuses = {ir.code: ir.status for ir in res.indicators}
+        marks = [_mark(statuses.get(code, "not_applicable")) for code in codes]
+        failing = [code for code in codes if statuses.get(code) in FAILING]
+        if res.status == "not_reported":
+            note = "Chưa báo cáo"
+        elif failing:
+            note = "Chưa đạt: " + ", ".join(failing)
+        else:
+            note = ""
+        rows.append(
+            MatrixRow(
+                stt=f"{i:02d}",
+                code=res.unit.code,
+                name=res.unit.name,
+                year=recognized_year(res.unit.attributes),
+                marks=marks,
+                upgraded=MATRIX_MET if res.status == "complete" else "",
+                note=note,
+                status=res.status,
+            )
+        )
+    complete = sum(1 for r in results if r.status == "complete")
+    units = len(results)
+    rate = format_percent(Fraction(complete, units), framework.decimals) if units else "—"
+    where = f" {scope_name}" if scope_name else ""
+    return MatrixContext(
+        meta=meta,
+        framework_code=framework.code,
+        framework_title=framework.title,
+        period_code=period.code,
+        period_label=period.label,
+        title=f"Kết quả thực hiện {framework.title}{where} {period_phrase(period)}".upper(),
+        criteria=codes,
+        criteria_names=[ind.name for ind in criteria],
+        rows=rows,
+        complete=complete,
+        units=units,
+        rate=rate,
+        summary_line=(
+            f"Có {format_int(complete)}/{format_int(units)} đơn vị đạt tất cả tiêu chí (tỷ lệ {rate})."
+        ),
+    )
+
+
+# --------------------------------------------------------------------------- ranking
+
+
+@dataclass
+class RankingCell:
+    code: str
+    name: str
+    points: str
+    max_points: str
+    level: str  # "Mức 3" or "Không xếp hạng"
+    ranked: bool
+    reason: str
+
+    @property
+    def text(self) -> str:
+        return f"{self.points} điểm – {self.level}"
+
+
+@dataclass
+class RankingRow:
+    stt: str
+    code: str
+    name: str
+    level_name: str
+    cells: list[RankingCell]
+    total: str
+    max_total: str
+    share: str
+    note: str
+    ranked_all: bool
+
+
+@dataclass
+class RankingContext:
+    meta: ReportMeta
+    framework_code: str
+    framework_title: str
+    period_code: str
+    period_label: str
+    title: str
+    categories: list[str]
+    category_codes: list[str]
+    rows: list[RankingRow]
+    not_reported: list[str]
+    not_reported_line: str
+    summary_line: str
+    kind: str = "ranking"
+
+
+NOT_RANKED = "Không xếp hạng"
+
+
+def ranking_context(
+    framework: Framework,
+    period,
+    results: Sequence[UnitResult],
+    meta: ReportMeta,
+    scope_name: str = "",
+) -> RankingContext:
+    """Points per category, level or "Không xếp hạng" with its reason, total and share of the level's maximum.
+
+    Units that did not report are not ranked: they are listed apart, as seed 004 does (14/150).
+    Rows are grouped by level (province, district, commune) then by total, highest first.
+    """
+    decimals = framework.decimals
+    categories = list(framework.categories)
+    level_order = {"province": 0, "district": 1, "commune": 2}
+    assessed = [r for r in results if r.status != "not_reported" and r.score is not None]
+    assessed.sort(key=lambda r: (level_order.get(r.unit.level, 9), -r.score.points, r.unit.name))
+    rows: list[RankingRow] = []
+    for i, res in enumerate(assessed, start=1):
+        score = res.score
+        by_code = {c.code: c for c in score.categories}
+        cells: list[RankingCell] = []
+        notes: list[str] = []
+        for cat in categories:
+            cr = by_code.get(cat.code)
+            if cr is None:
+                cells.append(RankingCell(cat.code, cat.name, "", "", NOT_RANKED, False, ""))
+                continue
+            level = cr.level if cr.ranked and cr.level else NOT_RANKED
+            if not cr.ranked:
+                notes.append(f"{cr.name}: {cr.reason}" if cr.reason else cr.name)
+            cells.append(
+                RankingCell(
+                    code=cr.code,
+                    name=cr.name,
+                    points=format_number(cr.points, decimals),
+                    max_points=format_number(cr.max_points, decimals),
+                    level=level,
+                    ranked=cr.ranked,
+                    reason=cr.reason,
+                )
+            )
+        share = score.share
+        rows.append(
+            RankingRow(
+                stt=str(i),
+                code=res.unit.code,
+                name=res.unit.name,
+                level_name=LEVEL_NAMES.get(res.unit.level, res.unit.level),
+                cells=cells,
+                total=format_number(score.points, decimals),
+                max_total=format_number(score.max_points, decimals),
+                share=format_percent(share, decimals) if share is not None else "—",
+                note="; ".join(notes),
+                ranked_all=all(c.ranked for c in cells),
+            )
+        )
+    missing = [r.unit.name for r in results if r.status == "not_reported" or r.score is None]
+    total = len(results)
+    not_reported_line = (
+        f"Đơn vị chưa báo cáo, không đánh giá được: {format_int(len(missing))}/{format_int(total)}"
+        + (f" ({', '.join(missing)})." if missing else ".")
+    )
+    ranked_all = sum(1 for r in rows if r.ranked_all)
+    where = f" {scope_name}" if scope_name else ""
+    return RankingContext(
+        meta=meta,
+        framework_code=framework.code,
+        framework_title=framework.title,
+        period_code=period.code,
+        period_label=period.label,
+        title=f"Bảng xếp hạng {framework.title}{where} {period_phrase(period)}".upper(),
+        categories=[c.name for c in categories],
+        category_codes=[c.code for c in categories],
+        rows=rows,
+        not_reported=missing,
+        not_reported_line=not_reported_line,
+        summary_line=(
+            f"Đánh giá {format_int(len(rows))}/{format_int(total)} đơn vị; "
+            f"{format_int(ranked_all)} đơn vị được xếp hạng ở tất cả hạng mục."
+        ),
+    )

@@ -1,0 +1,222 @@
+"""Export a report: evaluate through the shared entry point, build the context, render.
+
+The CLI (``chiso export``) and the web view (``reports:export``) both call
+``export_report`` so a file downloaded from the page and one made on the
+command line are identical.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+from datetime import date
+from typing import Any
+
+from django.conf import settings
+
+from chiso.assessments.evaluation import evaluate_framework
+from chiso.assessments.models import Value
+from chiso.engine.periods import Period, PeriodError, parse_period
+from chiso.frameworks.models import Framework
+from chiso.units.models import Unit
+
+from . import context as ctx
+from .pdf import PdfError, PdfUnavailable, docx_to_pdf
+from .word import render_docx
+from .xlsx import WRITERS
+
+KINDS = ("appendix", "report", "matrix", "ranking")
+FORMATS = ("xlsx", "docx", "pdf")
+KIND_LABELS = {
+    "appendix": "Phụ lục chỉ tiêu",
+    "report": "Báo cáo (Nghị định 30)",
+    "matrix": "Bảng tiêu chí theo đơn vị",
+    "ranking": "Bảng xếp hạng",
+}
+KIND_SLUGS = {"appendix": "phu-luc", "report": "bao-cao", "matrix": "bang-tieu-chi", "ranking": "xep-hang"}
+CONTENT_TYPES = {
+    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    "docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+    "pdf": "application/pdf",
+}
+NARRATIVE = "narrative"  # element ``<code>.narrative`` holds the "Nội dung thực hiện" text
+
+__all__ = [
+    "KINDS", "FORMATS", "ReportError", "PdfUnavailable", "ExportedFile", "default_meta",
+    "export_report", "build_context", "formats_for",
+]
+
+
+class ReportError(ValueError):
+    """A request for a report that cannot be made; the message is Vietnamese and names the cause."""
+
+
+@dataclass(frozen=True)
+class ExportedFile:
+    content: bytes
+    filename: str
+    content_type: str
+
+
+def formats_for(kind: str) -> tuple[str, ...]:
+    """The report (Decree 30) is a Word document; the annex tables also come as XLSX."""
+    return ("docx", "pdf") if kind == "report" else FORMATS
+
+
+def _setting(name: str, default: str) -> str:
+    value = getattr(settings, name, None)
+    return str(value) if value not in (None, "") else default
+
+
+def default_meta(**overrides: Any) -> ctx.ReportMeta:
+    """Document header, number and signature from settings, overridden by the given fields.
+
+    Settings: ``CHISO_PROVINCE_NAME`` (An Giang), ``CHISO_PARENT_AGENCY``
+    (UBND tỉnh <province>), ``CHISO_AGENCY`` (Sở Thông tin và Truyền thông),
+    ``CHISO_REPORT_SYMBOL`` (BC-STTTT), ``CHISO_SIGNER_AUTHORITY`` (KT. GIÁM ĐỐC),
+    ``CHISO_SIGNER_POSITION`` (PHÓ GIÁM ĐỐC), ``CHISO_SIGNER_NAME`` (empty).
+    Empty overrides are ignored so a blank form field keeps the default.
+    """
+    province = _setting("CHISO_PROVINCE_NAME", "An Giang")
+    meta = ctx.ReportMeta(
+        parent_agency=_setting("CHISO_PARENT_AGENCY", f"UBND tỉnh {province}"),
+        agency=_setting("CHISO_AGENCY", "Sở Thông tin và Truyền thông"),
+        symbol=_setting("CHISO_REPORT_SYMBOL", "BC-STTTT"),
+        place=province,
+        day=date.today(),
+        authority=_setting("CHISO_SIGNER_AUTHORITY", "KT. GIÁM ĐỐC"),
+        position=_setting("CHISO_SIGNER_POSITION", "PHÓ GIÁM ĐỐC"),
+        signer=_setting("CHISO_SIGNER_NAME", ""),
+    )
+    given = {k: v for k, v in overrides.items() if v not in (None, "", [], ())}
+    return replace(meta, **given) if given else meta
+
+
+def _framework(code_or_obj: Framework | str) -> Framework:
+    if isinstance(code_or_obj, Framework):
+        return code_or_obj
+    try:
+        return Framework.objects.latest_of(code_or_obj)
+    except Framework.DoesNotExist as exc:
+        raise ReportError(f"Không có bộ chỉ tiêu mã \u201c{code_or_obj}\u201d (hãy nạp bằng chiso load_frameworks)") from exc
+
+
+def _period(text: str) -> Period:
+    try:
+        return parse_period(text)
+    except PeriodError as exc:
+        raise ReportError(str(exc)) from exc
+
+
+def narratives_for(framework: Framework, period: str, unit: Unit) -> dict[str, str]:
+    """Indicator code → the "Nội dung thực hiện" text the unit wrote (elements ``<code>.narrative``)."""
+    rows = Value.objects.filter(
+        framework=framework, period=period, unit=unit, element__endswith=f".{NARRATIVE}"
+    ).values_list("element", "text")
+    return {element[: -len(NARRATIVE) - 1]: text for element, text in rows if text}
+
+
+def _scope_units(unit: Unit | None, units):
+    """Units to evaluate: the unit's subtree, limited to what the caller may see."""
+    if unit is None:
+        return units
+    subtree = Unit.objects.subtree_of(unit).filter(active=True)
+    if units is not None:
+        subtree = subtree.filter(pk__in=units.values("pk"))
+    return subtree
+
+
+def _appendix(framework: Framework, period: Period, unit: Unit | None, units, meta: ctx.ReportMeta):
+    spec = framework.spec()
+    if unit is None:
+        evaluation = evaluate_framework(framework, period.code, units=units)
+        if len(evaluation.results) != 1:
+            raise ReportError(
+                f"Bộ chỉ tiêu {framework.code} đánh giá {len(evaluation.results)} đơn vị: "
+                "phụ lục cần chọn một đơn vị (--unit MÃ)"
+            )
+        result = evaluation.results[0]
+        unit = Unit.objects.get(code=result.unit.code)
+    else:
+        evaluation = evaluate_framework(framework, period.code, unit=unit)
+        result = evaluation.result(unit.code)
+    return ctx.appendix_context(spec, period, result, meta, narratives_for(framework, period.code, unit))
+
+
+def build_context(
+    kind: str,
+    framework: Framework | str,
+    period: str,
+    unit: Unit | None = None,
+    meta: ctx.ReportMeta | None = None,
+    units=None,
+):
+    """The context object of ``kind`` for a framework, period and (optionally) a unit.
+
+    ``unit``: for the appendix, the unit reported on (default: the single unit a
+    province-scoped framework assesses); for the other kinds, the subtree to
+    cover (a district → its communes). ``units`` limits what is covered to a
+    queryset (the units a web user may see).
+    """
+    if kind not in KINDS:
+        raise ReportError(f"Loại báo cáo \u201c{kind}\u201d không có: chọn một trong {', '.join(KINDS)}")
+    fw = _framework(framework)
+    per = _period(period)
+    meta = meta or default_meta()
+    spec = fw.spec()
+    if kind == "ranking" and spec.kind != "score":
+        raise ReportError(
+            f"Bộ chỉ tiêu {fw.code} không phải bộ chấm điểm nên không có bảng xếp hạng; "
+            "hãy chọn phụ lục, báo cáo hoặc bảng tiêu chí"
+        )
+    if kind == "appendix":
+        return _appendix(fw, per, unit, units, meta)
+    scope = _scope_units(unit, units)
+    evaluation = evaluate_framework(fw, per.code, units=scope)
+    scope_name = unit.name if unit is not None else ""
+    if kind == "report":
+        return ctx.report_context(spec, per, evaluation.summary, evaluation.results, meta, scope_name)
+    if kind == "matrix":
+        return ctx.matrix_context(spec, per, evaluation.results, meta, scope_name)
+    return ctx.ranking_context(spec, per, evaluation.results, meta, scope_name)
+
+
+def filename_for(kind: str, framework_code: str, period: str, unit_code: str | None, fmt: str) -> str:
+    parts = [KIND_SLUGS.get(kind, kind), framework_code, period]
+    if unit_code:
+        parts.append(unit_code)
+    return "-".join(parts) + f".{fmt}"
+
+
+def export_report(
+    kind: str,
+    fmt: str,
+    framework: Framework | str,
+    period: str,
+    unit: Unit | None = None,
+    meta: ctx.ReportMeta | None = None,
+    units=None,
+) -> ExportedFile:
+    """Make the file. Raises ``ReportError`` for a bad request and ``PdfUnavailable``
+    (a ``PdfError``) when PDF is asked for on a server without LibreOffice.
+    """
+    if fmt not in FORMATS:
+        raise ReportError(f"Định dạng \u201c{fmt}\u201d không có: chọn một trong {', '.join(FORMATS)}")
+    if kind in KINDS and fmt not in formats_for(kind):
+        raise ReportError("Báo cáo theo Nghị định 30 chỉ xuất được DOCX hoặc PDF, không có XLSX")
+    context = build_context(kind, framework, period, unit=unit, meta=meta, units=units)
+    fw_code = context.framework_code
+    unit_code = unit.code if unit is not None else getattr(context, "unit_code", None)
+    name = filename_for(kind, fw_code, context.period_code, unit_code, fmt)
+    if fmt == "xlsx":
+        content = WRITERS[kind](context)
+    else:
+        override = getattr(settings, "CHISO_REPORT_TEMPLATES_DIR", None) or None
+        content = render_docx(kind, context, override)
+        if fmt == "pdf":
+            content = docx_to_pdf(
+                content, name.rsplit(".", 1)[0], soffice=getattr(settings, "CHISO_SOFFICE", None) or None
+            )
+    return ExportedFile(content=content, filename=name, content_type=CONTENT_TYPES[fmt])
+
+
+__all__ += ["PdfError", "KIND_LABELS", "filename_for", "narratives_for"]

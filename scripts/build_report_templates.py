@@ -1,0 +1,480 @@
+#!/usr/bin/env python
+"""Build the DOCX report templates shipped in ``chiso/reports/templates/reports/``.
+
+The templates are ordinary Word files with docxtpl (Jinja) tags, so a province
+can open them in Word, change the layout, fonts or wording, and drop its own
+copy into ``CHISO_REPORT_TEMPLATES_DIR``. This script only makes the bundled
+defaults reproducible: run it again after changing it and commit the files.
+
+    .venv/bin/python scripts/build_report_templates.py [OUTDIR]
+
+Layout follows Decree 30/2020/NĐ-CP (Appendix I): A4, Times New Roman, body
+13–14 pt justified with a first-line indent, margins top/bottom 20 mm, left
+30 mm, right 15 mm, page numbers centred in the top margin from page 2. Annex
+tables (appendix, matrix, ranking) are A4 landscape like seeds 002 and 003.
+
+Template variables: see ``chiso.reports.context`` (one dataclass per kind).
+"""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+from docx import Document
+from docx.enum.section import WD_ORIENT
+from docx.enum.table import WD_CELL_VERTICAL_ALIGNMENT, WD_TABLE_ALIGNMENT
+from docx.enum.text import WD_ALIGN_PARAGRAPH
+from docx.oxml import OxmlElement
+from docx.oxml.ns import qn
+from docx.shared import Cm, Mm, Pt, RGBColor
+
+ROOT = Path(__file__).resolve().parent.parent
+OUT = ROOT / "chiso" / "reports" / "templates" / "reports"
+FONT = "Times New Roman"
+RED = RGBColor(0xC0, 0x00, 0x00)
+CENTER, LEFT, JUSTIFY = WD_ALIGN_PARAGRAPH.CENTER, WD_ALIGN_PARAGRAPH.LEFT, WD_ALIGN_PARAGRAPH.JUSTIFY
+
+
+# --------------------------------------------------------------------------- helpers
+
+
+def new_document(landscape: bool, body_size: int) -> Document:
+    doc = Document()
+    for style_name in ("Normal", "Table Grid"):
+        style = doc.styles[style_name]
+        style.font.name = FONT
+        rpr = style.element.get_or_add_rPr()
+        fonts = rpr.find(qn("w:rFonts"))
+        if fonts is None:
+            fonts = OxmlElement("w:rFonts")
+            rpr.insert(0, fonts)
+        for attr in ("w:ascii", "w:hAnsi", "w:cs", "w:eastAsia"):
+            fonts.set(qn(attr), FONT)
+    normal = doc.styles["Normal"]
+    normal.font.size = Pt(body_size)
+    normal.font.color.rgb = RGBColor(0, 0, 0)
+    normal.paragraph_format.space_after = Pt(0)
+    normal.paragraph_format.space_before = Pt(0)
+    normal.paragraph_format.line_spacing = 1.0
+    section = doc.sections[0]
+    section.page_width, section.page_height = Mm(210), Mm(297)
+    if landscape:
+        section.orientation = WD_ORIENT.LANDSCAPE
+        section.page_width, section.page_height = Mm(297), Mm(210)
+        section.left_margin, section.right_margin = Mm(20), Mm(15)
+    else:
+        section.left_margin, section.right_margin = Mm(30), Mm(15)
+    section.top_margin, section.bottom_margin = Mm(20), Mm(20)
+    section.header_distance, section.footer_distance = Mm(10), Mm(10)
+    return doc
+
+
+def para(
+    container,
+    text: str = "",
+    *,
+    bold: bool = False,
+    italic: bool = False,
+    size: float | None = None,
+    align=None,
+    indent: float | None = None,
+    after: float | None = None,
+    before: float | None = None,
+    line: float | None = None,
+    color: RGBColor | None = None,
+):
+    """Add one paragraph with one run formatted as asked."""
+    p = container.add_paragraph()
+    if text:
+        run = p.add_run(text)
+        run.bold, run.italic = bold or None, italic or None
+        if size:
+            run.font.size = Pt(size)
+        if color is not None:
+            run.font.color.rgb = color
+    fmt = p.paragraph_format
+    if align is not None:
+        p.alignment = align
+    if indent is not None:
+        fmt.first_line_indent = Cm(indent)
+    if after is not None:
+        fmt.space_after = Pt(after)
+    if before is not None:
+        fmt.space_before = Pt(before)
+    if line is not None:
+        fmt.line_spacing = line
+    return p
+
+
+def tag(container, text: str):
+    """A paragraph holding only a docxtpl control tag ({%p …%}); it vanishes on rendering."""
+    return para(container, text)
+
+
+def rule(container, left_cm: float, right_cm: float):
+    """A short horizontal rule: an empty paragraph with a bottom border, narrowed by indents."""
+    p = container.add_paragraph()
+    fmt = p.paragraph_format
+    fmt.left_indent, fmt.right_indent = Cm(left_cm), Cm(right_cm)
+    fmt.space_after = Pt(0)
+    run = p.add_run()
+    run.font.size = Pt(2)
+    p_pr = p._p.get_or_add_pPr()
+    borders = OxmlElement("w:pBdr")
+    bottom = OxmlElement("w:bottom")
+    for key, value in (("w:val", "single"), ("w:sz", "6"), ("w:space", "1"), ("w:color", "000000")):
+        bottom.set(qn(key), value)
+    borders.append(bottom)
+    p_pr.append(borders)
+    # keep the rule close to the line above
+    spacing = p_pr.find(qn("w:spacing"))
+    if spacing is None:
+        spacing = OxmlElement("w:spacing")
+        p_pr.append(spacing)
+    spacing.set(qn("w:line"), "40")
+    spacing.set(qn("w:lineRule"), "exact")
+    return p
+
+
+def flagged(container, condition: str, expr: str, *, size: float | None = None, align=None, bold_always=False):
+    """A paragraph that prints ``expr`` in bold red when ``condition`` holds, plainly otherwise.
+
+    Written as run-level tags so the formatting stays in the template, where a
+    province can change it in Word.
+    """
+    p = container.add_paragraph()
+    if align is not None:
+        p.alignment = align
+
+    def run(text: str, *, red: bool = False):
+        r = p.add_run(text)
+        if size:
+            r.font.size = Pt(size)
+        if red:
+            r.bold = True
+            r.font.color.rgb = RED
+        elif bold_always:
+            r.bold = True
+        return r
+
+    run("{%r if " + condition + " %}")
+    run(expr, red=True)
+    run("{%r else %}")
+    run(expr)
+    run("{%r endif %}")
+    return p
+
+
+def first_paragraph(cell):
+    """A cell's first (empty) paragraph, to write into instead of adding a blank one."""
+    return cell.paragraphs[0]
+
+
+def cell_text(cell, text: str, *, bold=False, italic=False, size=None, align=CENTER):
+    p = first_paragraph(cell)
+    p.alignment = align
+    if text:
+        r = p.add_run(text)
+        r.bold, r.italic = bold or None, italic or None
+        if size:
+            r.font.size = Pt(size)
+    cell.vertical_alignment = WD_CELL_VERTICAL_ALIGNMENT.CENTER
+    return p
+
+
+def drop_first_paragraph(cell):
+    """Remove the empty paragraph python-docx puts in every new cell."""
+    p = cell.paragraphs[0]
+    p._p.getparent().remove(p._p)
+
+
+def set_widths(table, widths_cm: list[float]):
+    table.autofit = False
+    tbl_pr = table._tbl.tblPr
+    layout = OxmlElement("w:tblLayout")
+    layout.set(qn("w:type"), "fixed")
+    tbl_pr.append(layout)
+    grid = table._tbl.tblGrid
+    for col, width in zip(grid.findall(qn("w:gridCol")), widths_cm, strict=False):
+        col.set(qn("w:w"), str(int(Cm(width).twips)))
+    for row in table.rows:
+        for idx, cell in enumerate(row.cells):
+            if idx < len(widths_cm):
+                cell.width = Cm(widths_cm[idx])
+
+
+def repeat_header(row):
+    """Repeat this table row at the top of every page."""
+    tr_pr = row._tr.get_or_add_trPr()
+    el = OxmlElement("w:tblHeader")
+    el.set(qn("w:val"), "true")
+    tr_pr.append(el)
+
+
+def cant_split(row):
+    tr_pr = row._tr.get_or_add_trPr()
+    tr_pr.append(OxmlElement("w:cantSplit"))
+
+
+def page_number_header(section):
+    """Page numbers centred in the top margin, from page 2 (Decree 30)."""
+    section.different_first_page_header_footer = True
+    header = section.header
+    p = header.paragraphs[0]
+    p.alignment = CENTER
+    fld = OxmlElement("w:fldSimple")
+    fld.set(qn("w:instr"), "PAGE")
+    r = OxmlElement("w:r")
+    r_pr = OxmlElement("w:rPr")
+    fonts = OxmlElement("w:rFonts")
+    for attr in ("w:ascii", "w:hAnsi", "w:cs"):
+        fonts.set(qn(attr), FONT)
+    sz = OxmlElement("w:sz")
+    sz.set(qn("w:val"), "28")
+    r_pr.append(fonts)
+    r_pr.append(sz)
+    r.append(r_pr)
+    t = OxmlElement("w:t")
+    t.text = "2"
+    r.append(t)
+    fld.append(r)
+    p._p.append(fld)
+
+
+def annex_heading(doc):
+    """"Phụ lục 1" / TITLE IN CAPITALS / "(Kèm theo Báo cáo số …)" as seed 002."""
+    para(doc, "{{ meta.annex_label }}", bold=True, size=14, align=CENTER)
+    para(doc, "{{ title }}", bold=True, size=14, align=CENTER, before=3)
+    para(doc, "{{ meta.attached_line }}", italic=True, size=13, align=CENTER, before=3)
+    rule(doc, 10.5, 10.5)
+    para(doc, "", size=6)
+
+
+def loop_rows(table, start: str, end: str, data_cells: int):
+    """Add the three rows of a docxtpl row loop: {%tr for %} / data / {%tr endfor %}; return the data row."""
+    first = table.add_row()
+    cell_text(first.cells[0], start, align=LEFT)
+    data = table.add_row()
+    last = table.add_row()
+    cell_text(last.cells[0], end, align=LEFT)
+    return data
+
+
+# --------------------------------------------------------------------------- appendix
+
+
+def build_appendix(path: Path) -> None:
+    doc = new_document(landscape=True, body_size=13)
+    annex_heading(doc)
+    widths = [1.1, 6.5, 3.0, 10.0, 3.0, 2.6]
+    headers = ["TT", "{{ col_name }}", "{{ col_target }}", "{{ col_content }}", "{{ col_result }}",
+               "{{ col_verdict }}"]
+    table = doc.add_table(rows=1, cols=len(headers))
+    table.style = doc.styles["Table Grid"]
+    table.alignment = WD_TABLE_ALIGNMENT.CENTER
+    for cell, text in zip(table.rows[0].cells, headers, strict=True):
+        cell_text(cell, text, bold=True, size=12)
+    repeat_header(table.rows[0])
+    data = loop_rows(table, "{%tr for row in rows %}", "{%tr endfor %}", len(headers))
+    cant_split(data)
+    c_tt, c_name, c_target, c_content, c_result, c_verdict = data.cells
+    cell_text(c_tt, "{{ row.tt }}", size=12)
+    drop_first_paragraph(c_name)
+    flagged(c_name, "row.failing", "{{ row.name }}", size=12, align=LEFT)
+    cell_text(c_target, "{{ row.target }}", size=12)
+    drop_first_paragraph(c_content)
+    tag(c_content, "{%p for line in row.lines %}")
+    para(c_content, "{{ line }}", size=12, align=JUSTIFY)
+    tag(c_content, "{%p endfor %}")
+    drop_first_paragraph(c_result)
+    flagged(c_result, "row.failing", "{{ row.result }}", size=12, align=CENTER)
+    drop_first_paragraph(c_verdict)
+    flagged(c_verdict, "row.failing", "{{ row.verdict }}", size=12, align=CENTER)
+    set_widths(table, widths)
+    para(doc, "", size=6)
+    para(doc, "{{ summary_line }}", size=13, before=6)
+    para(doc, "Ghi chú: {{ legend }}", italic=True, size=12, before=3)
+    doc.save(path)
+
+
+# --------------------------------------------------------------------------- Decree 30 report
+
+
+def build_report(path: Path) -> None:
+    doc = new_document(landscape=False, body_size=14)
+    page_number_header(doc.sections[0])
+
+    header = doc.add_table(rows=1, cols=2)
+    header.alignment = WD_TABLE_ALIGNMENT.CENTER
+    left, right = header.rows[0].cells
+    cell_text(left, "{{ meta.parent_agency_caps }}", size=13)
+    para(left, "{{ meta.agency_caps }}", bold=True, size=13, align=CENTER)
+    rule(left, 2.0, 2.0)
+    para(left, "{{ meta.number_line }}", size=13, align=CENTER, before=6)
+    cell_text(right, "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM", bold=True, size=12)
+    para(right, "Độc lập - Tự do - Hạnh phúc", bold=True, size=13, align=CENTER)
+    rule(right, 2.6, 2.6)
+    para(right, "{{ meta.date_line }}", italic=True, size=14, align=CENTER, before=6)
+    for cell in (left, right):
+        cell.vertical_alignment = WD_CELL_VERTICAL_ALIGNMENT.TOP
+    set_widths(header, [6.3, 10.2])
+
+    para(doc, "", size=14, after=6)
+    para(doc, "BÁO CÁO", bold=True, size=14, align=CENTER, before=12)
+    para(doc, "{{ subject }}", bold=True, size=14, align=CENTER)
+    rule(doc, 6.0, 6.0)
+    para(doc, "", size=8)
+
+    def body(text: str, *, italic=False, bold=False):
+        return para(doc, text, italic=italic, bold=bold, size=14, align=JUSTIFY, indent=1.27,
+                    after=6, line=1.15)
+
+    def loop(var: str, *, italic=False):
+        tag(doc, "{%p for line in " + var + " %}")
+        body("{{ line }}", italic=italic)
+        tag(doc, "{%p endfor %}")
+
+    loop("legal_lines", italic=True)
+    body("{{ intro }}")
+    body("I. KẾT QUẢ THỰC HIỆN", bold=True)
+    body("1. Kết quả chung", bold=True)
+    loop("overall_lines")
+    body("2. Kết quả theo cấp", bold=True)
+    loop("level_texts")
+    body("3. Đơn vị hoàn thành, đơn vị chưa báo cáo", bold=True)
+    loop("complete_lines")
+    loop("not_reported_lines")
+    body("II. KHÓ KHĂN, HẠN CHẾ", bold=True)
+    loop("difficulty_lines")
+    body("III. PHƯƠNG HƯỚNG, NHIỆM VỤ THỜI GIAN TỚI", bold=True)
+    loop("next_steps_lines", italic=True)
+    body("{{ closing }}")
+    para(doc, "", size=14)
+
+    sign = doc.add_table(rows=1, cols=2)
+    sign.alignment = WD_TABLE_ALIGNMENT.CENTER
+    left, right = sign.rows[0].cells
+    cell_text(left, "Nơi nhận:", bold=True, italic=True, size=12, align=LEFT)
+    tag(left, "{%p for line in meta.recipient_lines %}")
+    para(left, "{{ line }}", size=11, align=LEFT)
+    tag(left, "{%p endfor %}")
+    cell_text(right, "{{ meta.authority }}", bold=True, size=14)
+    para(right, "{{ meta.position }}", bold=True, size=14, align=CENTER)
+    for _ in range(4):
+        para(right, "", size=14)
+    para(right, "{{ meta.signer }}", bold=True, size=14, align=CENTER)
+    for cell in (left, right):
+        cell.vertical_alignment = WD_CELL_VERTICAL_ALIGNMENT.TOP
+    set_widths(sign, [8.0, 8.5])
+    doc.save(path)
+
+
+# --------------------------------------------------------------------------- commune matrix
+
+
+def build_matrix(path: Path) -> None:
+    doc = new_document(landscape=True, body_size=13)
+    annex_heading(doc)
+    # columns: STT, Đơn vị, Năm công nhận, [loop start, criterion, loop end], Nâng chất, Phụ ghi
+    table = doc.add_table(rows=2, cols=8)
+    table.style = doc.styles["Table Grid"]
+    table.alignment = WD_TABLE_ALIGNMENT.CENTER
+    top, sub = table.rows
+    group = top.cells[3].merge(top.cells[5])
+    for idx, text in ((0, "STT"), (1, "Đơn vị"), (2, "Năm công nhận"), (6, "Nâng chất"), (7, "Phụ ghi")):
+        merged = top.cells[idx].merge(sub.cells[idx])
+        cell_text(merged, text, bold=True, size=12)
+    cell_text(group, "Tiêu chí{% colspan criteria|length %}", bold=True, size=12)
+    cell_text(sub.cells[3], "{%tc for c in criteria %}", size=12)
+    cell_text(sub.cells[4], "{{ c }}", bold=True, size=12)
+    cell_text(sub.cells[5], "{%tc endfor %}", size=12)
+    repeat_header(top)
+    repeat_header(sub)
+    data = loop_rows(table, "{%tr for row in rows %}", "{%tr endfor %}", 8)
+    cant_split(data)
+    cells = data.cells
+    cell_text(cells[0], "{{ row.stt }}", size=12)
+    cell_text(cells[1], "{{ row.name }}", size=12, align=LEFT)
+    cell_text(cells[2], "{{ row.year }}", size=12)
+    cell_text(cells[3], "{%tc for m in row.marks %}", size=12)
+    cell_text(cells[4], "{{ m }}", bold=True, size=12)
+    cell_text(cells[5], "{%tc endfor %}", size=12)
+    cell_text(cells[6], "{{ row.upgraded }}", bold=True, size=12)
+    drop_first_paragraph(cells[7])
+    flagged(cells[7], "row.status != 'complete'", "{{ row.note }}", size=11, align=LEFT)
+    set_widths(table, [1.2, 6.0, 2.6, 0.01, 2.0, 0.01, 2.4, 7.0])
+    para(doc, "", size=6)
+    para(doc, "{{ summary_line }}", size=13, before=6)
+    para(doc, "Ghi chú: {{ legend }}", italic=True, size=12, before=3)
+    tag(doc, "{%p for i in range(criteria|length) %}")
+    para(doc, "- {{ criteria[i] }}: {{ criteria_names[i] }}", size=12)
+    tag(doc, "{%p endfor %}")
+    doc.save(path)
+
+
+# --------------------------------------------------------------------------- ranking
+
+
+def build_ranking(path: Path) -> None:
+    doc = new_document(landscape=True, body_size=13)
+    annex_heading(doc)
+    headers = ["STT", "Đơn vị", "Cấp", "{%tc for c in categories %}", "{{ c }}", "{%tc endfor %}",
+               "Tổng điểm", "Tỷ lệ so với điểm tối đa", "Ghi chú"]
+    table = doc.add_table(rows=1, cols=len(headers))
+    table.style = doc.styles["Table Grid"]
+    table.alignment = WD_TABLE_ALIGNMENT.CENTER
+    for cell, text in zip(table.rows[0].cells, headers, strict=True):
+        cell_text(cell, text, bold=True, size=12)
+    repeat_header(table.rows[0])
+    data = loop_rows(table, "{%tr for row in rows %}", "{%tr endfor %}", len(headers))
+    cant_split(data)
+    cells = data.cells
+    cell_text(cells[0], "{{ row.stt }}", size=12)
+    cell_text(cells[1], "{{ row.name }}", size=12, align=LEFT)
+    cell_text(cells[2], "{{ row.level_name }}", size=12)
+    cell_text(cells[3], "{%tc for cell in row.cells %}", size=12)
+    drop_first_paragraph(cells[4])
+    flagged(cells[4], "not cell.ranked", "{{ cell.points }} điểm", size=12, align=CENTER)
+    flagged(cells[4], "not cell.ranked", "{{ cell.level }}", size=12, align=CENTER)
+    cell_text(cells[5], "{%tc endfor %}", size=12)
+    cell_text(cells[6], "{{ row.total }}/{{ row.max_total }}", size=12)
+    cell_text(cells[7], "{{ row.share }}", size=12)
+    cell_text(cells[8], "{{ row.note }}", size=11, align=LEFT)
+    set_widths(table, [1.1, 6.0, 2.2, 0.01, 4.0, 0.01, 2.6, 2.6, 7.6])
+    para(doc, "", size=6)
+    para(doc, "{{ summary_line }}", size=13, before=6)
+    para(doc, "Đơn vị chưa báo cáo (không đánh giá được)", bold=True, size=13, before=6)
+    para(doc, "{{ not_reported_line }}", size=13)
+    tag(doc, "{%p for name in not_reported %}")
+    para(doc, "- {{ name }}", size=13)
+    tag(doc, "{%p endfor %}")
+    para(
+        doc,
+        "Ghi chú: \u201cKhông xếp hạng\u201d khi có tiêu chí trong hạng mục dưới mức tối thiểu, "
+        "bất kể tổng điểm; lý do ghi ở cột Ghi chú.",
+        italic=True, size=12, before=6,
+    )
+    doc.save(path)
+
+
+BUILDERS = {
+    "appendix": build_appendix,
+    "report": build_report,
+    "matrix": build_matrix,
+    "ranking": build_ranking,
+}
+
+
+def main(argv: list[str]) -> int:
+    out = Path(argv[1]) if len(argv) > 1 else OUT
+    out.mkdir(parents=True, exist_ok=True)
+    for kind, build in BUILDERS.items():
+        target = out / f"{kind}.docx"
+        build(target)
+        print(f"đã tạo {target}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv))
