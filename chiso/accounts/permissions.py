@@ -7,7 +7,7 @@ existence is not revealed; a role that may not use a page at all gets 403.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from functools import wraps
 from typing import Any
 
@@ -24,7 +24,7 @@ __all__ = [
     "ROLE_ADMIN", "ROLE_REVIEWER", "ROLE_REPORTER", "ROLE_VIEWER", "ROLES",
     "role_of", "is_administrator", "scope_paths", "visible_units", "unit_scope_q",
     "can_view_unit", "can_edit_unit", "can_review_unit", "get_unit_for_user_or_404",
-    "role_required", "users_for_unit",
+    "role_required", "users_for_unit", "users_in_scope_of",
 ]
 
 _CACHE_ATTR = "_chiso_scope_paths"
@@ -155,6 +155,18 @@ def users_for_unit(unit: Unit, role: str | None = None) -> QuerySet:
     qs = get_user_model().objects.filter(
         is_active=True, profile__scopes__path__in=_ancestor_paths(unit.path)
     )
+    if role:
+        qs = qs.filter(profile__role=role)
+    return qs.distinct().order_by("username")
+
+
+def users_in_scope_of(units: Iterable[Unit], role: str | None = None) -> QuerySet:
+    """Active users whose scope covers every one of ``units`` (administrators not included)."""
+    from django.contrib.auth import get_user_model
+
+    qs = get_user_model().objects.filter(is_active=True)
+    for unit in units:
+        qs = qs.filter(profile__scopes__path__in=_ancestor_paths(unit.path))
     if role:
         qs = qs.filter(profile__role=role)
     return qs.distinct().order_by("username")

@@ -152,3 +152,13 @@ def test_role_required_rejects_unknown_roles():
 
 def test_profile_str_names_the_role(world):
     assert str(Profile.objects.get(user=world.reporter)) == "rep_ag_pt_pl (Báo cáo)"
+
+
+def test_users_in_scope_of_needs_every_unit_covered(world):
+    from chiso.accounts.permissions import users_in_scope_of
+
+    both = users_in_scope_of([world.commune_a, world.commune_b], role=ROLE_REPORTER)
+    assert [u.username for u in both] == ["rep_ag_pt"]
+    assert [u.username for u in users_in_scope_of([world.agency_a])] == [
+        "rep_ag_stttt", "reviewer_tinh", "viewer"
+    ]
