@@ -1,0 +1,52 @@
+"""`chiso evaluate --framework CODE --period P [--unit CODE] [--format table|json]`.
+
+Goes through ``evaluate_framework`` like every page and report, so the CLI
+always agrees with them.
+"""
+
+from __future__ import annotations
+
+import json
+
+from django.core.management.base import BaseCommand, CommandError, CommandParser
+
+from chiso.assessments.evaluation import evaluate_framework
+from chiso.assessments.serialize import evaluation_to_dict, render_table
+from chiso.engine.periods import PeriodError, parse_period
+from chiso.frameworks.models import Framework
+from chiso.units.models import Unit
+
+
+class Command(BaseCommand):
+    requires_system_checks: list[str] = []  # a data command: must not depend on URL/template checks
+
+    help = "Đánh giá một bộ chỉ tiêu cho một kỳ (mọi đơn vị trong phạm vi, hoặc một đơn vị)."
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument("--framework", required=True, help="mã bộ chỉ tiêu, ví dụ nq17-2019")
+        parser.add_argument("--period", required=True, help="kỳ: 2025-01, 2025-Q1, 2025-H1 hoặc 2025")
+        parser.add_argument("--unit", help="mã một đơn vị (mặc định: mọi đơn vị trong phạm vi)")
+        parser.add_argument("--format", choices=["table", "json"], default="table",
+                            help="bảng dễ đọc (mặc định) hoặc JSON")
+
+    def handle(self, *args, **options) -> None:
+        try:
+            framework = Framework.objects.latest_of(options["framework"])
+        except Framework.DoesNotExist as exc:
+            raise CommandError(f"Không có bộ chỉ tiêu mã {options['framework']!r}.") from exc
+        try:
+            period = parse_period(options["period"])
+        except PeriodError as exc:
+            detail = str(exc)
+            raise CommandError(f"Kỳ không hợp lệ: {detail[:1].lower()}{detail[1:]}") from exc
+        unit = None
+        if options["unit"]:
+            try:
+                unit = Unit.objects.get(code=options["unit"])
+            except Unit.DoesNotExist as exc:
+                raise CommandError(f"Không có đơn vị mã {options['unit']!r}.") from exc
+        evaluation = evaluate_framework(framework, period.code, unit=unit)
+        if options["format"] == "json":
+            self.stdout.write(json.dumps(evaluation_to_dict(evaluation), ensure_ascii=False, indent=2))
+        else:
+            self.stdout.write(render_table(evaluation), ending="")
