@@ -6,4 +6,5 @@ urlpatterns = [
     path("", include("chiso.web.urls")),
     path("", include("chiso.accounts.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
+    path("bang-dieu-khien/", include("chiso.dashboard.urls")),
 ]

@@ -178,10 +178,13 @@ class Milestone:
         return date(self.year, 12, 31)
 
 
-def milestones(completion_target: Sequence, level: str | None = None) -> list[Milestone]:
+def milestones(completion_target: Sequence, level: str | None = None,
+               last_year: int | None = None) -> list[Milestone]:
     """Milestones from a framework's ``completion_target`` rules, earliest first.
 
-    A rule's year is its ``year_to`` (the deadline), else its ``year_from``.
+    A rule's year is its ``year_to`` (the deadline); an open-ended rule
+    ("90% from 2024") runs to ``last_year`` (the framework's last effective
+    year, e.g. 2025) when that is not earlier, else its ``year_from``.
     Rules without a year or without a numeric target are ignored; rules for
     another level are ignored when ``level`` is given (rules without a level
     apply to every level). As for every target, the first rule that applies
@@ -190,7 +193,9 @@ def milestones(completion_target: Sequence, level: str | None = None) -> list[Mi
     out: list[Milestone] = []
     seen: set[int] = set()
     for rule in completion_target:
-        year = rule.year_to or rule.year_from
+        year = rule.year_to
+        if year is None and rule.year_from is not None:
+            year = max(rule.year_from, last_year) if last_year is not None else rule.year_from
         target = rule.target
         value = target.value if target.op != "range" else target.minimum
         if year is None or value is None or isinstance(value, bool):

@@ -99,3 +99,12 @@ def test_milestones_come_from_the_completion_target():
     assert next_milestone(ms, date(2024, 1, 8)).year == 2025
     assert next_milestone(ms, date(2023, 6, 1)).deadline == date(2023, 12, 31)
     assert next_milestone(ms, date(2027, 1, 1)).year == 2025
+
+
+def test_an_open_ended_rule_runs_to_the_frameworks_last_year():
+    # ag-cqdt-2021: 60% to 2023, 90% from 2024; effective to 31/12/2025 → 90% by 2025
+    rules = (TargetRule(Target(">=", F(6, 10)), year_to=2023),
+             TargetRule(Target(">=", F(9, 10)), year_from=2024))
+    assert [(m.year, m.target) for m in milestones(rules, last_year=2025)] == [
+        (2023, F(6, 10)), (2025, F(9, 10))]
+    assert [m.year for m in milestones(rules)] == [2023, 2024]
