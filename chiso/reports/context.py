@@ -27,6 +27,7 @@ from chiso.engine.model import (
 )
 from chiso.engine.numbers import format_int, format_number, format_percent
 
+LEVEL_ORDER = {"province": 0, "district": 1, "commune": 2}
 LEVEL_NAMES = {"province": "Cấp tỉnh", "district": "Cấp huyện", "commune": "Cấp xã"}
 LEVEL_AGENCIES = {
     "province": "CQNN cấp tỉnh",
@@ -520,6 +521,8 @@ def report_context(
     ``evaluation_summary`` is the engine's ``Summary`` for ``results``.
     """
     decimals = framework.decimals
+    # units are named province agencies first, then districts, then communes (tree order within)
+    results = sorted(results, key=lambda r: LEVEL_ORDER.get(r.unit.level, 9))
     phrase = period_phrase(period)
     where = f" {scope_name}" if scope_name else ""
     subject = meta.subject or f"Kết quả thực hiện {framework.title}{where} {phrase}"
@@ -823,9 +826,8 @@ def ranking_context(
     """
     decimals = framework.decimals
     categories = list(framework.categories)
-    level_order = {"province": 0, "district": 1, "commune": 2}
     assessed = [r for r in results if r.status != "not_reported" and r.score is not None]
-    assessed.sort(key=lambda r: (level_order.get(r.unit.level, 9), -r.score.points, r.unit.name))
+    assessed.sort(key=lambda r: (LEVEL_ORDER.get(r.unit.level, 9), -r.score.points, r.unit.name))
     rows: list[RankingRow] = []
     for i, res in enumerate(assessed, start=1):
         score = res.score

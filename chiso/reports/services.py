@@ -172,7 +172,10 @@ def build_context(
         return _appendix(fw, per, unit, units, meta)
     scope = _scope_units(unit, units)
     evaluation = evaluate_framework(fw, per.code, units=scope)
-    scope_name = unit.name if unit is not None else ""
+    # a district or commune subtree is named in the title; the province root is already in it
+    scope_name = unit.name if unit is not None and unit.parent_id is not None else ""
+    if scope_name and scope_name.lower() in fw.title.lower():
+        scope_name = ""
     if kind == "report":
         return ctx.report_context(spec, per, evaluation.summary, evaluation.results, meta, scope_name)
     if kind == "matrix":
