@@ -48,7 +48,7 @@ def upload(client, text, name="bo-chi-tieu.yaml", **extra):
 
 
 def cells(html: str, code: str) -> list[str]:
-    row = re.search(r'<th scope="row"[^>]*>%s</th>(.*?)</tr>' % re.escape(code), html, re.S).group(1)
+    row = re.search(rf'<th scope="row"[^>]*>{re.escape(code)}</th>(.*?)</tr>', html, re.S).group(1)
     return [re.sub(r"<[^>]+>", "", c).strip() for c in re.findall(r"<td>(.*?)</td>", row, re.S)]
 
 

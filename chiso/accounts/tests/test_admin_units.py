@@ -12,7 +12,7 @@ TREE = "/quan-tri/don-vi/"
 
 def test_the_tree_nests_communes_under_their_district(world, administrator_client):
     html = administrator_client.get(TREE).content.decode()
-    district = re.search(r'<li id="u-%d".*?</li>\s*</ul>' % world.district.pk, html, re.S).group(0)
+    district = re.search(rf'<li id="u-{world.district.pk}".*?</li>\s*</ul>', html, re.S).group(0)
     assert "UBND xã Phú Lâm" in district and "UBND thị trấn Phú Mỹ" in district
     assert "Sở Nội vụ</span> <span class=\"code\">AG-SNV" not in district
     assert "2 đơn vị trực thuộc" in district
