@@ -1,0 +1,483 @@
+"""Rounds and the submission workflow: one declared transition table, one function applying it.
+
+A ``Submission`` moves draft → submitted → (returned → submitted)* → approved,
+and an administrator may reopen approved work (approved → draft) with a reason.
+Every change goes through ``apply_transition``, which checks the table, bumps
+the submission's ``version`` with ``UPDATE … WHERE version = n`` and writes a
+``SubmissionEvent``. Values are saved through ``save_values``, which uses the
+same version check so that two people editing one submission never silently
+overwrite each other.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from datetime import date
+from decimal import Decimal
+from fractions import Fraction
+from typing import Any
+
+from django.db import transaction
+from django.db.models import F, Q
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from chiso.accounts.permissions import (
+    ROLE_ADMIN,
+    ROLE_REPORTER,
+    ROLE_REVIEWER,
+    can_edit_unit,
+    can_review_unit,
+    role_of,
+)
+from chiso.engine.aggregate import in_scope
+from chiso.engine.evaluate import evaluate_unit
+from chiso.engine.model import Framework as FrameworkSpec
+from chiso.engine.model import Indicator, UnitResult
+from chiso.engine.numbers import format_number
+from chiso.engine.periods import parse_period
+from chiso.frameworks.models import Framework
+from chiso.units.models import Unit, unit_infos
+
+from .evaluation import element_kinds, row_to_value
+from .models import (
+    EDITABLE_STATUSES,
+    STATUS_APPROVED,
+    STATUS_DRAFT,
+    STATUS_RETURNED,
+    STATUS_SUBMITTED,
+    Evidence,
+    Round,
+    Submission,
+    SubmissionEvent,
+    Value,
+)
+
+NARRATIVE = "narrative"
+
+
+class WorkflowError(Exception):
+    """A refused action, with a Vietnamese message fit to show the user as is."""
+
+    def __init__(self, message: str, problems: Sequence[str] = ()) -> None:
+        super().__init__(message)
+        self.message = message
+        self.problems = list(problems)
+
+    def __str__(self) -> str:
+        return "\n".join([self.message, *self.problems])
+
+
+class ConflictError(WorkflowError):
+    """Someone else saved the submission since this user loaded it."""
+
+    def __init__(self, message: str, current: Submission) -> None:
+        super().__init__(message)
+        self.current = current
+
+
+@dataclass(frozen=True)
+class Transition:
+    """Who may move a submission from one status to another, and whether a comment is required.
+
+    ``scope`` names the unit check applied on top of the role: ``edit``
+    (``can_edit_unit``), ``review`` (``can_review_unit``) or ``admin`` (administrators
+    see every unit). ``validate`` means the values must be complete and valid first.
+    """
+
+    roles: frozenset[str]
+    label: str
+    scope: str
+    comment_required: bool = False
+    validate: bool = False
+
+
+# The one declared transition table (ARCHITECTURE convention 3).
+TRANSITIONS: dict[tuple[str, str], Transition] = {
+    (STATUS_DRAFT, STATUS_SUBMITTED): Transition(
+        frozenset({ROLE_REPORTER, ROLE_ADMIN}), "Nộp báo cáo", "edit", validate=True),
+    (STATUS_RETURNED, STATUS_SUBMITTED): Transition(
+        frozenset({ROLE_REPORTER, ROLE_ADMIN}), "Nộp lại báo cáo", "edit", validate=True),
+    (STATUS_SUBMITTED, STATUS_RETURNED): Transition(
+        frozenset({ROLE_REVIEWER}), "Trả lại để sửa", "review", comment_required=True),
+    (STATUS_SUBMITTED, STATUS_APPROVED): Transition(
+        frozenset({ROLE_REVIEWER}), "Duyệt", "review"),
+    (STATUS_APPROVED, STATUS_DRAFT): Transition(
+        frozenset({ROLE_ADMIN}), "Mở lại để sửa", "admin", comment_required=True),
+}
+
+
+def user_label(user: Any) -> str:
+    """How a person is named in messages and history: full name, else username."""
+    if user is None:
+        return _("(hệ thống)")
+    return (user.get_full_name() or user.get_username()).strip()
+
+
+def format_moment(moment) -> str:
+    """A timestamp the Vietnamese way: 14:05 05/01/2026 (local time)."""
+    return timezone.localtime(moment).strftime("%H:%M %d/%m/%Y")
+
+
+def _unit_allows(user: Any, unit: Unit, scope: str) -> bool:
+    if scope == "edit":
+        return can_edit_unit(user, unit)
+    if scope == "review":
+        return can_review_unit(user, unit)
+    return role_of(user) == ROLE_ADMIN
+
+
+def may_transition(submission: Submission, to_status: str, user: Any) -> bool:
+    """True when the table lets ``user`` move ``submission`` to ``to_status`` (validity aside)."""
+    rule = TRANSITIONS.get((submission.status, to_status))
+    if rule is None or role_of(user) not in rule.roles:
+        return False
+    return _unit_allows(user, submission.unit, rule.scope)
+
+
+def available_transitions(submission: Submission, user: Any) -> list[tuple[str, Transition]]:
+    """The transitions ``user`` may apply now, for buttons."""
+    return [
+        (to, rule) for (frm, to), rule in TRANSITIONS.items()
+        if frm == submission.status and may_transition(submission, to, user)
+    ]
+
+
+# --- evaluation of one submission through the engine ------------------------------------
+
+
+def submission_values(submission: Submission, overrides: dict[str, Any] | None = None) -> dict[str, Any]:
+    """Element id → engine value of the stored rows, with ``overrides`` (typed in the form) on top."""
+    spec = submission.framework.spec()
+    kinds = element_kinds(spec)
+    values: dict[str, Any] = {}
+    for element, number, text in submission.values().values_list("element", "number", "text"):
+        kind = kinds.get(element)
+        if kind is not None:
+            values[element] = row_to_value(kind, number, text)
+    if overrides:
+        for element, value in overrides.items():
+            if element in kinds:
+                if value is None:
+                    values.pop(element, None)
+                else:
+                    values[element] = value
+    return values
+
+
+def evaluate_submission(submission: Submission, overrides: dict[str, Any] | None = None) -> UnitResult:
+    """The engine's verdict on this submission's values (never recomputed here)."""
+    info = unit_infos(Unit.objects.filter(pk=submission.unit_id))[0]
+    return evaluate_unit(
+        submission.framework.spec(), info, submission_values(submission, overrides),
+        submission.period,
+    )
+
+
+def submit_problems(submission: Submission, result: UnitResult | None = None) -> list[str]:
+    """Why this submission may not be submitted yet: invalid or missing inputs, missing evidence."""
+    if result is None:
+        result = evaluate_submission(submission)
+    spec = submission.framework.spec()
+    evidence_codes = set(
+        Evidence.objects.filter(submission=submission).values_list("indicator", flat=True)
+    )
+    problems: list[str] = []
+    for ind_result in result.indicators:
+        if ind_result.status == "invalid":
+            problems.append(_("Chỉ tiêu %(code)s: số liệu không hợp lệ — %(why)s") % {
+                "code": ind_result.code, "why": ind_result.explanation})
+        elif ind_result.status == "missing":
+            problems.append(_("Chỉ tiêu %(code)s: còn thiếu số liệu — %(why)s") % {
+                "code": ind_result.code, "why": ind_result.explanation})
+        if ind_result.status != "not_applicable":
+            for code in _evidence_codes_required(spec.indicator(ind_result.code), ind_result):
+                if code not in evidence_codes and code.split(".")[0] not in evidence_codes \
+                        and ind_result.code not in evidence_codes:
+                    problems.append(_("Chỉ tiêu %(code)s cần tệp minh chứng.") % {"code": code})
+    return problems
+
+
+def _evidence_codes_required(indicator: Indicator, result) -> list[str]:
+    codes = [indicator.code] if indicator.evidence_required else []
+    for item, item_result in zip(indicator.items, result.items or (), strict=False):
+        if item.evidence_required and item_result.status != "not_applicable":
+            codes.append(f"{indicator.code}.{item.code}")
+    return codes
+
+
+# --- transitions ---------------------------------------------------------------------------
+
+
+def apply_transition(
+    submission: Submission,
+    to_status: str,
+    user: Any,
+    comment: str = "",
+    expected_version: int | None = None,
+) -> SubmissionEvent:
+    """Move ``submission`` to ``to_status`` if the table allows ``user`` to; write the event row.
+
+    Raises ``WorkflowError`` (not allowed, comment missing, values not valid)
+    or ``ConflictError`` (someone changed the submission meanwhile).
+    """
+    from_status = submission.status
+    rule = TRANSITIONS.get((from_status, to_status))
+    if rule is None:
+        raise WorkflowError(_("Không thể chuyển báo cáo từ “%(a)s” sang “%(b)s”.") % {
+            "a": status_label(from_status), "b": status_label(to_status)})
+    if not may_transition(submission, to_status, user):
+        raise WorkflowError(_("Tài khoản của bạn không được “%(action)s” báo cáo này.") % {
+            "action": rule.label})
+    comment = (comment or "").strip()
+    if rule.comment_required and not comment:
+        raise WorkflowError(_("Cần ghi nhận xét hoặc lý do để “%(action)s”.") % {"action": rule.label})
+    if not submission.round.is_open:
+        raise WorkflowError(_("Đợt đánh giá đã đóng."))
+    if rule.validate:
+        problems = submit_problems(submission)
+        if problems:
+            raise WorkflowError(_("Chưa nộp được: còn %(n)d vấn đề cần sửa.") % {"n": len(problems)},
+                                problems)
+    now = timezone.now()
+    extra: dict[str, Any] = {}
+    if to_status == STATUS_SUBMITTED:
+        extra["submitted_at"] = now
+    elif to_status == STATUS_APPROVED:
+        extra["approved_at"] = now
+    elif to_status == STATUS_DRAFT:
+        extra["approved_at"] = None
+    with transaction.atomic():
+        query = Submission.objects.filter(pk=submission.pk, status=from_status)
+        if expected_version is not None:
+            query = query.filter(version=expected_version)
+        changed = query.update(
+            status=to_status, version=F("version") + 1, updated_at=now, updated_by=user,
+            last_changes=[{"label": _("Trạng thái"), "old": status_label(from_status),
+                           "new": status_label(to_status)}],
+            **extra,
+        )
+        if not changed:
+            current = Submission.objects.select_related("updated_by").get(pk=submission.pk)
+            raise ConflictError(conflict_message(current), current)
+        event = SubmissionEvent.objects.create(
+            submission=submission, actor=user, from_status=from_status, to_status=to_status,
+            comment=comment,
+        )
+    submission.refresh_from_db()
+    return event
+
+
+def status_label(status: str) -> str:
+    from .models import SUBMISSION_STATUS_CHOICES
+
+    return str(dict(SUBMISSION_STATUS_CHOICES).get(status, status))
+
+
+def conflict_message(current: Submission) -> str:
+    """Vietnamese: who saved the submission, when, and what they changed."""
+    changes = "; ".join(
+        f"{c.get('label', c.get('element', ''))}: {c.get('old') or '—'} → {c.get('new') or '—'}"
+        for c in (current.last_changes or [])[:8]
+    )
+    message = _(
+        "%(who)s đã lưu báo cáo này lúc %(when)s trong khi bạn đang sửa%(what)s. "
+        "Số liệu bạn vừa nhập CHƯA được lưu và vẫn còn trong biểu mẫu: hãy xem lại rồi bấm Lưu lần nữa."
+    ) % {
+        "who": user_label(current.updated_by),
+        "when": format_moment(current.updated_at),
+        "what": (_(" (%(changes)s)") % {"changes": changes}) if changes else "",
+    }
+    return message
+
+
+# --- values ----------------------------------------------------------------------------------
+
+
+@dataclass
+class ValueChange:
+    """What a form or XLSX row asks to store for one element; ``None`` number and "" text clear it."""
+
+    element: str
+    number: Decimal | None = None
+    text: str = ""
+    source: str = "manual"
+    provenance: dict[str, Any] = field(default_factory=dict)
+    label: str = ""
+
+    @property
+    def is_empty(self) -> bool:
+        return self.number is None and not self.text
+
+
+def to_decimal(value: Fraction | int | bool | None) -> Decimal | None:
+    """An engine number as the database keeps it (6 decimals)."""
+    if value is None:
+        return None
+    if isinstance(value, bool):
+        return Decimal(int(value))
+    frac = Fraction(value)
+    if frac.denominator == 1:
+        return Decimal(frac.numerator)
+    return (Decimal(frac.numerator) / Decimal(frac.denominator)).quantize(Decimal("0.000001"))
+
+
+def show_stored(number: Decimal | None, text: str, kind: str) -> str:
+    """A stored value as a person reads it: 54.919, Có/Không, or the text."""
+    if kind == "text" or (number is None and text):
+        return text
+    if number is None:
+        return ""
+    if kind == "boolean":
+        return _("Có") if number != 0 else _("Không")
+    return format_number(Fraction(number), decimals=6)
+
+
+def save_values(
+    submission: Submission,
+    user: Any,
+    changes: Iterable[ValueChange],
+    expected_version: int,
+) -> list[dict[str, str]]:
+    """Store the changed elements of ``submission`` in one transaction; return what changed.
+
+    Refuses (``WorkflowError``) when the submission is not editable and
+    (``ConflictError``) when its version is no longer ``expected_version``:
+    nothing is written then. Unchanged elements are left alone, so saving an
+    untouched form changes nothing and bumps no version.
+    """
+    if not submission.is_editable:
+        raise WorkflowError(_("Báo cáo ở trạng thái “%(s)s” nên không sửa được số liệu.") % {
+            "s": status_label(submission.status)})
+    kinds_all = element_kinds(submission.framework.spec())
+    changes = list(changes)
+    with transaction.atomic():
+        existing = {v.element: v for v in submission.values()}
+        plan: list[tuple[ValueChange, Value | None]] = []
+        described: list[dict[str, str]] = []
+        for change in changes:
+            kind = kinds_all.get(change.element, "text" if change.element.endswith(f".{NARRATIVE}") else None)
+            if kind is None:
+                raise WorkflowError(_("Bộ chỉ tiêu không có phần tử %(e)s.") % {"e": change.element})
+            old = existing.get(change.element)
+            if old is None and change.is_empty:
+                continue
+            if old is not None and not change.is_empty and _same(old, change):
+                continue
+            plan.append((change, old))
+            described.append({
+                "element": change.element,
+                "label": change.label or change.element,
+                "old": show_stored(old.number, old.text, kind) if old is not None else "",
+                "new": show_stored(change.number, change.text, kind),
+            })
+        if not plan:
+            return []
+        now = timezone.now()
+        bumped = Submission.objects.filter(
+            pk=submission.pk, version=expected_version, status__in=EDITABLE_STATUSES,
+        ).update(version=F("version") + 1, updated_at=now, updated_by=user, last_changes=described)
+        if not bumped:
+            current = Submission.objects.select_related("updated_by").get(pk=submission.pk)
+            raise ConflictError(conflict_message(current), current)
+        for change, old in plan:
+            if change.is_empty:
+                old._history_user = user
+                old.delete()
+                continue
+            row = old or Value(
+                framework_id=submission.round.framework_id, unit_id=submission.unit_id,
+                period=submission.period, element=change.element,
+            )
+            row.number = change.number
+            row.text = change.text
+            row.source = change.source
+            row.provenance = change.provenance
+            row.updated_by = user
+            row._history_user = user
+            row.save()
+    submission.refresh_from_db()
+    return described
+
+
+def _same(old: Value, change: ValueChange) -> bool:
+    """Equal figures are not a change, whatever their source, unless the reason of an override differs."""
+    if old.number is None or change.number is None:
+        same_number = old.number is None and change.number is None
+    else:
+        same_number = Decimal(old.number) == change.number
+    if not same_number or (old.text or "") != (change.text or ""):
+        return False
+    if change.source == "override":
+        return old.source == "override" and old.provenance.get("reason") == change.provenance.get("reason")
+    return True
+
+
+# --- rounds ----------------------------------------------------------------------------------
+
+
+def round_units(framework: Framework, period: str, root_unit: Unit | None = None, level: str = "") -> list[Unit]:
+    """Active units (valid during the period) under ``root_unit`` / at ``level`` that the framework assesses."""
+    p = parse_period(period)
+    qs = Unit.objects.filter(active=True).filter(
+        Q(valid_from__isnull=True) | Q(valid_from__lte=p.end),
+        Q(valid_to__isnull=True) | Q(valid_to__gte=p.start),
+    )
+    if root_unit is not None:
+        qs = qs.subtree_of(root_unit)
+    if level:
+        qs = qs.filter(level=level)
+    units = list(qs.select_related("parent"))
+    spec: FrameworkSpec = framework.spec()
+    infos = unit_infos(units)
+    keep = {info.code for info in infos if in_scope(spec, info)}
+    return [u for u in units if u.code in keep]
+
+
+def open_round(
+    framework: Framework,
+    period: str,
+    deadline: date,
+    opened_by: Any,
+    root_unit: Unit | None = None,
+    level: str = "",
+    title: str = "",
+) -> Round:
+    """Open a round and give every unit in it a draft submission (one transaction).
+
+    Refuses when no unit is in scope or when another open round already covers
+    the same framework, period and unit (two rounds would share the same values).
+    """
+    code = parse_period(period).code
+    units = round_units(framework, code, root_unit, level)
+    if not units:
+        raise WorkflowError(_("Không có đơn vị nào thuộc phạm vi của bộ chỉ tiêu trong lựa chọn này."))
+    clash = Submission.objects.filter(
+        round__framework=framework, round__period=code, round__closed_at__isnull=True,
+        unit__in=units,
+    ).select_related("unit").first()
+    if clash is not None:
+        raise WorkflowError(_("Đơn vị %(unit)s đã có trong một đợt đang mở của bộ chỉ tiêu này cho kỳ %(p)s.") % {
+            "unit": clash.unit.name, "p": code})
+    with transaction.atomic():
+        rnd = Round.objects.create(
+            framework=framework, framework_checksum=framework.checksum, period=code,
+            deadline=deadline, opened_by=opened_by, root_unit=root_unit, level=level or "",
+            title=title or f"{framework.title} — {parse_period(code).label}",
+        )
+        subs = Submission.objects.bulk_create([Submission(round=rnd, unit=u) for u in units])
+        if not all(s.pk for s in subs):  # backends that do not return ids
+            subs = list(rnd.submissions.all())
+        SubmissionEvent.objects.bulk_create([
+            SubmissionEvent(submission=s, actor=opened_by, from_status="", to_status=STATUS_DRAFT,
+                            comment=_("Mở đợt đánh giá"))
+            for s in subs
+        ])
+    return rnd
+
+
+def days_left(deadline: date, today: date | None = None) -> int:
+    """Days until the deadline (negative when late)."""
+    today = today or timezone.localdate()
+    return (deadline - today).days
