@@ -16,6 +16,7 @@ from chiso.tabular import ImportError_
 
 
 class IngestCommand(BaseCommand):
+    requires_system_checks: list[str] = []  # a data command: independent of URL/template checks
     kind = ""
     noun = ""
 

@@ -13,6 +13,7 @@ from chiso.units.models import Unit
 
 
 class Command(BaseCommand):
+    requires_system_checks: list[str] = []  # a data command: independent of URL/template checks
     help = "In các số liệu tính từ dữ liệu nghiệp vụ (hồ sơ, văn bản) của một kỳ"
 
     def add_arguments(self, parser) -> None:
