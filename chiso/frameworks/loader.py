@@ -713,16 +713,21 @@ def parse_framework_text(text: str, filename: str | Path = "framework.yaml") -> 
     return framework
 
 
-def load_framework_file(path: str | Path) -> Framework:
-    """Parse a framework file; problems name the file by its base name."""
+def read_framework_text(path: str | Path) -> str:
+    """The text of a framework file; unreadable or non-UTF-8 files are ``FrameworkError``s."""
     path = Path(path)
     try:
-        text = path.read_text(encoding="utf-8")
+        return path.read_text(encoding="utf-8")
     except UnicodeDecodeError as exc:
         raise FrameworkError([Problem(path.name, "", "tệp không phải UTF-8; hãy lưu lại với mã hoá UTF-8")]) from exc
     except OSError as exc:
         raise FrameworkError([Problem(path.name, "", f"không đọc được tệp: {exc.strerror or exc}")]) from exc
-    return parse_framework_text(text, path.name)
+
+
+def load_framework_file(path: str | Path) -> Framework:
+    """Parse a framework file; problems name the file by its base name."""
+    path = Path(path)
+    return parse_framework_text(read_framework_text(path), path.name)
 
 
 def library_paths() -> list[Path]:
