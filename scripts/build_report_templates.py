@@ -198,10 +198,13 @@ def set_widths(table, widths_cm: list[float]):
     grid = table._tbl.tblGrid
     for col, width in zip(grid.findall(qn("w:gridCol")), widths_cm, strict=False):
         col.set(qn("w:w"), str(int(Cm(width).twips)))
-    for row in table.rows:
-        for idx, cell in enumerate(row.cells):
-            if idx < len(widths_cm):
-                cell.width = Cm(widths_cm[idx])
+    # every cell by its grid position (merged cells get the sum of the columns they span)
+    for tr in table._tbl.tr_lst:
+        position = 0
+        for tc in tr.tc_lst:
+            span = tc.grid_span
+            tc.width = Cm(sum(widths_cm[position:position + span]))
+            position += span
 
 
 def repeat_header(row):
@@ -441,7 +444,7 @@ def build_ranking(path: Path) -> None:
     cell_text(cells[6], "{{ row.total }}/{{ row.max_total }}", size=12)
     cell_text(cells[7], "{{ row.share }}", size=12)
     cell_text(cells[8], "{{ row.note }}", size=11, align=LEFT)
-    set_widths(table, [1.1, 6.0, 2.2, 0.01, 4.0, 0.01, 2.6, 2.6, 7.6])
+    set_widths(table, [1.1, 5.5, 2.0, 0.01, 3.6, 0.01, 2.4, 2.4, 5.6])  # 26,2 cm with two categories
     para(doc, "", size=6)
     para(doc, "{{ summary_line }}", size=13, before=6)
     para(doc, "Đơn vị chưa báo cáo (không đánh giá được)", bold=True, size=13, before=6)

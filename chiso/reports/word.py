@@ -59,7 +59,8 @@ def sync_table_grids(document) -> None:
                     break
                 tcw = tc_pr.find(qn("w:tcW")) if tc_pr is not None else None
                 widths.append(_twips(tcw) if tcw is not None else 0)
-            if plain and widths and all(widths) and (best is None or len(widths) > len(best)):
+            # the widest row wins; among equals the last one (data rows come after headers)
+            if plain and widths and all(widths) and (best is None or len(widths) >= len(best)):
                 best = widths
         if not best:
             continue
