@@ -7,4 +7,5 @@ urlpatterns = [
     path("", include("chiso.accounts.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("bang-dieu-khien/", include("chiso.dashboard.urls")),
+    path("danh-gia/", include("chiso.assessments.urls")),
 ]

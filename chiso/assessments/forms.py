@@ -1,0 +1,353 @@
+"""Forms of the data-entry pages: the per-submission entry form, rounds, evidence, offline upload.
+
+The entry form is built from the framework: one field per input element
+(``v-2.numerator``), a narrative per criterion (element ``<code>.narrative``,
+kept as a ``Value`` text row so it shares history and import with the
+figures) and, for figures computed from operational exports, a reason field
+(``r-<element>``) without which the computed figure cannot be overridden.
+Vietnamese numbers ("54.919", "93,6") are read by the engine's parsers.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+from decimal import Decimal
+from fractions import Fraction
+from typing import Any
+
+from django import forms
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from chiso.engine.model import Framework as FrameworkSpec
+from chiso.engine.model import Indicator
+from chiso.engine.numbers import (
+    NumberError,
+    format_int,
+    format_number,
+    parse_bool,
+    parse_count,
+    parse_number,
+)
+from chiso.engine.periods import PeriodError, parse_period
+from chiso.frameworks.models import Framework
+from chiso.units.models import LEVEL_CHOICES, Unit
+
+from .evaluation import element_kinds
+from .models import Submission, Value
+from .workflow import NARRATIVE, ValueChange, to_decimal
+
+INPUT_LABELS = {
+    "numerator": gettext_lazy("Tử số"),
+    "denominator": gettext_lazy("Mẫu số"),
+    "value": gettext_lazy("Giá trị"),
+}
+
+
+def field_name(element: str) -> str:
+    return f"v-{element}"
+
+
+def reason_name(element: str) -> str:
+    return f"r-{element}"
+
+
+def slug(element: str) -> str:
+    """An HTML id fragment for an element or code (dots are awkward in CSS selectors)."""
+    return element.replace(".", "-")
+
+
+class CountField(forms.CharField):
+    """A whole count ≥ 0 written the Vietnamese way ("54.919")."""
+
+    def to_python(self, value: Any) -> int | None:
+        text = super().to_python(value)
+        if not text:
+            return None
+        try:
+            return parse_count(text)
+        except NumberError as exc:
+            raise forms.ValidationError(str(exc)) from exc
+
+
+class NumberField(forms.CharField):
+    """A number written the Vietnamese way ("1.234,5", "93,6")."""
+
+    def to_python(self, value: Any) -> Fraction | None:
+        text = super().to_python(value)
+        if not text:
+            return None
+        try:
+            return parse_number(text)
+        except NumberError as exc:
+            raise forms.ValidationError(str(exc)) from exc
+
+
+class YesNoField(forms.ChoiceField):
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__(choices=[("", _("— chưa chọn —")), ("1", _("Có")), ("0", _("Không"))], **kwargs)
+
+    def to_python(self, value: Any) -> bool | None:
+        text = super().to_python(value)
+        if text in ("", None):
+            return None
+        try:
+            return parse_bool(text)
+        except NumberError as exc:
+            raise forms.ValidationError(str(exc)) from exc
+
+    def validate(self, value: Any) -> None:
+        if value is None and self.required:
+            raise forms.ValidationError(self.error_messages["required"], code="required")
+
+
+def input_label(indicator: Indicator, name: str) -> str:
+    """The label of one input: the framework's own words when given, else Tử số / Mẫu số / Giá trị."""
+    own = (indicator.input_labels or {}).get(name)
+    generic = str(INPUT_LABELS.get(name, name))
+    if indicator.kind == "boolean" and not own:
+        return _("Có / Không")
+    if indicator.kind == "text" and not own:
+        return _("Nội dung")
+    return f"{generic}: {own}" if own else generic
+
+
+def show_value(kind: str, value: Any) -> str:
+    """An engine value as typed into the form: 54.919, 93,6, 1/0 for yes/no."""
+    if value is None:
+        return ""
+    if kind == "boolean":
+        return "1" if value else "0"
+    if kind == "text":
+        return str(value)
+    frac = Fraction(value)
+    if frac.denominator == 1:
+        return format_int(int(frac))
+    return format_number(frac, decimals=6)
+
+
+def _stored_engine_value(kind: str, number: Decimal | None, text: str) -> Any:
+    if kind == "text":
+        return text or None
+    if number is None:
+        return None
+    if kind == "boolean":
+        return number != 0
+    return Fraction(number)
+
+
+@dataclass
+class InputRow:
+    element: str
+    label: str
+    kind: str
+    name: str
+    reason_name: str | None = None
+    computed: str = ""  # the figure computed from operational data, as shown
+    computed_source: str = ""
+    source: str = ""
+    reason: str = ""
+
+
+@dataclass
+class ElementPlan:
+    """Everything the form knows about the elements of one framework, in document order."""
+
+    rows: dict[str, InputRow] = field(default_factory=dict)
+    narratives: dict[str, str] = field(default_factory=dict)  # indicator code → element
+
+
+def plan_elements(spec: FrameworkSpec) -> ElementPlan:
+    plan = ElementPlan()
+    kinds = element_kinds(spec)
+
+    def walk(ind: Indicator, code: str) -> None:
+        if ind.kind == "composite":
+            for item in ind.items:
+                walk(item, f"{code}.{item.code}")
+            return
+        for name in ind.inputs:
+            element = f"{code}.{name}"
+            plan.rows[element] = InputRow(element=element, label=input_label(ind, name),
+                                          kind=kinds[element], name=field_name(element))
+
+    for ind in spec.indicators:
+        walk(ind, ind.code)
+        if ind.kind != "text":
+            plan.narratives[ind.code] = f"{ind.code}.{NARRATIVE}"
+    return plan
+
+
+class EntryForm(forms.Form):
+    """The entry form of one submission; ``changes()`` gives what to store, ``engine_values()`` what to evaluate."""
+
+    def __init__(self, submission: Submission, data: Any = None) -> None:
+        super().__init__(data=data)
+        self.submission = submission
+        self.spec = submission.framework.spec()
+        self.plan = plan_elements(self.spec)
+        self.stored: dict[str, Value] = {v.element: v for v in submission.values()}
+        for element, row in self.plan.rows.items():
+            old = self.stored.get(element)
+            if row.kind == "count":
+                f: forms.Field = CountField(required=False)
+            elif row.kind == "number":
+                f = NumberField(required=False)
+            elif row.kind == "boolean":
+                f = YesNoField(required=False)
+            else:
+                f = forms.CharField(required=False, widget=forms.Textarea(attrs={"rows": 3}))
+            if row.kind in ("count", "number"):
+                f.widget.attrs.update({"inputmode": "decimal", "autocomplete": "off"})
+            f.label = row.label
+            if old is not None:
+                f.initial = show_value(row.kind, _stored_engine_value(row.kind, old.number, old.text))
+                row.source = old.source
+                if old.source in ("computed", "override"):
+                    computed = old.number if old.source == "computed" else _decimal_or_none(
+                        old.provenance.get("computed"))
+                    row.computed = show_value(row.kind, _stored_engine_value(row.kind, computed, ""))
+                    row.computed_source = str(
+                        (old.provenance.get("computed_provenance") if old.source == "override"
+                         else old.provenance) or "")
+                    row.reason = old.provenance.get("reason", "") if old.source == "override" else ""
+                    row.reason_name = reason_name(element)
+                    self.fields[row.reason_name] = forms.CharField(
+                        required=False, label=_("Lý do điều chỉnh số tính tự động"), initial=row.reason,
+                        widget=forms.TextInput(attrs={"autocomplete": "off"}),
+                    )
+            f.widget.attrs["aria-describedby"] = f"msg-{slug(element)}"
+            self.fields[row.name] = f
+        for element in self.plan.narratives.values():
+            old = self.stored.get(element)
+            self.fields[field_name(element)] = forms.CharField(
+                required=False, label=_("Nội dung thực hiện"),
+                initial=old.text if old is not None else "",
+                widget=forms.Textarea(attrs={"rows": 2}),
+            )
+
+    # -- what was typed --------------------------------------------------------------------
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean()
+        for element, row in self.plan.rows.items():
+            old = self.stored.get(element)
+            if old is None or old.source not in ("computed", "override") or row.name not in cleaned:
+                continue
+            new = to_decimal(cleaned.get(row.name))
+            computed = old.number if old.source == "computed" else _decimal_or_none(old.provenance.get("computed"))
+            reason = (cleaned.get(row.reason_name or "", "") or "").strip()
+            if new is None:
+                self.add_error(row.name, _(
+                    "Số này được tính tự động từ dữ liệu nghiệp vụ; không xoá được. "
+                    "Nếu số sai, hãy nhập số đúng và ghi lý do điều chỉnh."))
+            elif new != computed and not reason:
+                self.add_error(row.reason_name, _(
+                    "Số tính tự động là %(computed)s. Muốn dùng số khác, hãy ghi lý do điều chỉnh.") % {
+                    "computed": row.computed})
+        return cleaned
+
+    def engine_values(self) -> dict[str, Any]:
+        """Element id → typed value for every element whose field parsed (None when left empty)."""
+        cleaned = getattr(self, "cleaned_data", {}) or {}
+        out: dict[str, Any] = {}
+        for element, row in self.plan.rows.items():
+            if row.name in cleaned:
+                value = cleaned[row.name]
+                out[element] = value if not (row.kind == "text" and value == "") else None
+            else:
+                out[element] = None  # unreadable: evaluate as missing, the field shows why
+        return out
+
+    def changes(self, source: str = "manual", provenance: dict[str, Any] | None = None) -> list[ValueChange]:
+        """The values to store (call after ``is_valid()``): figures, overrides with reasons, narratives."""
+        out: list[ValueChange] = []
+        cleaned = self.cleaned_data
+        for element, row in self.plan.rows.items():
+            value = cleaned.get(row.name)
+            old = self.stored.get(element)
+            if row.kind == "text":
+                out.append(ValueChange(element, text=value or "", source=source,
+                                       provenance=dict(provenance or {}), label=self.label_of(element)))
+                continue
+            number = to_decimal(value)
+            change = ValueChange(element, number=number, source=source, provenance=dict(provenance or {}),
+                                 label=self.label_of(element))
+            if old is not None and old.source in ("computed", "override"):
+                computed = old.number if old.source == "computed" else _decimal_or_none(old.provenance.get("computed"))
+                computed_prov = old.provenance if old.source == "computed" else old.provenance.get(
+                    "computed_provenance", {})
+                if number == computed:
+                    change.source, change.provenance = "computed", dict(computed_prov or {})
+                else:
+                    change.source = "override"
+                    change.provenance = {
+                        "reason": (cleaned.get(row.reason_name or "", "") or "").strip(),
+                        "computed": str(computed) if computed is not None else None,
+                        "computed_provenance": computed_prov or {},
+                    }
+            out.append(change)
+        for code, element in self.plan.narratives.items():
+            out.append(ValueChange(element, text=(cleaned.get(field_name(element)) or "").strip(),
+                                   source=source, provenance=dict(provenance or {}),
+                                   label=_("%(code)s — Nội dung thực hiện") % {"code": code}))
+        return out
+
+    def label_of(self, element: str) -> str:
+        code = element.rsplit(".", 1)[0]
+        row = self.plan.rows.get(element)
+        return f"{code} — {row.label}" if row else element
+
+
+def _decimal_or_none(value: Any) -> Decimal | None:
+    if value in (None, ""):
+        return None
+    return Decimal(str(value))
+
+
+class RoundForm(forms.Form):
+    """What an administrator chooses to open a round."""
+
+    framework = forms.ModelChoiceField(
+        queryset=Framework.objects.all(), label=gettext_lazy("Bộ chỉ tiêu (phiên bản)"),
+    )
+    period = forms.CharField(
+        label=gettext_lazy("Kỳ đánh giá"), max_length=16,
+        help_text=gettext_lazy("Ví dụ: 2025 (năm), 2025-H1 (6 tháng đầu năm), 2025-Q1 (quý I), 2025-01 (tháng 1)."),
+    )
+    deadline = forms.DateField(
+        label=gettext_lazy("Hạn nộp"), input_formats=["%d/%m/%Y", "%Y-%m-%d"],
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+    )
+    root_unit = forms.ModelChoiceField(
+        queryset=Unit.objects.filter(active=True), required=False,
+        label=gettext_lazy("Đơn vị gốc (đánh giá đơn vị này và các đơn vị trực thuộc)"),
+        empty_label=gettext_lazy("— toàn bộ —"),
+    )
+    level = forms.ChoiceField(
+        choices=[("", gettext_lazy("— mọi cấp —")), *LEVEL_CHOICES], required=False,
+        label=gettext_lazy("Chỉ đánh giá cấp"),
+    )
+    title = forms.CharField(label=gettext_lazy("Tên đợt (không bắt buộc)"), required=False, max_length=255)
+
+    def clean_period(self) -> str:
+        try:
+            return parse_period(self.cleaned_data["period"].strip()).code
+        except PeriodError as exc:
+            raise forms.ValidationError(str(exc)) from exc
+
+    def clean_deadline(self) -> date:
+        deadline = self.cleaned_data["deadline"]
+        return deadline
+
+
+class EvidenceForm(forms.Form):
+    file = forms.FileField(label=gettext_lazy("Tệp minh chứng"),
+                           help_text=gettext_lazy("PDF, ảnh PNG/JPEG, Word (DOCX) hoặc Excel (XLSX)."))
+    indicator = forms.CharField(required=False, max_length=64, widget=forms.HiddenInput)
+    description = forms.CharField(required=False, max_length=255, label=gettext_lazy("Mô tả ngắn"))
+
+
+class OfflineUploadForm(forms.Form):
+    file = forms.FileField(label=gettext_lazy("Tệp Excel đã điền (.xlsx)"))

@@ -1,0 +1,701 @@
+"""Pages of the assessment workflow: my work, the entry form, evidence, review, rounds, reminders.
+
+Every page reaches a submission through ``Submission.objects.visible_to(user)``
+(outside the user's scope it does not exist: 404) and then checks the action
+(``can_edit_unit`` / ``can_review_unit``: 403). Verdicts always come from the
+engine (``workflow.evaluate_submission``), never from arithmetic in a view.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.db import transaction
+from django.db.models import Count, Q
+from django.forms import BoundField
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods, require_POST
+
+from chiso.accounts.permissions import (
+    ROLE_ADMIN,
+    ROLE_REPORTER,
+    ROLE_REVIEWER,
+    ROLE_VIEWER,
+    can_edit_unit,
+    can_review_unit,
+    role_of,
+    role_required,
+)
+from chiso.engine.model import Indicator, IndicatorResult, UnitResult
+from chiso.engine.periods import parse_period
+from chiso.engine.targets import describe_target, select_target
+from chiso.units.models import Unit, unit_infos
+
+from . import offline
+from .evaluation import element_kinds, evaluate_framework
+from .evidence import EvidenceError, renamed_note, store_evidence
+from .forms import EntryForm, EvidenceForm, OfflineUploadForm, RoundForm, field_name, slug
+from .models import (
+    OPEN_STATUSES,
+    STATUS_APPROVED,
+    STATUS_RETURNED,
+    STATUS_SUBMITTED,
+    Evidence,
+    ReviewComment,
+    Round,
+    Submission,
+    Value,
+)
+from .reminders import pending_submissions, send_reminders
+from .workflow import (
+    ConflictError,
+    WorkflowError,
+    apply_transition,
+    available_transitions,
+    days_left,
+    evaluate_submission,
+    open_round,
+    save_values,
+    show_stored,
+    status_label,
+    submit_problems,
+    user_label,
+)
+
+# --- helpers -----------------------------------------------------------------------------------
+
+
+def _submission_or_404(user: Any, pk: int) -> Submission:
+    """The submission if it belongs to a unit the user may see; 404 otherwise (existence not revealed)."""
+    return get_object_or_404(
+        Submission.objects.visible_to(user).select_related("round__framework", "unit", "updated_by"), pk=pk,
+    )
+
+
+@dataclass
+class InputCell:
+    row: Any
+    field: BoundField | None
+    reason: BoundField | None
+    slug: str
+    previous: str = ""
+    stored: str = ""
+    source: str = ""
+    provenance: dict = field(default_factory=dict)
+
+
+@dataclass
+class Block:
+    """One criterion (or sub-item) as the form and the review page show it."""
+
+    code: str
+    name: str
+    kind: str
+    depth: int
+    indicator: Indicator
+    result: IndicatorResult | None
+    target_text: str
+    slug: str
+    cells: list[InputCell] = field(default_factory=list)
+    items: list[Block] = field(default_factory=list)
+    narrative: BoundField | None = None
+    narrative_text: str = ""
+    previous_narrative: str = ""
+    comments: list[ReviewComment] = field(default_factory=list)
+    evidence: list[Evidence] = field(default_factory=list)
+    evidence_required: bool = False
+
+    @property
+    def applicable(self) -> bool:
+        return self.kind == "text" or self.result is None or self.result.status != "not_applicable"
+
+    @property
+    def status(self) -> str:
+        return self.result.status if self.result is not None else "missing"
+
+
+def build_blocks(
+    form: EntryForm,
+    result: UnitResult,
+    year: int,
+    comments: dict[str, list[ReviewComment]] | None = None,
+    evidence: dict[str, list[Evidence]] | None = None,
+    previous: dict[str, Value] | None = None,
+) -> list[Block]:
+    """Criteria with their sub-items, target for this unit, inputs, verdict, comments and evidence."""
+    spec = form.spec
+    info = result.unit
+    kinds = element_kinds(spec)
+    comments = comments or {}
+    evidence = evidence or {}
+    previous = previous or {}
+
+    def make(ind: Indicator, code: str, ind_result: IndicatorResult | None, depth: int) -> Block:
+        target = select_target(ind, info, year) if ind.kind not in ("composite", "text") else None
+        block = Block(
+            code=code, name=ind.name, kind=ind.kind, depth=depth, indicator=ind, result=ind_result,
+            target_text=describe_target(target, ind.kind, spec.decimals) if target is not None else "",
+            slug=slug(code), comments=comments.get(code, []), evidence=evidence.get(code, []),
+            evidence_required=ind.evidence_required,
+        )
+        if ind.kind == "composite":
+            item_results = list(ind_result.items) if ind_result is not None else []
+            for pos, item in enumerate(ind.items):
+                item_result = _match_item(item_results, item.code, pos)
+                block.items.append(make(item, f"{code}.{item.code}", item_result, depth + 1))
+            return block
+        for name in ind.inputs:
+            element = f"{code}.{name}"
+            row = form.plan.rows[element]
+            stored = form.stored.get(element)
+            prev = previous.get(element)
+            block.cells.append(InputCell(
+                row=row, field=form[row.name], reason=form[row.reason_name] if row.reason_name else None,
+                slug=slug(element),
+                previous=show_stored(prev.number, prev.text, kinds[element]) if prev is not None else "",
+                stored=show_stored(stored.number, stored.text, kinds[element]) if stored is not None else "",
+                source=stored.source if stored is not None else "",
+                provenance=stored.provenance if stored is not None else {},
+            ))
+        return block
+
+    blocks = []
+    for ind in spec.indicators:
+        try:
+            ind_result = result.indicator(ind.code)
+        except KeyError:
+            ind_result = None
+        block = make(ind, ind.code, ind_result, 0)
+        narrative = form.plan.narratives.get(ind.code)
+        if narrative:
+            block.narrative = form[field_name(narrative)]
+            stored = form.stored.get(narrative)
+            block.narrative_text = stored.text if stored is not None else ""
+            prev = previous.get(narrative)
+            block.previous_narrative = prev.text if prev is not None else ""
+        blocks.append(block)
+    return blocks
+
+
+def _match_item(results: list[IndicatorResult], code: str, pos: int) -> IndicatorResult | None:
+    for r in results:
+        if r.code == code or r.code.endswith(f".{code}"):
+            return r
+    return results[pos] if pos < len(results) else None
+
+
+def _comments_by_indicator(submission: Submission) -> dict[str, list[ReviewComment]]:
+    """Comments of the latest return (what the reporter must fix now)."""
+    last_return = submission.events.filter(to_status=STATUS_RETURNED).order_by("-at", "-pk").first()
+    out: dict[str, list[ReviewComment]] = defaultdict(list)
+    if last_return is None:
+        return out
+    for c in submission.comments.filter(event=last_return).select_related("author"):
+        out[c.indicator].append(c)
+    return out
+
+
+def _evidence_by_indicator(submission: Submission) -> dict[str, list[Evidence]]:
+    out: dict[str, list[Evidence]] = defaultdict(list)
+    for e in submission.evidence.all().select_related("uploaded_by"):
+        out[e.indicator].append(e)
+    return out
+
+
+def _previous_values(submission: Submission) -> tuple[str, dict[str, Value]]:
+    """The previous period's rows of the same framework (any version) for this unit."""
+    prev = parse_period(submission.period).previous()
+    rows = Value.objects.filter(
+        framework__code=submission.framework.code, unit=submission.unit, period=prev.code,
+    ).order_by("framework__loaded_at")
+    return prev.label, {v.element: v for v in rows}
+
+
+@dataclass
+class HistoryEntry:
+    at: Any
+    who: str
+    what: str
+    old: str
+    new: str
+    note: str = ""
+    kind: str = "value"
+
+
+def submission_history(submission: Submission, limit: int = 300) -> list[HistoryEntry]:
+    """Every value and status change of the submission, newest first (who, when, old → new)."""
+    kinds = element_kinds(submission.framework.spec())
+    entries: list[HistoryEntry] = []
+    for ev in submission.events.select_related("actor"):
+        entries.append(HistoryEntry(
+            at=ev.at, who=user_label(ev.actor), what=_("Trạng thái"),
+            old=status_label(ev.from_status) if ev.from_status else "—", new=status_label(ev.to_status),
+            note=ev.comment, kind="status",
+        ))
+    records = Value.history.filter(
+        framework_id=submission.round.framework_id, unit_id=submission.unit_id, period=submission.period,
+    ).select_related("history_user").order_by("history_date", "history_id")
+    last: dict[str, str] = {}
+    for rec in records:
+        kind = kinds.get(rec.element, "text")
+        shown = show_stored(rec.number, rec.text, kind)
+        old = last.get(rec.element, "")
+        if rec.history_type == "-":
+            new = ""
+            last.pop(rec.element, None)
+        else:
+            new = shown
+            last[rec.element] = shown
+        if old == new and rec.history_type == "~":
+            continue
+        note = {"computed": _("tính tự động"), "import": _("nhập từ tệp"), "override": _("điều chỉnh")}.get(
+            rec.source, "")
+        if rec.source == "override" and rec.provenance.get("reason"):
+            note = _("điều chỉnh số tính tự động: %(r)s") % {"r": rec.provenance["reason"]}
+        entries.append(HistoryEntry(
+            at=rec.history_date, who=user_label(rec.history_user), what=rec.element,
+            old=old or "—", new=new or "—", note=note,
+        ))
+    entries.sort(key=lambda e: e.at, reverse=True)
+    return entries[:limit]
+
+
+def _form_context(request: HttpRequest, sub: Submission, form: EntryForm, result: UnitResult,
+                  version: int | None = None, **extra: Any) -> dict[str, Any]:
+    year = parse_period(sub.period).year
+    blocks = build_blocks(form, result, year, _comments_by_indicator(sub), _evidence_by_indicator(sub))
+    comments = _comments_by_indicator(sub)
+    can_edit = can_edit_unit(request.user, sub.unit) and sub.is_editable
+    return {
+        "sub": sub,
+        "form": form,
+        "blocks": blocks,
+        "result": result,
+        "decimals": form.spec.decimals,
+        "version": sub.version if version is None else version,
+        "can_edit": can_edit,
+        "problems": submit_problems(sub, result) if can_edit else [],
+        "general_comments": comments.get("", []),
+        "transitions": [(to, rule) for to, rule in available_transitions(sub, request.user)
+                        if to != STATUS_SUBMITTED],
+        "can_submit": any(to == STATUS_SUBMITTED for to, _r in available_transitions(sub, request.user)),
+        "history": submission_history(sub),
+        "period_label": parse_period(sub.period).label,
+        "days_left": days_left(sub.round.deadline),
+        "evidence_form": EvidenceForm(),
+        "all_evidence": list(sub.evidence.all()),
+        "offline_form": OfflineUploadForm(),
+        "can_review": can_review_unit(request.user, sub.unit) and sub.status == STATUS_SUBMITTED,
+        **extra,
+    }
+
+
+# --- reporter pages ----------------------------------------------------------------------------
+
+
+@role_required(ROLE_REPORTER)
+def my_work(request: HttpRequest) -> HttpResponse:
+    """"Việc của tôi": the reporter's submissions in open rounds, deadline first."""
+    subs = (
+        Submission.objects.visible_to(request.user).open()
+        .select_related("round__framework", "unit").order_by("round__deadline", "unit__path")
+    )
+    subs = [s for s in subs if can_edit_unit(request.user, s.unit)]
+    rows = [{"sub": s, "days_left": days_left(s.round.deadline), "period_label": parse_period(s.period).label}
+            for s in subs]
+    return render(request, "assessments/my_work.html", {
+        "todo": [r for r in rows if r["sub"].status in OPEN_STATUSES],
+        "done": [r for r in rows if r["sub"].status not in OPEN_STATUSES],
+    })
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def submission(request: HttpRequest, pk: int) -> HttpResponse:
+    """The entry form of one submission: save a draft any time, submit when valid."""
+    sub = _submission_or_404(request.user, pk)
+    if request.method == "GET":
+        form = EntryForm(sub)
+        return render(request, "assessments/submission.html", _form_context(
+            request, sub, form, evaluate_submission(sub)))
+    if not can_edit_unit(request.user, sub.unit):
+        raise PermissionDenied(_("Bạn không được nhập số liệu cho đơn vị này."))
+    form = EntryForm(sub, request.POST)
+    try:
+        posted_version = int(request.POST.get("version", ""))
+    except ValueError:
+        posted_version = -1
+    action = request.POST.get("action", "save")
+    if not form.is_valid():
+        result = evaluate_submission(sub, form.engine_values())
+        return render(request, "assessments/submission.html", _form_context(
+            request, sub, form, result, version=posted_version,
+            error=_("Chưa lưu: có ô nhập chưa đúng (xem chữ đỏ dưới từng ô).")), status=400)
+    try:
+        described = save_values(sub, request.user, form.changes(), posted_version)
+    except ConflictError as exc:
+        result = evaluate_submission(sub, form.engine_values())
+        return render(request, "assessments/submission.html", _form_context(
+            request, sub, form, result, version=exc.current.version, conflict=exc.message), status=409)
+    except WorkflowError as exc:
+        messages.error(request, exc.message)
+        return redirect("assessments:submission", pk=sub.pk)
+    if described:
+        messages.success(request, _("Đã lưu %(n)d thay đổi.") % {"n": len(described)})
+    elif action == "save":
+        messages.info(request, _("Không có gì thay đổi."))
+    if action == "submit":
+        try:
+            apply_transition(sub, STATUS_SUBMITTED, request.user, expected_version=sub.version)
+        except ConflictError as exc:
+            messages.error(request, exc.message)
+            return redirect("assessments:submission", pk=sub.pk)
+        except WorkflowError as exc:
+            form = EntryForm(sub)
+            return render(request, "assessments/submission.html", _form_context(
+                request, sub, form, evaluate_submission(sub),
+                error=exc.message, error_problems=exc.problems), status=400)
+        messages.success(request, _("Đã nộp báo cáo. Người thẩm định sẽ xem và duyệt hoặc trả lại kèm nhận xét."))
+        return redirect("assessments:my_work")
+    return redirect("assessments:submission", pk=sub.pk)
+
+
+@login_required
+@require_POST
+def preview(request: HttpRequest, pk: int) -> HttpResponse:
+    """As the reporter types: the engine's verdict per criterion and inline messages (htmx)."""
+    sub = _submission_or_404(request.user, pk)
+    form = EntryForm(sub, request.POST)
+    form.is_valid()
+    result = evaluate_submission(sub, form.engine_values())
+    year = parse_period(sub.period).year
+    blocks = build_blocks(form, result, year)
+    return render(request, "assessments/_preview.html", {
+        "sub": sub, "form": form, "blocks": blocks, "result": result, "decimals": form.spec.decimals,
+        "problems": submit_problems(sub, result),
+    })
+
+
+@login_required
+@require_POST
+def transition(request: HttpRequest, pk: int) -> HttpResponse:
+    """Apply one transition from the table (e.g. an administrator reopening approved work)."""
+    sub = _submission_or_404(request.user, pk)
+    to = request.POST.get("to", "")
+    try:
+        version = int(request.POST.get("version", ""))
+    except ValueError:
+        version = None
+    try:
+        apply_transition(sub, to, request.user, comment=request.POST.get("comment", ""),
+                         expected_version=version)
+    except WorkflowError as exc:
+        messages.error(request, str(exc))
+    else:
+        messages.success(request, _("Báo cáo đã chuyển sang “%(s)s”.") % {"s": status_label(to)})
+    return redirect("assessments:submission", pk=sub.pk)
+
+
+# --- evidence ----------------------------------------------------------------------------------
+
+
+@login_required
+@require_POST
+def evidence_upload(request: HttpRequest, pk: int) -> HttpResponse:
+    sub = _submission_or_404(request.user, pk)
+    if not can_edit_unit(request.user, sub.unit):
+        raise PermissionDenied(_("Bạn không được nộp minh chứng cho đơn vị này."))
+    form = EvidenceForm(request.POST, request.FILES)
+    anchor = ""
+    if not sub.is_editable:
+        messages.error(request, _("Báo cáo đang ở trạng thái “%(s)s”, không thêm minh chứng được.") % {
+            "s": status_label(sub.status)})
+    elif not form.is_valid():
+        messages.error(request, _("Hãy chọn một tệp minh chứng."))
+    else:
+        code = form.cleaned_data["indicator"].strip()
+        codes = _all_codes(sub)
+        if code and code not in codes:
+            raise Http404
+        anchor = f"#ind-{slug(code)}" if code else ""
+        upload = form.cleaned_data["file"]
+        try:
+            ev = store_evidence(sub, upload, request.user, code, form.cleaned_data["description"])
+        except EvidenceError as exc:
+            messages.error(request, str(exc))
+        else:
+            messages.success(request, _("Đã lưu minh chứng “%(name)s”.") % {"name": ev.original_name})
+            note = renamed_note(ev, upload.name)
+            if note:
+                messages.warning(request, note)
+    return redirect(reverse("assessments:submission", args=[sub.pk]) + anchor)
+
+
+def _all_codes(sub: Submission) -> set[str]:
+    codes: set[str] = set()
+
+    def walk(ind: Indicator, code: str) -> None:
+        codes.add(code)
+        for item in ind.items:
+            walk(item, f"{code}.{item.code}")
+
+    for ind in sub.framework.spec().indicators:
+        walk(ind, ind.code)
+    return codes
+
+
+def _evidence_or_404(user: Any, pk: int) -> Evidence:
+    return get_object_or_404(
+        Evidence.objects.filter(submission__in=Submission.objects.visible_to(user)).select_related(
+            "submission__unit", "submission__round"), pk=pk,
+    )
+
+
+@login_required
+def evidence_download(request: HttpRequest, pk: int) -> FileResponse:
+    """Serve an evidence file to those who may see its unit, as an attachment with its real type."""
+    ev = _evidence_or_404(request.user, pk)
+    try:
+        handle = ev.file.open("rb")
+    except FileNotFoundError as exc:
+        raise Http404(_("Tệp minh chứng không còn trên máy chủ.")) from exc
+    response = FileResponse(handle, content_type=ev.content_type, as_attachment=True,
+                            filename=ev.original_name)
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Content-Security-Policy"] = "default-src 'none'; sandbox"
+    return response
+
+
+@login_required
+@require_POST
+def evidence_delete(request: HttpRequest, pk: int) -> HttpResponse:
+    ev = _evidence_or_404(request.user, pk)
+    sub = ev.submission
+    if not can_edit_unit(request.user, sub.unit):
+        raise PermissionDenied(_("Bạn không được xoá minh chứng của đơn vị này."))
+    if not sub.is_editable:
+        messages.error(request, _("Báo cáo đang ở trạng thái “%(s)s”, không xoá minh chứng được.") % {
+            "s": status_label(sub.status)})
+    else:
+        name = ev.original_name
+        ev.file.delete(save=False)
+        ev.delete()
+        messages.success(request, _("Đã xoá minh chứng “%(name)s”.") % {"name": name})
+    return redirect("assessments:submission", pk=sub.pk)
+
+
+# --- offline XLSX ------------------------------------------------------------------------------
+
+
+@login_required
+def offline_download(request: HttpRequest, pk: int) -> HttpResponse:
+    """The unit's form as a pre-filled XLSX to fill in Excel."""
+    sub = _submission_or_404(request.user, pk)
+    data = offline.build_workbook(sub)
+    response = HttpResponse(data, content_type=offline.XLSX_TYPE)
+    response["Content-Disposition"] = f'attachment; filename="{offline.filename(sub)}"'
+    return response
+
+
+@login_required
+@require_POST
+def offline_upload(request: HttpRequest, pk: int) -> HttpResponse:
+    """Upload the filled XLSX back: all rows are stored, or none (every problem with row and column)."""
+    sub = _submission_or_404(request.user, pk)
+    if not can_edit_unit(request.user, sub.unit):
+        raise PermissionDenied(_("Bạn không được nhập số liệu cho đơn vị này."))
+    form = OfflineUploadForm(request.POST, request.FILES)
+    if not form.is_valid():
+        messages.error(request, _("Hãy chọn tệp Excel đã điền."))
+        return redirect("assessments:submission", pk=sub.pk)
+    upload = form.cleaned_data["file"]
+    try:
+        described = offline.import_workbook(sub, upload, upload.name, request.user)
+    except offline.OfflineError as exc:
+        entry = EntryForm(sub)
+        return render(request, "assessments/submission.html", _form_context(
+            request, sub, entry, evaluate_submission(sub),
+            error=exc.message, error_problems=exc.problems), status=400)
+    except WorkflowError as exc:
+        messages.error(request, exc.message)
+        return redirect("assessments:submission", pk=sub.pk)
+    messages.success(request, _("Đã nhận tệp %(name)s: %(n)d thay đổi được lưu.") % {
+        "name": upload.name, "n": len(described)})
+    return redirect("assessments:submission", pk=sub.pk)
+
+
+# --- review --------------------------------------------------------------------------------------
+
+
+@role_required(ROLE_REVIEWER)
+def review_queue(request: HttpRequest) -> HttpResponse:
+    """Submitted work waiting for review, within the reviewer's scope, oldest first."""
+    subs = (
+        Submission.objects.visible_to(request.user).open().filter(status=STATUS_SUBMITTED)
+        .select_related("round__framework", "unit", "updated_by").order_by("submitted_at", "unit__path")
+    )
+    subs = [s for s in subs if can_review_unit(request.user, s.unit)]
+    return render(request, "assessments/review_queue.html", {
+        "rows": [{"sub": s, "period_label": parse_period(s.period).label,
+                  "days_left": days_left(s.round.deadline)} for s in subs],
+    })
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def review(request: HttpRequest, pk: int) -> HttpResponse:
+    """All values with the engine's verdicts, evidence and the previous period; return or approve."""
+    sub = _submission_or_404(request.user, pk)
+    if not can_review_unit(request.user, sub.unit):
+        raise PermissionDenied(_("Bạn không có quyền thẩm định báo cáo của đơn vị này."))
+    codes = sorted(_all_codes(sub))
+    if request.method == "POST":
+        action = request.POST.get("action")
+        general = request.POST.get("comment", "").strip()
+        per_indicator = [(c, request.POST.get(f"c-{c}", "").strip()) for c in codes]
+        per_indicator = [(c, t) for c, t in per_indicator if t]
+        to = {"return": STATUS_RETURNED, "approve": STATUS_APPROVED}.get(action or "")
+        if to is None:
+            messages.error(request, _("Hãy chọn Trả lại hoặc Duyệt."))
+            return redirect("assessments:review", pk=sub.pk)
+        comment = general
+        if to == STATUS_RETURNED and not comment and per_indicator:
+            comment = "; ".join(f"{c}: {t}" for c, t in per_indicator)
+        try:
+            version = int(request.POST.get("version", ""))
+        except ValueError:
+            version = None
+        try:
+            with transaction.atomic():
+                event = apply_transition(sub, to, request.user, comment=comment, expected_version=version)
+                rows = [ReviewComment(submission=sub, event=event, indicator=c, text=t, author=request.user)
+                        for c, t in per_indicator]
+                if general:
+                    rows.append(ReviewComment(submission=sub, event=event, indicator="", text=general,
+                                              author=request.user))
+                ReviewComment.objects.bulk_create(rows)
+        except WorkflowError as exc:
+            messages.error(request, str(exc))
+            return redirect("assessments:review", pk=sub.pk)
+        if to == STATUS_RETURNED:
+            messages.success(request, _("Đã trả lại báo cáo của %(unit)s kèm nhận xét.") % {"unit": sub.unit.name})
+        else:
+            messages.success(request, _("Đã duyệt báo cáo của %(unit)s.") % {"unit": sub.unit.name})
+        return redirect("assessments:review_queue")
+    form = EntryForm(sub)
+    result = evaluate_submission(sub)
+    prev_label, previous = _previous_values(sub)
+    blocks = build_blocks(form, result, parse_period(sub.period).year, _comments_by_indicator(sub),
+                          _evidence_by_indicator(sub), previous)
+    return render(request, "assessments/review.html", {
+        "sub": sub, "blocks": blocks, "result": result, "decimals": form.spec.decimals,
+        "previous_label": prev_label, "has_previous": bool(previous),
+        "history": submission_history(sub), "period_label": parse_period(sub.period).label,
+        "can_act": sub.status == STATUS_SUBMITTED, "version": sub.version,
+    })
+
+
+# --- rounds --------------------------------------------------------------------------------------
+
+
+@role_required(ROLE_REVIEWER, ROLE_VIEWER, ROLE_REPORTER)
+def round_list(request: HttpRequest) -> HttpResponse:
+    """Rounds with at least one unit the user may see, with their progress counts."""
+    visible = Submission.objects.visible_to(request.user)
+    rounds = (
+        Round.objects.filter(submissions__in=visible).distinct().select_related("framework")
+        .annotate(
+            n_units=Count("submissions", filter=Q(submissions__in=visible), distinct=True),
+            n_submitted=Count("submissions", distinct=True, filter=Q(
+                submissions__in=visible, submissions__status__in=[STATUS_SUBMITTED, STATUS_APPROVED])),
+            n_approved=Count("submissions", distinct=True, filter=Q(
+                submissions__in=visible, submissions__status=STATUS_APPROVED)),
+        )
+    )
+    return render(request, "assessments/round_list.html", {
+        "rounds": [{"round": r, "period_label": parse_period(r.period).label,
+                    "days_left": days_left(r.deadline)} for r in rounds],
+        "can_open": role_of(request.user) == ROLE_ADMIN,
+    })
+
+
+@role_required(ROLE_ADMIN)
+@require_http_methods(["GET", "POST"])
+def round_create(request: HttpRequest) -> HttpResponse:
+    """An administrator opens a round: framework version × period × units × deadline."""
+    form = RoundForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            rnd = open_round(data["framework"], data["period"], data["deadline"], request.user,
+                             root_unit=data["root_unit"], level=data["level"], title=data["title"])
+        except WorkflowError as exc:
+            form.add_error(None, exc.message)
+        else:
+            messages.success(request, _("Đã mở đợt đánh giá cho %(n)d đơn vị.") % {"n": rnd.submissions.count()})
+            return redirect("assessments:round_detail", pk=rnd.pk)
+    return render(request, "assessments/round_form.html", {"form": form})
+
+
+@role_required(ROLE_REVIEWER, ROLE_VIEWER, ROLE_REPORTER)
+def round_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    """Progress and results of a round: workflow status and the engine's verdict per unit."""
+    visible = Submission.objects.visible_to(request.user)
+    rnd = get_object_or_404(Round.objects.filter(submissions__in=visible).distinct().select_related("framework"),
+                            pk=pk)
+    subs = list(visible.filter(round=rnd).select_related("unit").order_by("unit__path"))
+    units = Unit.objects.filter(pk__in=[s.unit_id for s in subs])
+    evaluation = evaluate_framework(rnd.framework, rnd.period, units=units)
+    results = {r.unit.code: r for r in evaluation.results}
+    if len(results) < len(subs):  # units the framework scope no longer covers: evaluate them one by one
+        for info in unit_infos(units):
+            if info.code not in results:
+                results[info.code] = evaluate_framework(rnd.framework, rnd.period,
+                                                        unit=units.get(code=info.code)).result(info.code)
+    rows = [{"sub": s, "result": results.get(s.unit.code)} for s in subs]
+    counts = {
+        "units": len(subs),
+        "submitted": sum(1 for s in subs if s.status in (STATUS_SUBMITTED, STATUS_APPROVED)),
+        "approved": sum(1 for s in subs if s.status == STATUS_APPROVED),
+        "complete": sum(1 for r in rows if r["result"] is not None and r["result"].status == "complete"),
+        "incomplete": sum(1 for r in rows if r["result"] is not None and r["result"].status == "incomplete"),
+        "not_reported": sum(1 for r in rows if r["result"] is None or r["result"].status == "not_reported"),
+    }
+    return render(request, "assessments/round_detail.html", {
+        "round": rnd, "rows": rows, "counts": counts, "summary": evaluation.summary,
+        "period_label": parse_period(rnd.period).label, "days_left": days_left(rnd.deadline),
+    })
+
+
+# --- reminders -----------------------------------------------------------------------------------
+
+
+@role_required(ROLE_REVIEWER)
+@require_http_methods(["GET", "POST"])
+def reminders(request: HttpRequest) -> HttpResponse:
+    """Units of open rounds that have not submitted, days to the deadline; a button to e-mail them."""
+    pending = list(pending_submissions(Submission.objects.visible_to(request.user)))
+    round_id = request.POST.get("round") or request.GET.get("round")
+    if round_id:
+        pending = [s for s in pending if str(s.round_id) == str(round_id)]
+    if request.method == "POST":
+        outcome = send_reminders(pending, sent_by=request.user, base_url=request.build_absolute_uri("/"))
+        messages.success(request, outcome.summary())
+        return redirect(reverse("assessments:reminders") + (f"?round={round_id}" if round_id else ""))
+    last = {}
+    for s in pending:
+        reminder = s.reminders.first()
+        last[s.pk] = reminder.sent_at if reminder else None
+    return render(request, "assessments/reminders.html", {
+        "rows": [{"sub": s, "days_left": days_left(s.round.deadline), "last": last[s.pk],
+                  "period_label": parse_period(s.period).label} for s in pending],
+        "round_id": round_id or "",
+    })
