@@ -90,6 +90,32 @@ def store_framework(spec: FrameworkSpec, text: str, filename: str) -> tuple[Fram
         return existing, Action.REPLACED
 
 
+def unknown_metrics(spec: FrameworkSpec) -> list[str]:
+    """``sources`` naming a metric the ingest app does not compute (yet), as readable lines.
+
+    The loader only checks the form ``dossiers.<name>``; the names themselves
+    belong to ``chiso.ingest.metrics``, so this is a warning, not a refusal.
+    """
+    try:
+        from chiso.ingest.metrics import METRICS
+    except ImportError:
+        return []
+    out: list[str] = []
+
+    def walk(indicators, prefix: str) -> None:
+        for ind in indicators:
+            code = f"{prefix}{ind.code}"
+            for input_name, metric in ind.sources.items():
+                family, _, name = metric.partition(".")
+                if name not in METRICS.get(family, ()):
+                    known = ", ".join(METRICS.get(family, ()))
+                    out.append(f"{spec.code} {code}.{input_name}: chưa có chỉ số {metric} (có: {known})")
+            walk(ind.items, f"{code}.")
+
+    walk(spec.indicators, "")
+    return out
+
+
 def _next_version(version: str) -> str:
     head, _, tail = version.rpartition(".")
     if tail.isdigit():

@@ -167,3 +167,16 @@ def test_admin_shows_a_loaded_framework_read_only(admin_client) -> None:
     assert "từ 30% đến 50%" in html
     assert 'name="title"' not in html  # no editable form fields
     assert admin_client.get("/admin/frameworks/framework/add/").status_code == 403
+
+
+@pytest.mark.django_db
+def test_unknown_metric_names_are_warned_about_but_loaded(tmp_path: Path) -> None:
+    path = small(tmp_path)
+    path.write_text(path.read_text(encoding="utf-8") + "    sources: {numerator: dossiers.onlien}\n", encoding="utf-8")
+    out, err = StringIO(), StringIO()
+    call_command("load_frameworks", str(path), stdout=out, stderr=err)
+    assert "nạp mới" in out.getvalue()
+    assert "Cảnh báo: thu-nghiem 1.numerator: chưa có chỉ số dossiers.onlien" in err.getvalue()
+    bundled_err = StringIO()
+    call_command("load_frameworks", stdout=StringIO(), stderr=bundled_err)
+    assert bundled_err.getvalue() == ""  # every bundled source is a metric the ingest app computes

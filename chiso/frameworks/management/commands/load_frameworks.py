@@ -21,7 +21,7 @@ from chiso.frameworks.loader import (
     parse_framework_text,
     read_framework_text,
 )
-from chiso.frameworks.services import store_framework
+from chiso.frameworks.services import store_framework, unknown_metrics
 
 
 class Command(BaseCommand):
@@ -70,6 +70,9 @@ class Command(BaseCommand):
             raise CommandError(_failure(exc.problems)) from exc
         for line in lines:
             self.stdout.write(line)
+        for _path, _text, spec in parsed:
+            for warning in unknown_metrics(spec):
+                self.stderr.write(f"Cảnh báo: {warning}")
 
 
 def _failure(problems: list[Problem]) -> str:
