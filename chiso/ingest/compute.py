@@ -162,7 +162,7 @@ def apply_computed_values(framework_obj: Framework, period: Period | str, units=
                     provenance = {**provenance, "reported": old["reported"]}
             else:
                 provenance = {**provenance, "reported": {
-                    "value": None if row.number is None else str(row.number.normalize()),
+                    "value": None if row.number is None else format(row.number.normalize(), "f"),
                     "text": row.text,
                     "source": row.source,
                     "updated_by": row.updated_by_id,
