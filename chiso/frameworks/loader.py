@@ -458,7 +458,9 @@ class _Builder:
             target = self.target(entry, here, kind)
             if isinstance(entry, dict):
                 level = entry.get("level")
-                attributes = dict(entry.get("attributes") or {})
+                attributes = {
+                    k: tuple(v) if isinstance(v, list) else v for k, v in (entry.get("attributes") or {}).items()
+                }
                 year_from = entry.get("year_from")
                 year_to = entry.get("year_to")
             else:

@@ -295,3 +295,33 @@ def test_unreadable_file_is_a_framework_error(tmp_path: Path) -> None:
         load_framework_file(bad)
     with pytest.raises(FrameworkError, match="khong-co.yaml: không đọc được tệp"):
         load_framework_file(tmp_path / "khong-co.yaml")
+
+
+def test_attribute_conditions_may_list_alternatives() -> None:
+    fw = parse('  - {code: "1", name: A, kind: ratio, target: [{op: ">=", value: "90%", attributes: {terrain: [mountain, island]}}, "= 100%"]}')
+    assert fw.indicators[0].targets[0].attributes == {"terrain": ("mountain", "island")}
+
+
+def test_the_complete_example_of_the_documentation_loads() -> None:
+    doc = (Path(__file__).resolve().parents[3] / "docs" / "frameworks.md").read_text(encoding="utf-8")
+    section = doc.split("## A complete small example", 1)[1]
+    example = section.split("```yaml", 1)[1].split("```", 1)[0]
+    fw = parse_framework_text(example, "cqdt-xa-mau.yaml")
+
+    def elements(level: str) -> list[str]:
+        return [e for ind in fw.indicators if ind.levels is None or level in ind.levels
+                for e in fw.element_ids() if e.split(".")[0] == ind.code]
+
+    assert elements("district") == ["1.numerator", "1.denominator", "2.numerator", "2.denominator", "3.value", "5.value"]
+    assert elements("commune") == ["1.numerator", "1.denominator", "2.numerator", "2.denominator",
+                                   "4.a.value", "4.b.numerator", "4.b.denominator", "5.value"]
+
+
+def test_every_yaml_snippet_of_the_documentation_is_valid_yaml() -> None:
+    import yaml
+
+    doc = (Path(__file__).resolve().parents[3] / "docs" / "frameworks.md").read_text(encoding="utf-8")
+    snippets = [block.split("```", 1)[0] for block in doc.split("```yaml")[1:]]
+    assert len(snippets) >= 6
+    for snippet in snippets:
+        yaml.safe_load(snippet)
