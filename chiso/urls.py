@@ -8,5 +8,6 @@ urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("bang-dieu-khien/", include("chiso.dashboard.urls")),
     path("danh-gia/", include("chiso.assessments.urls")),
+    path("bao-cao/", include("chiso.reports.urls")),
     path("du-lieu-nghiep-vu/", include("chiso.ingest.urls")),
 ]

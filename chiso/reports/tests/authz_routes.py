@@ -1,0 +1,39 @@
+"""Report URLs in the authorization matrix (chiso/accounts/tests/matrix.py).
+
+A download for a unit outside the user's scope is a 404; without a unit the
+report covers only the units the user may see, so every role gets a file.
+"""
+
+from __future__ import annotations
+
+from chiso.accounts.tests.matrix import Route, expect
+
+
+def _query(unit_attr: str | None, kind: str = "appendix", code: str = "ag-cqdt-2021"):
+    def data(world) -> dict:
+        from chiso.accounts.tests.helpers import bundled_framework
+
+        bundled_framework(code)
+        params = {"framework": code, "period": "2025", "kind": kind, "format": "xlsx"}
+        if unit_attr:
+            params["unit"] = getattr(world, unit_attr).code
+        return params
+
+    return data
+
+
+ALL = expect(default=200)
+
+ROUTES = [
+    Route("reports:index", ALL),
+    # the reporter's own commune: everyone whose scope holds it; the outsider cannot know it exists
+    Route("reports:export", expect(default=200, outsider=404), data=_query("commune_a"), label="đơn vị mình"),
+    # a provincial agency: outside the district reviewer's and the commune reporter's scope
+    Route("reports:export", expect(default=200, reviewer=404, reporter=404, outsider=404),
+          data=_query("agency_a"), label="đơn vị khác"),
+    # the district's commune matrix
+    Route("reports:export", expect(default=200, reporter=404, outsider=404),
+          data=_query("district", kind="matrix"), label="bảng tiêu chí của huyện"),
+    # no unit: limited to what each user may see
+    Route("reports:export", ALL, data=_query(None, kind="matrix"), label="phạm vi được xem"),
+]

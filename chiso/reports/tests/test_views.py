@@ -1,0 +1,93 @@
+"""Report downloads from the web: same file as the CLI, scope checked, plain messages on errors."""
+
+from __future__ import annotations
+
+from io import BytesIO
+
+import openpyxl
+from django.template.loader import render_to_string
+from django.urls import reverse
+from docx import Document
+
+from chiso.conftest import client_for
+from chiso.reports.pdf import PDF_UNAVAILABLE
+
+from .test_matrix_ranking import ntm  # noqa: F401  (fixture)
+
+
+def test_appendix_download_has_the_seed_figures(nq17, world):
+    resp = client_for(world.viewer).get(reverse("reports:export"), {
+        "framework": "nq17-2019", "period": "2025-01", "unit": "AG", "kind": "appendix", "format": "xlsx"})
+    assert resp.status_code == 200
+    assert resp["Content-Disposition"] == 'attachment; filename="phu-luc-nq17-2019-2025-01-AG.xlsx"'
+    ws = openpyxl.load_workbook(BytesIO(resp.content)).active
+    values = [c for row in ws.iter_rows(values_only=True) for c in row if c]
+    assert "93,61%" in values and "87,31%" in values and "98,53%" in values
+
+
+def test_matrix_without_unit_covers_only_what_the_user_sees(ntm, world):  # noqa: F811
+    resp = client_for(world.reviewer).get(reverse("reports:export"), {
+        "framework": "ntm-xa-2021", "period": "2024", "kind": "matrix", "format": "docx"})
+    assert resp.status_code == 200
+    names = [r.cells[1].text for r in Document(BytesIO(resp.content)).tables[0].rows[2:]]
+    assert names == ["UBND xã Phú Lâm", "UBND thị trấn Phú Mỹ", "UBND xã Phú Thọ"]
+    # the outsider (another province) gets an empty table, not An Giang's communes
+    resp = client_for(world.outsider).get(reverse("reports:export"), {
+        "framework": "ntm-xa-2021", "period": "2024", "kind": "matrix", "format": "xlsx"})
+    ws = openpyxl.load_workbook(BytesIO(resp.content)).active
+    assert ws.cell(row=6, column=2).value is None
+
+
+def test_unit_outside_scope_is_not_found(nq17, world):
+    resp = client_for(world.outsider).get(reverse("reports:export"), {
+        "framework": "nq17-2019", "period": "2025-01", "unit": "AG", "kind": "appendix", "format": "docx"})
+    assert resp.status_code == 404
+
+
+def test_bad_requests_get_a_vietnamese_message(nq17, world):
+    client = client_for(world.admin)
+    resp = client.get(reverse("reports:export"), {
+        "framework": "nq17-2019", "period": "2025-13", "unit": "AG", "kind": "appendix", "format": "xlsx"})
+    assert resp.status_code == 400
+    assert "2025-13" in resp.content.decode()
+    resp = client.get(reverse("reports:export"), {
+        "framework": "nq17-2019", "period": "2025-01", "unit": "AG", "kind": "ranking", "format": "xlsx"})
+    assert resp.status_code == 400
+    assert "không phải bộ chấm điểm nên không có bảng xếp hạng" in resp.content.decode()
+
+
+def test_pdf_without_libreoffice_says_so_and_offers_the_docx(nq17, world, settings, tmp_path):
+    settings.CHISO_SOFFICE = str(tmp_path / "khong-co")
+    resp = client_for(world.admin).get(reverse("reports:export"), {
+        "framework": "nq17-2019", "period": "2025-01", "unit": "AG", "kind": "appendix", "format": "pdf"})
+    assert resp.status_code == 503
+    html = resp.content.decode()
+    assert PDF_UNAVAILABLE in html
+    assert "format=docx" in html and "Tải bản DOCX" in html
+
+
+def test_form_fields_become_the_document_number_date_and_signer(nq17, world):
+    resp = client_for(world.admin).get(reverse("reports:export"), {
+        "framework": "nq17-2019", "period": "2025-01", "unit": "AG", "kind": "appendix", "format": "docx",
+        "number": "12", "date": "05/02/2026"})
+    doc = Document(BytesIO(resp.content))
+    assert doc.paragraphs[2].text == (
+        "(Kèm theo Báo cáo số 12/BC-STTTT ngày 05 tháng 02 năm 2026 của Sở Thông tin và Truyền thông)")
+
+
+def test_export_buttons_link_the_kinds_that_fit(nq17, ntm, world):  # noqa: F811
+    html = render_to_string("reports/_export_buttons.html", {"framework": nq17, "period": "2025-01", "unit": None})
+    assert "kind=appendix" in html and "kind=report" in html and "kind=matrix" in html
+    assert "kind=ranking" not in html
+    assert "framework=nq17-2019%402019" in html or "framework=nq17-2019%40" in html
+    html = render_to_string("reports/_export_buttons.html", {"framework": ntm, "period": "2024", "unit": None})
+    assert "kind=appendix" not in html  # a commune framework needs a unit for its appendix
+    html = render_to_string("reports/_export_buttons.html",
+                            {"framework": ntm, "period": "2024", "unit": world.commune_a})
+    assert "kind=appendix" in html and "unit=AG-PT-PL" in html
+
+
+def test_report_form_page(world):
+    resp = client_for(world.viewer).get(reverse("reports:index"), {"period": "2025", "kind": "matrix"})
+    assert resp.status_code == 200
+    assert "Xuất báo cáo" in resp.content.decode()

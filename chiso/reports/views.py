@@ -1,0 +1,80 @@
+"""Report pages: a form to choose and fill in a report, and the download itself.
+
+Every download is limited to what the user may see: a named unit outside
+their scope is a 404 (``get_unit_for_user_or_404``), and without a unit the
+report covers only ``visible_units(user)``. Figures come from
+``chiso.reports.services.export_report``, the same function as the CLI.
+"""
+
+from __future__ import annotations
+
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.urls import reverse
+from django.utils.http import urlencode
+
+from chiso.accounts.permissions import (
+    ROLE_REPORTER,
+    ROLE_REVIEWER,
+    ROLE_VIEWER,
+    get_unit_for_user_or_404,
+    role_required,
+    visible_units,
+)
+from chiso.frameworks.models import Framework
+
+from .forms import ExportForm
+from .pdf import PdfError, PdfUnavailable
+from .services import ReportError, export_report
+
+ROLES = (ROLE_VIEWER, ROLE_REVIEWER, ROLE_REPORTER)
+
+
+@role_required(*ROLES)
+def index(request: HttpRequest) -> HttpResponse:
+    """The report form (filled from the query string, e.g. from a dashboard's buttons)."""
+    initial = {k: v for k, v in request.GET.items() if k in ExportForm.base_fields}
+    form = ExportForm(initial={"kind": "report", "format": "docx", **initial})
+    frameworks = Framework.objects.order_by("code", "-effective_from")
+    return render(request, "reports/index.html", {"form": form, "frameworks": frameworks})
+
+
+def _problem(request: HttpRequest, message: str, status: int, docx_url: str | None = None) -> HttpResponse:
+    return render(
+        request, "reports/problem.html", {"message": message, "docx_url": docx_url}, status=status
+    )
+
+
+@role_required(*ROLES)
+def export(request: HttpRequest) -> HttpResponse:
+    """Download one report: ?framework=&period=&unit=&kind=&format= (+ number, date, signer …)."""
+    form = ExportForm(request.GET)
+    if not form.is_valid():
+        lines = [f"{form.fields[name].label}: {' '.join(errors)}" if name in form.fields else " ".join(errors)
+                 for name, errors in form.errors.items()]
+        return _problem(request, "Chưa xuất được báo cáo: " + "; ".join(str(x) for x in lines), 400)
+    data = form.cleaned_data
+    unit = get_unit_for_user_or_404(request.user, data["unit"]) if data["unit"] else None
+    try:
+        exported = export_report(
+            data["kind"], data["format"], data["framework"], data["period"],
+            unit=unit, meta=form.meta(), units=visible_units(request.user),
+        )
+    except PdfUnavailable as exc:
+        query = request.GET.copy()
+        query["format"] = "docx"
+        return _problem(request, str(exc), 503, docx_url=f"{reverse('reports:export')}?{query.urlencode()}")
+    except (ReportError, PdfError) as exc:
+        return _problem(request, str(exc), 400)
+    response = HttpResponse(exported.content, content_type=exported.content_type)
+    response["Content-Disposition"] = f'attachment; filename="{exported.filename}"'
+    response["Cache-Control"] = "no-store"
+    return response
+
+
+def export_url(framework: str, period: str, kind: str, fmt: str, unit: str | None = None) -> str:
+    """The download link for a report (used by the buttons on the dashboard and round pages)."""
+    params = {"framework": framework, "period": period, "kind": kind, "format": fmt}
+    if unit:
+        params["unit"] = unit
+    return f"{reverse('reports:export')}?{urlencode(params)}"
