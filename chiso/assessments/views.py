@@ -545,8 +545,13 @@ def review_queue(request: HttpRequest) -> HttpResponse:
     subs = [s for s in subs if can_review_unit(request.user, s.unit)]
     return render(request, "assessments/review_queue.html", {
         "rows": [{"sub": s, "period_label": parse_period(s.period).label,
-                  "days_left": days_left(s.round.deadline)} for s in subs],
+                  "days_left": days_left(s.round.deadline), "submitter": _submitter(s)} for s in subs],
     })
+
+
+def _submitter(sub: Submission) -> str:
+    event = sub.events.filter(to_status=STATUS_SUBMITTED).select_related("actor").order_by("-at", "-pk").first()
+    return user_label(event.actor) if event is not None else ""
 
 
 @login_required
