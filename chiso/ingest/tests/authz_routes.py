@@ -1,0 +1,17 @@
+"""Operational-data URLs in the authorization matrix: administrators only."""
+
+from __future__ import annotations
+
+from chiso.accounts.tests.matrix import Route, expect
+
+
+def _batch(world) -> tuple:
+    from chiso.ingest.models import IngestBatch
+
+    return (IngestBatch.objects.create(kind="dossiers", file_name="igate.csv", status="done").pk,)
+
+
+ROUTES = [
+    Route("ingest:upload", expect(administrator=200)),
+    Route("ingest:batch", expect(administrator=200), args=_batch),
+]
