@@ -6,7 +6,7 @@ STAMP := $(VENV)/.installed
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run test setup assets browser lint bench clean
+.PHONY: run test setup assets browser libreoffice lint bench clean
 
 run: setup
 	@mkdir -p var
@@ -20,7 +20,7 @@ run: setup
 	@echo
 	$(BIN)/chiso runserver $(HOST):$(PORT)
 
-test: setup browser
+test: setup browser libreoffice
 	@mkdir -p var
 	$(BIN)/pytest $(PYTEST_ARGS)
 
@@ -44,6 +44,13 @@ browser:
 	@if [ ! -x /usr/bin/chromium ]; then \
 	  if [ "$$(id -u)" = 0 ]; then apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; \
 	  else echo "Cần Chromium (/usr/bin/chromium) cho kiểm thử trình duyệt: sudo apt-get install chromium"; fi; \
+	fi
+
+# LibreOffice (PDF of the reports) and poppler-utils (first page as PNG in the report tests).
+libreoffice:
+	@if ! command -v soffice >/dev/null || ! command -v pdftoppm >/dev/null; then \
+	  if [ "$$(id -u)" = 0 ]; then apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq libreoffice-writer-nogui libreoffice-calc-nogui poppler-utils fonts-liberation >/dev/null; \
+	  else echo "Cần LibreOffice và poppler-utils cho báo cáo PDF: sudo apt-get install libreoffice-writer-nogui libreoffice-calc-nogui poppler-utils"; fi; \
 	fi
 
 lint: setup
