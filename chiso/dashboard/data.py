@@ -9,13 +9,15 @@ what to load and groups what the engine returns.
 
 from __future__ import annotations
 
+import hashlib
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from fractions import Fraction
 
-from django.db.models import QuerySet
+from django.core.cache import cache
+from django.db.models import Count, Max, QuerySet
 from django.http import Http404
 
 from chiso.assessments.evaluation import element_kinds, row_to_value, units_in_scope
@@ -31,6 +33,7 @@ from chiso.units.models import Unit
 
 DEFAULT_FRAMEWORK = "ag-cqdt-2021"
 TREND_PERIODS = 8  # how many past periods of the same kind the trend shows
+CACHE_SECONDS = 600  # evaluations are keyed by their inputs, so this only bounds memory
 
 
 # ---------------------------------------------------------------------------
@@ -150,18 +153,48 @@ def load_values_many(framework: Framework, periods: Iterable[str], units: QueryS
     return out
 
 
+def _values_signature(framework: Framework, periods: Sequence[str], units: QuerySet[Unit]) -> dict[str, tuple]:
+    """period → (count, last change, highest id) of the stored values: changes when any value does."""
+    rows = (
+        ValueRow.objects.filter(framework=framework, period__in=list(periods), unit__in=units)
+        .order_by().values("period").annotate(n=Count("id"), changed=Max("updated_at"), top=Max("id"))
+        .values_list("period", "n", "changed", "top")
+    )
+    return {period: (n, changed.isoformat() if changed else "", top) for period, n, changed, top in rows}
+
+
+def _cache_key(framework: Framework, period: str, infos_digest: str, signature: tuple) -> str:
+    raw = f"{framework.pk}|{framework.checksum}|{period}|{infos_digest}|{signature}"
+    return "chiso:dash:eval:" + hashlib.sha256(raw.encode()).hexdigest()
+
+
 def evaluate_periods(framework: Framework, periods: Sequence[Period], units: QuerySet[Unit],
                      infos: Sequence[UnitInfo] | None = None) -> dict[str, Evaluation]:
     """The engine's evaluation of ``units`` (in the framework's scope) for each period.
 
-    Units are read once (``units_in_scope``: two queries) and values once;
-    then ``chiso.engine.evaluate`` runs in memory per period.
+    Units are read once (``units_in_scope``: two queries), a signature of the
+    stored values once, and values (one query) only for periods whose
+    evaluation is not already cached; ``chiso.engine.evaluate`` runs in memory.
+    The cache key covers the framework version, the period, every unit as the
+    engine sees it and the values' signature, so any change shows at once.
     """
     if infos is None:
         infos = units_in_scope(framework, units)
-    values = load_values_many(framework, [p.code for p in periods], units)
-    spec = framework.spec()
-    return {p.code: evaluate(spec, infos, values.get(p.code, {}), p.code) for p in periods}
+    codes = [p.code for p in periods]
+    infos_digest = hashlib.sha256(repr(sorted(infos, key=lambda i: i.code)).encode()).hexdigest()
+    signature = _values_signature(framework, codes, units)
+    keys = {code: _cache_key(framework, code, infos_digest, signature.get(code, (0, "", 0)))
+            for code in codes}
+    found = cache.get_many(list(keys.values()))
+    out: dict[str, Evaluation] = {code: found[keys[code]] for code in codes if keys[code] in found}
+    missing = [code for code in codes if code not in out]
+    if missing:
+        values = load_values_many(framework, missing, units)
+        spec = framework.spec()
+        fresh = {code: evaluate(spec, infos, values.get(code, {}), code) for code in missing}
+        cache.set_many({keys[code]: ev for code, ev in fresh.items()}, CACHE_SECONDS)
+        out.update(fresh)
+    return {code: out[code] for code in codes}
 
 
 # ---------------------------------------------------------------------------

@@ -11,6 +11,7 @@ from fractions import Fraction
 
 from django import template
 
+from chiso.assessments.serialize import percent_fixed
 from chiso.engine.numbers import format_date, format_int, format_number, format_percent
 
 register = template.Library()
@@ -32,6 +33,12 @@ STATUS_MARKS: dict[str, tuple[str, str, str]] = {
 def pct(value: Fraction | None, decimals: int = 2) -> str:
     """A ratio as a Vietnamese percentage ("93,61%"); "—" when there is none."""
     return format_percent(value, int(decimals)) if value is not None else "—"
+
+
+@register.filter
+def rate(value: Fraction | None, decimals: int = 2) -> str:
+    """A computed rate with fixed decimals, as the CLI table prints it: 13/20 → "65,00%"."""
+    return percent_fixed(value, int(decimals))
 
 
 @register.filter
