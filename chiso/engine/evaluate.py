@@ -36,7 +36,14 @@ from .model import (
     UnitResult,
     Value,
 )
-from .numbers import NumberError, format_number, format_percent, parse_bool, parse_number
+from .numbers import (
+    NumberError,
+    format_number,
+    format_percent,
+    parse_bool,
+    parse_number,
+    scaled_half_up,
+)
 from .periods import Period, parse_period
 from .targets import attributes_match, compare, describe_target, select_target
 
@@ -250,12 +257,16 @@ def _no_target(unit: UnitInfo, year: int) -> str:
 
 def _percent_pair(value: Fraction, target: Target, decimals: int) -> tuple[str, str]:
     """The value and target as percentages, with enough decimals that a miss never reads as equal."""
-    goals = [g for g in (target.value, target.minimum, target.maximum) if isinstance(g, Fraction | int)]
-    for extra in range(0, 6):
-        shown = format_percent(value, decimals + extra)
-        if all(value == g or shown != format_percent(Fraction(g), decimals + extra) for g in goals):
-            return shown, describe_target(target, "ratio", decimals)
-    return format_percent(value, decimals + 6), describe_target(target, "ratio", decimals)
+    goals = [Fraction(g) for g in (target.value, target.minimum, target.maximum) if isinstance(g, Fraction | int)]
+    places = decimals
+    while places < decimals + 6 and any(
+        g != value
+        and scaled_half_up(g.numerator * 100, g.denominator, places)
+        == scaled_half_up(value.numerator * 100, value.denominator, places)
+        for g in goals
+    ):
+        places += 1
+    return format_percent(value, places), describe_target(target, "ratio", decimals)
 
 
 def _verdict_text(measured: str, target: Target, target_text: str, met: bool) -> str:
@@ -525,6 +536,42 @@ def _score(framework: Framework, indicators: Sequence[IndicatorResult]) -> Score
 # --------------------------------------------------------------------------- public
 
 
+@dataclass(frozen=True)
+class _Prepared:
+    """What is the same for every unit of one framework: computed once per ``evaluate`` call."""
+
+    element_ids: tuple[str, ...]
+    has_rules: bool
+
+
+def _prepare(framework: Framework) -> _Prepared:
+    has_rules = bool(framework.rules) or any(ind.rules for ind, _ in _walk(framework.indicators))
+    return _Prepared(element_ids=tuple(framework.element_ids()), has_rules=has_rules)
+
+
+def _evaluate_unit(
+    framework: Framework, unit: UnitInfo, values: Mapping[str, Value], period: Period, prepared: _Prepared
+) -> UnitResult:
+    activation = _base_activation(framework, values) if prepared.has_rules else {}
+    ctx = _Context(
+        framework=framework, unit=unit, values=values, year=period.year, decimals=framework.decimals,
+        activation=activation,
+        framework_failures=_framework_failures(framework, activation) if framework.rules else {},
+    )
+    results = tuple(_evaluate(ind, ind.code, ctx, framework.levels) for ind in framework.indicators)
+    applicable = [r for r in results if r.status != "not_applicable"]
+    met = sum(1 for r in applicable if r.status == "met")
+    reported = any(_present(values.get(e)) for e in prepared.element_ids)
+    if not reported:
+        status = "not_reported"
+    elif met == len(applicable):
+        status = "complete"
+    else:
+        status = "incomplete"
+    score = _score(framework, results) if framework.kind == "score" else None
+    return UnitResult(unit=unit, status=status, met=met, applicable=len(applicable), indicators=results, score=score)
+
+
 def evaluate_unit(
     framework: Framework, unit: UnitInfo, values: Mapping[str, Value], period: Period | str
 ) -> UnitResult:
@@ -537,24 +584,7 @@ def evaluate_unit(
     level or attributes, no target for the level and year, narrative text)
     count neither in ``met`` nor in ``applicable``.
     """
-    period = parse_period(period)
-    activation = _base_activation(framework, values)
-    ctx = _Context(
-        framework=framework, unit=unit, values=values, year=period.year, decimals=framework.decimals,
-        activation=activation, framework_failures=_framework_failures(framework, activation),
-    )
-    results = tuple(_evaluate(ind, ind.code, ctx, framework.levels) for ind in framework.indicators)
-    applicable = [r for r in results if r.status != "not_applicable"]
-    met = sum(1 for r in applicable if r.status == "met")
-    reported = any(_present(values.get(e)) for e in framework.element_ids())
-    if not reported:
-        status = "not_reported"
-    elif met == len(applicable):
-        status = "complete"
-    else:
-        status = "incomplete"
-    score = _score(framework, results) if framework.kind == "score" else None
-    return UnitResult(unit=unit, status=status, met=met, applicable=len(applicable), indicators=results, score=score)
+    return _evaluate_unit(framework, unit, values, parse_period(period), _prepare(framework))
 
 
 def evaluate(
@@ -570,5 +600,8 @@ def evaluate(
     Scope is the caller's business (see ``aggregate.in_scope``).
     """
     period = parse_period(period)
-    results = tuple(evaluate_unit(framework, u, values_by_unit.get(u.code, {}), period) for u in units)
+    prepared = _prepare(framework)
+    results = tuple(
+        _evaluate_unit(framework, u, values_by_unit.get(u.code, {}), period, prepared) for u in units
+    )
     return Evaluation(framework=framework, period=period, results=results, summary=summarize(results))

@@ -25,6 +25,7 @@ __all__ = [
     "format_percent",
     "format_date",
     "round_half_up",
+    "scaled_half_up",
 ]
 
 
@@ -35,8 +36,6 @@ class NumberError(ValueError):
 # Spaces people (and spreadsheets) put inside numbers: ordinary, no-break,
 # narrow no-break, thin and figure spaces.
 _SPACES = re.compile(r"[\s\u00a0\u202f\u2009\u2007]+")
-_DIGITS = re.compile(r"\d+")
-_GROUPED = re.compile(r"\d{1,3}(?:[.,]\d{3})+")
 
 
 def _fail(original: object, detail: str = "") -> NumberError:
@@ -56,7 +55,7 @@ def _thousands(text: str, sep: str, original: object) -> str:
 
 def _unsigned(body: str, original: object) -> Fraction:
     """Read digits with dots/commas under the rules in the module docstring."""
-    if not body or not re.fullmatch(r"[\d.,]+", body) or not re.search(r"\d", body):
+    if not body or not re.fullmatch(r"[0-9.,]+", body) or not re.search(r"[0-9]", body):
         raise _fail(original)
     dots, commas = body.count("."), body.count(",")
     if dots and commas:
@@ -175,18 +174,21 @@ def parse_bool(text: object) -> bool:
     raise NumberError(f'Không đọc được "{text}" thành Có/Không (ghi Có hoặc Không, Đạt hoặc Không đạt)')
 
 
+def scaled_half_up(numerator: int, denominator: int, decimals: int) -> int:
+    """numerator/denominator × 10^decimals rounded half away from zero, in integers (fast, exact)."""
+    whole, rest = divmod(abs(numerator) * 10**decimals, denominator)
+    if 2 * rest >= denominator:
+        whole += 1
+    return -whole if numerator < 0 else whole
+
+
 def round_half_up(value: object, decimals: int = 0) -> Decimal:
-    """``value`` rounded half away from zero to ``decimals`` places, for display only.
+    """``value`` rounded half away from zero to ``decimals`` (≥ 0) places, for display only.
 
     Done on the exact fraction so 0.125 → 0.13 whatever binary floats would say.
     """
     frac = value if isinstance(value, Fraction) else parse_number(value)
-    scaled = frac * (10**decimals)
-    whole, rest = divmod(abs(scaled.numerator), scaled.denominator)
-    if 2 * rest >= scaled.denominator:
-        whole += 1
-    sign = -1 if frac < 0 else 1
-    return Decimal(sign * whole).scaleb(-decimals)
+    return Decimal(scaled_half_up(frac.numerator, frac.denominator, decimals)).scaleb(-decimals)
 
 
 def _group(digits: str) -> str:
@@ -207,6 +209,8 @@ def format_int(value: int) -> str:
 
 def format_number(value: object, decimals: int = 2) -> str:
     """1234.5 → "1.234,5": rounded half-up to ``decimals``, trailing zeros dropped."""
+    if type(value) is int or (type(value) is Fraction and value.denominator == 1):
+        return format_int(int(value))  # the common case (counts): no rounding needed
     rounded = round_half_up(value, decimals)
     sign = "-" if rounded < 0 else ""
     text = f"{abs(rounded):f}"

@@ -10,6 +10,7 @@ from __future__ import annotations
 import unicodedata
 from collections.abc import Mapping
 from fractions import Fraction
+from functools import lru_cache
 
 from .model import Indicator, Target, TargetRule, UnitInfo
 from .numbers import format_number, format_percent
@@ -115,6 +116,7 @@ def show_amount(value: Fraction, kind: str, decimals: int = 2) -> str:
     return format_percent(value, decimals) if kind == "ratio" else format_number(value, decimals)
 
 
+@lru_cache(maxsize=4096)
 def describe_target(target: Target | None, kind: str, decimals: int = 2) -> str:
     """A target in words: "≥ 50%", "≤ 10%", "= 100%", "từ 30% đến 50%", "≥ 4", "Có".
 

@@ -55,7 +55,7 @@ def test_it_reads_numbers_in_both_styles(text, expected):
     assert parse_number(text) == expected
 
 
-@pytest.mark.parametrize("text", ["12a", "abc", "1.2.3", "1,23,456", "12.34.567", "1.234,5,6", "%", "-", "1..2", True, None, float("nan"), "5,", ","])
+@pytest.mark.parametrize("text", ["12a", "abc", "²", "\u0663", "1e5", "1.2.3", "1,23,456", "12.34.567", "1.234,5,6", "%", "-", "1..2", True, None, float("nan"), "5,", ","])
 def test_it_refuses_what_is_not_a_number(text):
     with pytest.raises(NumberError):
         parse_number(text)
