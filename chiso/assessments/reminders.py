@@ -36,8 +36,22 @@ def pending_submissions(queryset=None):
 
 
 def reporters_of(submission: Submission) -> list[Any]:
-    """Active reporters whose scope covers the submission's unit and who have an e-mail address."""
-    return [u for u in users_in_scope_of([submission.unit], role=ROLE_REPORTER) if u.email]
+    """The reporters closest to the unit: those whose scope root is the unit itself, else its nearest ancestor.
+
+    A district reporter whose scope also covers the communes is not mailed about
+    a commune that has its own reporter; only users with an e-mail address count.
+    """
+    unit_path = submission.unit.path
+    best: list[tuple[int, Any]] = []
+    for user in users_in_scope_of([submission.unit], role=ROLE_REPORTER).prefetch_related("profile__scopes"):
+        if not user.email:
+            continue
+        depth = max((len(s.path) for s in user.profile.scopes.all() if unit_path.startswith(s.path)), default=0)
+        best.append((depth, user))
+    if not best:
+        return []
+    deepest = max(depth for depth, _user in best)
+    return [user for depth, user in best if depth == deepest]
 
 
 @dataclass
