@@ -8,7 +8,6 @@ framework (e.g. ``nq17-2019``) the way the loader reads it, for golden tests.
 
 from __future__ import annotations
 
-import hashlib
 from fractions import Fraction
 from pathlib import Path
 
@@ -66,19 +65,14 @@ def spec_framework(monkeypatch, spec: FrameworkSpec = SPEC) -> Framework:
 
 
 def library_framework(code: str) -> Framework:
-    """Store the bundled framework ``code`` from its YAML (its spec comes from the real loader)."""
+    """Store the bundled framework ``code`` the way ``chiso load_frameworks`` does."""
     from chiso.frameworks.loader import parse_framework_text
+    from chiso.frameworks.services import store_framework
 
     path = LIBRARY / f"{code}.yaml"
     text = path.read_text(encoding="utf-8")
-    spec = parse_framework_text(text, path.name)
-    return Framework.objects.create(
-        code=spec.code, version=spec.version, title=spec.title, document={},
-        source_yaml=text, source_name=path.name,
-        checksum=hashlib.sha256(text.encode()).hexdigest(),
-        legal_number=spec.legal_basis.number, effective_from=spec.effective_from,
-        effective_to=spec.effective_to,
-    )
+    framework, _ = store_framework(parse_framework_text(text, path.name), text, path.name)
+    return framework
 
 
 def table_counts() -> dict[str, int]:

@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 from django.core.management import CommandError, call_command
 
-from .import_fixtures import library_framework, spec_framework
+from .import_fixtures import LIBRARY, library_framework, spec_framework
 
 # Seed 002 (An Giang, January 2025): indicator 2 = 54.919 / 58.669 (93,6% ≥ 50%: met);
 # indicator 11 = 54.935 / 62.922 (87,3% < 100%: not met).
@@ -159,9 +159,8 @@ def test_the_installed_chiso_script_runs_the_round_trip(tmp_path):
     done = run("import_units", "units.csv")
     assert done.returncode == 0, done.stderr
     assert "Đã tạo 2 đơn vị" in done.stdout
-    store = ("from chiso.assessments.tests.import_fixtures import library_framework; "
-             "library_framework('nq17-2019')")
-    assert run("shell", "-c", store).returncode == 0
+    done = run("load_frameworks", str(LIBRARY / "nq17-2019.yaml"))
+    assert done.returncode == 0, done.stderr
     (tmp_path / "values.csv").write_text(SEED_002.replace(", toàn trình", " và toàn trình"), encoding="utf-8")
 
     bad = run("import_values", "values.csv", "--framework", "khong-co")
