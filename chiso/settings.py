@@ -166,7 +166,8 @@ STORAGES = {
     },
 }
 # Evidence and uploads live outside the web root and are served only through views.
-MEDIA_ROOT = Path(env_str("CHISO_MEDIA_ROOT", str(VAR_DIR / "media")))
+# Tests write their evidence files to var/test-media (removed by `make clean`), never to the real store.
+MEDIA_ROOT = Path(env_str("CHISO_MEDIA_ROOT", str(VAR_DIR / ("test-media" if TESTING else "media"))))
 EVIDENCE_MAX_BYTES = env_int("EVIDENCE_MAX_BYTES", 20 * 1024 * 1024)
 DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024

@@ -56,12 +56,14 @@ from .models import (
 )
 from .reminders import pending_submissions, send_reminders
 from .workflow import (
+    TRANSITIONS,
     ConflictError,
     WorkflowError,
     apply_transition,
     available_transitions,
     days_left,
     evaluate_submission,
+    may_transition,
     open_round,
     save_values,
     show_stored,
@@ -390,6 +392,9 @@ def transition(request: HttpRequest, pk: int) -> HttpResponse:
     """Apply one transition from the table (e.g. an administrator reopening approved work)."""
     sub = _submission_or_404(request.user, pk)
     to = request.POST.get("to", "")
+    if (sub.status, to) in TRANSITIONS and not may_transition(sub, to, request.user):
+        raise PermissionDenied(_("Tài khoản của bạn không được “%(action)s” báo cáo này.") % {
+            "action": TRANSITIONS[(sub.status, to)].label})
     try:
         version = int(request.POST.get("version", ""))
     except ValueError:
