@@ -28,6 +28,7 @@ from simple_history.utils import bulk_create_with_history, bulk_update_with_hist
 
 from chiso.engine.numbers import (
     NumberError,
+    format_date,
     format_int,
     format_number,
     parse_bool,
@@ -296,10 +297,29 @@ def _read_row(
         ok = False
     else:
         try:
-            period_code = parse_period(raw_period).code
+            period = parse_period(raw_period)
         except PeriodError as exc:
             problems.add(row.number, row.column("period"), _message(exc))
             ok = False
+        else:
+            period_code = period.code
+            unit = unit_by_code.get(code)
+            # Codes are reused after mergers: a value for a period the unit did not exist in
+            # almost always belongs to another unit (the old one that carried the same code).
+            if unit is not None and unit.valid_from and period.end < unit.valid_from:
+                problems.add(
+                    row.number, row.column("period"),
+                    f"đơn vị {code} chỉ có hiệu lực từ {format_date(unit.valid_from)}, "
+                    f"kỳ {period.label} nằm trước thời gian đó",
+                )
+                ok = False
+            elif unit is not None and unit.valid_to and period.start > unit.valid_to:
+                problems.add(
+                    row.number, row.column("period"),
+                    f"đơn vị {code} chỉ có hiệu lực đến {format_date(unit.valid_to)}, "
+                    f"kỳ {period.label} nằm sau thời gian đó",
+                )
+                ok = False
 
     element = row.text("element")
     kind = kinds.get(element)

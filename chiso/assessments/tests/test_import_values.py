@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+from datetime import date
 from decimal import Decimal
 
 import pytest
@@ -197,3 +198,22 @@ def test_every_problem_of_a_file_is_listed_at_once(tmp_path, framework):
 def test_unknown_framework_is_a_vietnamese_error(tmp_path, framework):
     with pytest.raises(CommandError, match="Không có bộ chỉ tiêu mã 'khong-co'"):
         run(write(tmp_path, "v.csv", GOOD), "--framework", "khong-co")
+
+
+def test_a_value_outside_the_units_validity_is_refused(tmp_path, framework, world):
+    world.commune_a.valid_to = date(2025, 6, 30)  # merged on 1 July 2025
+    world.commune_a.save()
+    world.commune_b.valid_from = date(2025, 7, 1)
+    world.commune_b.save()
+    text = ("unit,period,element,value\n"
+            "AG-PT-PL,2025-H1,5.value,Có\n"      # valid: the half-year ends on its last day
+            "AG-PT-PL,2025-Q3,5.value,Có\n"
+            "AG-PT-PT,2024,5.value,Có\n"
+            "AG-PT-PT,2025,5.value,Có\n")       # valid: the year overlaps
+    msg = run_fails(write(tmp_path, "v.csv", text), "--framework", "mau-nhap")
+    assert msg.splitlines()[1:] == [
+        "v.csv, dòng 3, cột period: đơn vị AG-PT-PL chỉ có hiệu lực đến 30/06/2025, "
+        "kỳ Quý III/2025 nằm sau thời gian đó",
+        "v.csv, dòng 4, cột period: đơn vị AG-PT-PT chỉ có hiệu lực từ 01/07/2025, "
+        "kỳ Năm 2024 nằm trước thời gian đó",
+    ]
