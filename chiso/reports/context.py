@@ -26,6 +26,7 @@ from chiso.engine.model import (
     UnitResult,
 )
 from chiso.engine.numbers import format_int, format_number, format_percent
+from chiso.engine.periods import Period
 
 LEVEL_ORDER = {"province": 0, "district": 1, "commune": 2}
 LEVEL_NAMES = {"province": "Cấp tỉnh", "district": "Cấp huyện", "commune": "Cấp xã"}
@@ -55,7 +56,7 @@ def date_words(day: date) -> str:
     return f"ngày {day.day:02d} tháng {month} năm {day.year}"
 
 
-def period_phrase(period) -> str:
+def period_phrase(period: Period) -> str:
     """The period inside a sentence: ``tháng 01 năm 2025``, ``quý I năm 2025``, ``6 tháng đầu năm 2025``."""
     kind, year, index = period.kind, period.year, getattr(period, "index", 1)
     if kind == "month":
@@ -354,7 +355,7 @@ def _appendix_row(
 
 def appendix_context(
     framework: Framework,
-    period,
+    period: Period,
     result: UnitResult,
     meta: ReportMeta,
     narratives: Mapping[str, str] | None = None,
@@ -510,7 +511,7 @@ def _tally_sentence(tally: Tally, decimals: int) -> str:
 
 def report_context(
     framework: Framework,
-    period,
+    period: Period,
     evaluation_summary,
     results: Sequence[UnitResult],
     meta: ReportMeta,
@@ -706,7 +707,7 @@ def _mark(status: str) -> str:
 
 def matrix_context(
     framework: Framework,
-    period,
+    period: Period,
     results: Sequence[UnitResult],
     meta: ReportMeta,
     scope_name: str = "",
@@ -814,7 +815,7 @@ NOT_RANKED = "Không xếp hạng"
 
 def ranking_context(
     framework: Framework,
-    period,
+    period: Period,
     results: Sequence[UnitResult],
     meta: ReportMeta,
     scope_name: str = "",

@@ -15,6 +15,7 @@ from django.conf import settings
 
 from chiso.assessments.evaluation import evaluate_framework
 from chiso.assessments.models import Value
+from chiso.engine.aggregate import in_scope
 from chiso.engine.periods import Period, PeriodError, parse_period
 from chiso.frameworks.models import Framework
 from chiso.units.models import Unit
@@ -137,6 +138,10 @@ def _appendix(framework: Framework, period: Period, unit: Unit | None, units, me
         result = evaluation.results[0]
         unit = Unit.objects.get(code=result.unit.code)
     else:
+        if not in_scope(spec, unit.to_info()):
+            raise ReportError(
+                f"Đơn vị {unit.code} ({unit.name}) không thuộc phạm vi đánh giá của bộ chỉ tiêu {framework.code}"
+            )
         evaluation = evaluate_framework(framework, period.code, unit=unit)
         result = evaluation.result(unit.code)
     return ctx.appendix_context(spec, period, result, meta, narratives_for(framework, period.code, unit))

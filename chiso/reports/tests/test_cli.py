@@ -63,3 +63,9 @@ def test_bad_input_fails_with_a_vietnamese_message(nq17, world, tmp_path, args, 
     with pytest.raises(CommandError, match=message):
         _export(*args, "-o", str(target))
     assert not target.exists()
+
+
+def test_appendix_of_a_unit_outside_the_framework_scope_is_refused(nq17, world, tmp_path):
+    with pytest.raises(CommandError, match="không thuộc phạm vi đánh giá của bộ chỉ tiêu nq17-2019"):
+        _export("--framework", "nq17-2019", "--period", "2025-01", "--unit", "AG-PT-PL", "--kind", "appendix",
+                "--format", "xlsx", "-o", str(tmp_path / "x.xlsx"))
