@@ -36,7 +36,7 @@
       opt.xAxis = { type: "category", data: d.labels, axisLabel: { interval: 0 } };
       opt.yAxis = { type: "value", max: 100, axisLabel: { formatter: "{value}%" } };
       opt.series = [
-        { name: "Tỷ lệ hoàn thành", type: "bar", data: d.rates, label: { show: true, position: "top", formatter: function (p) { return pct(p.value); } } },
+        { name: "Tỷ lệ hoàn thành", type: "bar", data: d.rates, label: { show: true, position: "insideTop", color: "#fff", formatter: function (p) { return pct(p.value); } } },
         { name: "Mục tiêu", type: "scatter", symbol: "rect", symbolSize: [48, 4], data: d.targets, color: "#a4161a" },
       ];
       return opt;
@@ -51,7 +51,7 @@
         if (i === 0 && d.milestones.length) {
           serie.markLine = {
             symbol: "none", lineStyle: { type: "dashed", color: "#a4161a" },
-            label: { formatter: function (p) { return p.name + ": " + pct(p.value); } },
+            label: { position: "insideStartTop", formatter: function (p) { return p.name + ": " + pct(p.value); } },
             data: d.milestones.map(function (m) { return { name: m.label, yAxis: m.value }; }),
           };
         }
@@ -96,7 +96,7 @@
       opt.series = [
         { name: "Thực tế", type: "line", data: align(d.actual), symbolSize: 8,
           markLine: { symbol: "none", lineStyle: { type: "dashed", color: "#a4161a" },
-                      label: { formatter: "Mục tiêu " + pct(d.target) + " (" + d.target_date + ")" },
+                      label: { position: "insideStartTop", formatter: "Mục tiêu " + pct(d.target) + " (" + d.target_date + ")" },
                       data: [{ yAxis: d.target }] } },
         { name: "Xu hướng tuyến tính", type: "line", data: align(d.line), connectNulls: true,
           lineStyle: { type: "dashed" }, symbol: "emptyCircle" },
