@@ -537,7 +537,7 @@ class _Builder:
             if kind != "composite":
                 self.problem(parts + ["required_items"], "required_items chỉ dùng cho chỉ tiêu composite")
             else:
-                known = [it.code for it in items]
+                known = list(dict.fromkeys(it.code for it in items))
                 for i, c in enumerate(raw["required_items"]):
                     if c not in known:
                         self.problem(parts + ["required_items", i],

@@ -6,6 +6,8 @@ from fractions import Fraction
 from pathlib import Path
 
 import pytest
+from hypothesis import assume, given, settings
+from hypothesis import strategies as st
 
 from chiso.frameworks.loader import (
     FrameworkError,
@@ -325,3 +327,37 @@ def test_every_yaml_snippet_of_the_documentation_is_valid_yaml() -> None:
     assert len(snippets) >= 6
     for snippet in snippets:
         yaml.safe_load(snippet)
+
+
+def test_whole_number_versions_are_read_as_text_but_decimals_must_be_quoted() -> None:
+    text = MINIMAL.replace("@INDICATORS@", '  - {code: "1", name: A, kind: boolean}')
+    assert parse_framework_text(text.replace('version: "1"', "version: 2025"), "m.yaml").version == "2025"
+    with pytest.raises(FrameworkError, match=r'version: cần chuỗi hoặc số nguyên \(gặp 1.1\); hãy viết trong ngoặc kép'):
+        parse_framework_text(text.replace('version: "1"', "version: 1.1"), "m.yaml")
+
+
+def test_schema_is_valid_and_bundled_files_pass_it_as_an_editor_would() -> None:
+    import json
+
+    import yaml
+    from jsonschema import Draft202012Validator
+
+    from chiso.frameworks.loader import SCHEMA_PATH, library_paths
+
+    schema = json.loads(SCHEMA_PATH.read_text(encoding="utf-8"))
+    Draft202012Validator.check_schema(schema)
+    validator = Draft202012Validator(schema)
+    for path in library_paths():
+        # An editor's YAML reader turns dates into strings for JSON Schema, as BaseLoader does.
+        doc = yaml.load(path.read_text(encoding="utf-8"), Loader=yaml.SafeLoader)
+        doc = json.loads(json.dumps(doc, default=str))
+        assert list(validator.iter_errors(doc)) == [], path.name
+
+
+@settings(max_examples=60, deadline=None)
+@given(whole=st.integers(0, 100), hundredths=st.integers(0, 99), sep=st.sampled_from([",", "."]))
+def test_percent_targets_are_exact_in_both_decimal_styles(whole: int, hundredths: int, sep: str) -> None:
+    assume(whole * 100 + hundredths <= 10000)
+    text = f"{whole}{sep}{hundredths:02d}%"
+    fw = parse(f'  - {{code: "1", name: A, kind: ratio, target: {{op: ">=", value: "{text}"}}}}')
+    assert fw.indicators[0].targets[0].target.value == Fraction(whole * 100 + hundredths, 10000)
