@@ -361,3 +361,17 @@ def test_percent_targets_are_exact_in_both_decimal_styles(whole: int, hundredths
     text = f"{whole}{sep}{hundredths:02d}%"
     fw = parse(f'  - {{code: "1", name: A, kind: ratio, target: {{op: ">=", value: "{text}"}}}}')
     assert fw.indicators[0].targets[0].target.value == Fraction(whole * 100 + hundredths, 10000)
+
+
+def test_the_loader_is_pure_python_without_django() -> None:
+    import subprocess
+    import sys
+
+    code = (
+        "import sys; from chiso.frameworks.loader import load_framework_file, library_paths; "
+        "[load_framework_file(p) for p in library_paths()]; "
+        "print(sorted(m for m in sys.modules if m == 'django' or m.startswith('django.')))"
+    )
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True,
+                          cwd=Path(__file__).resolve().parents[3])
+    assert done.stdout.strip() == "[]"
