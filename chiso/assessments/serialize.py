@@ -17,7 +17,7 @@ from typing import Any
 
 from chiso.engine.evaluate import Evaluation
 from chiso.engine.model import IndicatorResult, ScoreResult, Tally, UnitResult
-from chiso.engine.numbers import round_half_up
+from chiso.engine.numbers import format_number, round_half_up
 
 LEVEL_LABELS = {"province": "Cấp tỉnh", "district": "Cấp huyện", "commune": "Cấp xã"}
 UNIT_STATUS_LABELS = {
@@ -163,11 +163,23 @@ def _columns(evaluation: Evaluation) -> list[str]:
     return codes
 
 
+def _score_cells(result: UnitResult, categories) -> list[str]:
+    """Points of a score framework ("84/108 (77,78%)") and each category's level."""
+    score = result.score
+    if score is None:
+        return ["", *["" for _ in categories]]
+    points = f"{format_number(score.points)}/{format_number(score.max_points)} ({percent_fixed(score.share)})"
+    levels = {c.code: (c.level if c.ranked else "Không xếp hạng") for c in score.categories}
+    return [points, *[levels.get(c.code) or "" for c in categories]]
+
+
 def render_table(evaluation: Evaluation, level_labels: Mapping[str, str] = LEVEL_LABELS) -> str:
     """A plain-text Vietnamese table: one line per unit, one mark per indicator, then the summary."""
     spec = evaluation.framework
     codes = _columns(evaluation)
-    header = ["Đơn vị", "Cấp", "Trạng thái", "Đạt/Áp dụng", *codes]
+    categories = list(spec.categories) if spec.kind == "score" else []
+    score_header = (["Điểm", *[c.name for c in categories]] if categories else [])
+    header = ["Đơn vị", "Cấp", "Trạng thái", "Đạt/Áp dụng", *score_header, *codes]
     lines_data: list[list[str]] = []
     for result in evaluation.results:
         marks = {r.code: STATUS_MARKS.get(r.status, r.status) for r in result.indicators}
@@ -176,6 +188,7 @@ def render_table(evaluation: Evaluation, level_labels: Mapping[str, str] = LEVEL
             level_labels.get(result.unit.level, result.unit.level),
             UNIT_STATUS_LABELS.get(result.status, result.status),
             f"{result.met}/{result.applicable}",
+            *(_score_cells(result, categories) if categories else []),
             *[marks.get(code, "") for code in codes],
         ])
     widths = [max(len(row[i]) for row in [header, *lines_data]) for i in range(len(header))]

@@ -181,3 +181,32 @@ def test_the_installed_chiso_script_runs_the_round_trip(tmp_path):
     assert indicators["11"]["status"] == "not_met"
     assert indicators["11"]["value"] == pytest.approx(54935 / 62922, abs=1e-12)
     assert data["summary"]["overall"]["assessed"] == 1
+
+
+def test_a_score_framework_shows_points_and_category_levels(world, tmp_path):
+    library_framework("xep-hang-mau")
+    points = {"1": 14, "2": 10, "3": 7, "4": 11, "5": 15, "6": 10, "7": 4, "8": 10}
+    path = tmp_path / "diem.csv"
+    path.write_text("unit,period,element,value\n" + "".join(
+        f"AG-STTTT,2024,{code}.value,{p}\n" for code, p in points.items()), encoding="utf-8")
+    cli("import_values", str(path), "--framework", "xep-hang-mau")
+
+    text = cli("evaluate", "--framework", "xep-hang-mau", "--period", "2024", "--unit", "AG-STTTT")
+    lines = text.splitlines()
+    header = re.split(r"\s{2,}", next(line for line in lines if line.startswith("Đơn vị")))
+    row = re.split(r"\s{2,}", next(line for line in lines if line.startswith("AG-STTTT")))
+    cells = dict(zip(header, row, strict=True))
+    # 81 of the 108 points a provincial agency can earn; readiness 42/47 ≥ 85% → Mức 4;
+    # criterion 7 scores 4, below its minimum of 5, so its category is not ranked.
+    assert cells["Điểm"] == "81/108 (75,00%)"
+    assert cells["Điều kiện sẵn sàng"] == "Mức 4"
+    assert cells["Ứng dụng và cung cấp dịch vụ"] == "Không xếp hạng"
+
+    data = json.loads(cli("evaluate", "--framework", "xep-hang-mau", "--period", "2024",
+                          "--unit", "AG-STTTT", "--format", "json"))
+    score = data["units"][0]["score"]
+    assert (score["points"], score["max_points"]) == (81.0, 108.0)
+    categories = {c["code"]: c for c in score["categories"]}
+    assert categories["san-sang"]["level"] == "Mức 4"
+    assert categories["ung-dung"]["ranked"] is False
+    assert categories["ung-dung"]["blocking"] == ["7"]
