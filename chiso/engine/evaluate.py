@@ -564,8 +564,8 @@ def _evaluate_unit(
     reported = any(_present(values.get(e)) for e in prepared.element_ids)
     if not reported:
         status = "not_reported"
-    elif met == len(applicable):
-        status = "complete"
+    elif applicable and met == len(applicable):
+        status = "complete"  # never vacuously: a unit nothing applies to has completed nothing
     else:
         status = "incomplete"
     score = _score(framework, results) if framework.kind == "score" else None
@@ -580,7 +580,7 @@ def evaluate_unit(
     ``values`` maps element ids ("2.numerator") to values; ``None`` or blank
     text counts as absent. The unit is ``not_reported`` when none of the
     framework's elements has a value, ``complete`` when every applicable
-    indicator is met, else ``incomplete``. Not-applicable indicators (wrong
+    indicator is met (and at least one applies), else ``incomplete``. Not-applicable indicators (wrong
     level or attributes, no target for the level and year, narrative text)
     count neither in ``met`` nor in ``applicable``.
     """

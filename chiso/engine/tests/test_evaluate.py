@@ -308,6 +308,11 @@ def test_unit_not_reported_when_it_has_no_value_at_all():
     assert [r.status for r in result.indicators] == ["missing", "missing", "not_applicable"]
 
 
+def test_a_unit_nothing_applies_to_is_not_vacuously_complete():
+    result = evaluate_unit(IT_84, PROVINCE, IT_84_MET, "2024")
+    assert (result.status, result.met, result.applicable) == ("incomplete", 0, 0)
+
+
 def test_evaluate_over_units_keeps_order_and_summarises():
     units = [PROVINCE, DISTRICT, COMMUNE]
     values = {

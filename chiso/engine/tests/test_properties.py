@@ -93,7 +93,7 @@ def test_unit_is_complete_exactly_when_every_applicable_indicator_is_met(values,
     if not reported:
         assert result.status == "not_reported"
     else:
-        assert (result.status == "complete") == all(r.status == "met" for r in applicable)
+        assert (result.status == "complete") == (bool(applicable) and all(r.status == "met" for r in applicable))
         assert result.status in ("complete", "incomplete")
 
 
