@@ -111,6 +111,12 @@ class ProblemList:
             raise ImportError_(sorted(self.items, key=lambda p: -1 if p.row is None else p.row))
 
 
+def lower_first(message: object) -> str:
+    """An error message to follow "dòng 7, cột value: " (its first letter in lower case)."""
+    text = str(message)
+    return text[:1].lower() + text[1:]
+
+
 def normalize_header(text: object) -> str:
     """A header reduced to lowercase ASCII letters and digits ("Mã đơn vị" → "madonvi")."""
     s = str(text or "").strip().lower().replace("đ", "d")

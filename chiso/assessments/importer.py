@@ -37,7 +37,7 @@ from chiso.engine.numbers import (
 )
 from chiso.engine.periods import PeriodError, parse_period
 from chiso.frameworks.models import Framework
-from chiso.tabular import ProblemList, Row, cell_text, read_table
+from chiso.tabular import ProblemList, Row, cell_text, lower_first, read_table
 from chiso.units.models import Unit
 
 from .evaluation import element_kinds
@@ -101,11 +101,6 @@ class _Parsed:
     text: str
     shown: str
     comment: str | None  # None: no comment column
-
-
-def _message(exc: Exception) -> str:
-    text = str(exc)
-    return text[:1].lower() + text[1:] if text else text
 
 
 def to_decimal(value: Fraction | int | bool) -> Decimal:
@@ -299,7 +294,7 @@ def _read_row(
         try:
             period = parse_period(raw_period)
         except PeriodError as exc:
-            problems.add(row.number, row.column("period"), _message(exc))
+            problems.add(row.number, row.column("period"), lower_first(exc))
             ok = False
         else:
             period_code = period.code
@@ -345,7 +340,7 @@ def _read_row(
         try:
             number, text, shown = read_value(kind, raw_value)
         except (NumberError, InvalidOperation, ValueError) as exc:
-            problems.add(row.number, row.column("value"), _message(exc))
+            problems.add(row.number, row.column("value"), lower_first(exc))
             ok = False
     comment = row.text("comment") if has_comment else None
     if not ok:

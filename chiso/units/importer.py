@@ -22,7 +22,16 @@ from typing import IO, Any
 
 from django.db import transaction
 
-from chiso.tabular import ProblemList, Row, cell_text, normalize_header, parse_date_cell, read_table
+from chiso.engine.numbers import NumberError, parse_bool
+from chiso.tabular import (
+    ProblemList,
+    Row,
+    cell_text,
+    lower_first,
+    normalize_header,
+    parse_date_cell,
+    read_table,
+)
 
 from .models import Unit
 
@@ -100,17 +109,15 @@ def _attribute_value(value: Any) -> Any:
 
 
 def _read_rows(table, problems: ProblemList) -> list[UnitRow]:
-    from chiso.engine.numbers import NumberError, parse_bool
-
     out: list[UnitRow] = []
     for row in table.rows:
-        out_row = _read_row(row, table, problems, parse_bool, NumberError)
+        out_row = _read_row(row, table, problems)
         if out_row is not None:
             out.append(out_row)
     return out
 
 
-def _read_row(row: Row, table, problems: ProblemList, parse_bool, NumberError) -> UnitRow | None:
+def _read_row(row: Row, table, problems: ProblemList) -> UnitRow | None:
     ok = True
     code = row.text("code")
     if not code:
@@ -172,7 +179,7 @@ def _read_row(row: Row, table, problems: ProblemList, parse_bool, NumberError) -
             try:
                 data["active"] = raw if isinstance(raw, bool) else parse_bool(cell_text(raw))
             except (NumberError, ValueError) as exc:
-                problems.add(row.number, row.column("active"), str(exc))
+                problems.add(row.number, row.column("active"), lower_first(exc))
                 ok = False
     attributes = {key.strip(): _attribute_value(v) for key, v in row.extras.items()}
     if not code:

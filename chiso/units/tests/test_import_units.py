@@ -211,3 +211,15 @@ def test_import_error_lists_problems():
     with pytest.raises(ImportError_) as info:
         import_units(io.BytesIO(b"code,name,level\nA,,province\n"), filename="x.csv")
     assert [(p.file, p.row, p.column) for p in info.value.problems] == [("x.csv", 2, "name")]
+
+
+def test_active_column_and_clearing_an_attribute(tmp_path):
+    run(write(tmp_path, "u.csv", "code,name,level,terrain,Số ấp\nA,Một,xã,mountain,5\n"))
+    assert Unit.objects.get(code="A").attributes == {"terrain": "mountain", "Số ấp": "5"}
+    out = run(write(tmp_path, "v.csv", "code,name,level,terrain,Đang hoạt động\nA,Một,xã,,Không\n"))
+    assert "cập nhật 1" in out
+    a = Unit.objects.get(code="A")
+    assert a.active is False
+    assert a.attributes == {"Số ấp": "5"}  # an empty cell removes; an absent column keeps
+    msg = run_fails(write(tmp_path, "w.csv", "code,name,level,active\nA,Một,xã,có lẽ\n"))
+    assert "w.csv, dòng 2, cột active: không đọc được \"có lẽ\" thành Có/Không" in msg
