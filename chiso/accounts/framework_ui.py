@@ -21,57 +21,21 @@ KIND_LABELS = {
 }
 
 
-def store_uploaded_framework(text: str, filename: str, dry_run: bool = False) -> tuple[Framework | None, bool]:
-    """Parse ``text`` (raising ``FrameworkError``) and store it; ``(None, False)`` for a dry run.
+def store_uploaded_framework(text: str, filename: str, dry_run: bool = False) -> tuple[Framework | None, str]:
+    """Parse ``text`` (raising ``FrameworkError``) and store it; ``(None, "checked")`` for a dry run.
 
-    Storing goes through ``chiso.frameworks.services.store_framework`` when it
-    exists, so the web upload and ``chiso load_frameworks`` version frameworks
-    the same way; returns the stored row and whether it is new.
+    Storing goes through ``chiso.frameworks.services.store_framework`` so the web
+    upload and ``chiso load_frameworks`` version frameworks the same way. The
+    status is ``loaded``, ``unchanged`` or ``replaced`` (same version, no values yet).
     """
     from chiso.frameworks.loader import parse_framework_text
+    from chiso.frameworks.services import store_framework
 
     spec = parse_framework_text(text, filename)
     if dry_run:
-        return None, False
-    try:
-        from chiso.frameworks.services import store_framework
-    except ImportError:
-        return _store(spec, text, filename)
-    result = store_framework(spec, text, filename)
-    if isinstance(result, tuple):
-        return result[0], bool(result[1])
-    return result, True
-
-
-class VersionConflict(ValueError):
-    """The same code and version is stored with different content."""
-
-
-def _store(spec: FrameworkSpec, text: str, filename: str) -> tuple[Framework, bool]:
-    """Store a new version; the same file again is a no-op; a changed file needs a new version."""
-    import hashlib
-    import json
-
-    checksum = hashlib.sha256(text.encode("utf-8")).hexdigest()
-    existing = Framework.objects.filter(code=spec.code, version=spec.version).first()
-    if existing is not None:
-        if existing.checksum == checksum:
-            return existing, False
-        raise VersionConflict(_(
-            "%(f)s: bộ chỉ tiêu %(c)s phiên bản %(v)s đã có với nội dung khác. Phiên bản đã tải "
-            "không được sửa tại chỗ: hãy đổi “version” trong tệp."
-        ) % {"f": filename, "c": spec.code, "v": spec.version})
-    import yaml
-
-    document = json.loads(json.dumps(yaml.safe_load(text), default=str))
-    fw = Framework.objects.create(
-        code=spec.code, version=spec.version, title=spec.title, kind=spec.kind,
-        legal_number=spec.legal_basis.number, legal_date=spec.legal_basis.date,
-        issuer=spec.legal_basis.issuer, effective_from=spec.effective_from,
-        effective_to=spec.effective_to, document=document, source_yaml=text,
-        source_name=filename, checksum=checksum,
-    )
-    return fw, True
+        return None, "checked"
+    fw, action = store_framework(spec, text, filename)
+    return fw, str(action.value if hasattr(action, "value") else action)
 
 
 def describe_framework_error(error: Exception, filename: str) -> list[str]:

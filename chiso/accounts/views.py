@@ -343,17 +343,21 @@ def framework_upload(request: HttpRequest) -> HttpResponse:
                       % {"f": upload.name}]
         else:
             try:
-                fw, created = store_uploaded_framework(text, upload.name,
-                                                       dry_run=form.cleaned_data["dry_run"])
-            except Exception as e:  # FrameworkError and kin: shown, never a 500
+                fw, status = store_uploaded_framework(text, upload.name,
+                                                      dry_run=form.cleaned_data["dry_run"])
+            except ValueError as e:  # FrameworkError, FrameworkVersionConflict: shown in the page
                 errors = describe_framework_error(e, upload.name)
             else:
                 if fw is None:
                     messages.success(request, _("Tệp %(f)s hợp lệ (chỉ kiểm tra, chưa lưu).")
                                      % {"f": upload.name})
                     return redirect("accounts:framework_upload")
-                messages.success(request, (_("Đã tải bộ chỉ tiêu %(c)s phiên bản %(v)s.") if created
-                                           else _("Bộ chỉ tiêu %(c)s phiên bản %(v)s đã có, không thay đổi."))
+                text_by_status = {
+                    "loaded": _("Đã tải bộ chỉ tiêu %(c)s phiên bản %(v)s."),
+                    "replaced": _("Đã thay nội dung bộ chỉ tiêu %(c)s phiên bản %(v)s (chưa có số liệu nào dùng phiên bản này)."),
+                    "unchanged": _("Bộ chỉ tiêu %(c)s phiên bản %(v)s đã có, không thay đổi."),
+                }
+                messages.success(request, text_by_status.get(status, text_by_status["loaded"])
                                  % {"c": fw.code, "v": fw.version})
                 return redirect("accounts:framework_detail", pk=fw.pk)
     return render(request, "accounts/framework_upload.html", {"form": form, "errors": errors})

@@ -13,5 +13,5 @@ def bundled_framework(code: str) -> Framework:
     if existing is not None:
         return existing
     path = LIBRARY_DIR / f"{code}.yaml"
-    fw, _created = store_uploaded_framework(path.read_text(encoding="utf-8"), path.name)
+    fw, _status = store_uploaded_framework(path.read_text(encoding="utf-8"), path.name)
     return fw

@@ -105,3 +105,25 @@ def test_the_bundled_criteria_show_the_90_80_65_split(administrator_client):
     assert cells(html, "10")[2:] == ["—", "—", "≥ 65%"]
     listing = administrator_client.get("/quan-tri/bo-chi-tieu/").content.decode()
     assert "ag-cqdt-2021" in listing and "2989/QĐ-UBND" in listing
+
+
+def test_a_changed_file_replaces_a_version_nobody_used_yet(administrator_client):
+    upload(administrator_client, GOOD)
+    changed = GOOD.replace("Bộ chỉ tiêu thử nghiệm", "Bộ chỉ tiêu thử nghiệm (sửa)")
+    resp = upload(administrator_client, changed)
+    assert resp.status_code == 302
+    html = administrator_client.get(resp["Location"]).content.decode()
+    assert "Đã thay nội dung bộ chỉ tiêu thu-nghiem phiên bản 2025.1" in html
+    assert Framework.objects.get(code="thu-nghiem").title == "Bộ chỉ tiêu thử nghiệm (sửa)"
+
+
+def test_a_version_with_values_is_never_edited_in_place(world, administrator_client):
+    from chiso.assessments.models import Value
+
+    upload(administrator_client, GOOD)
+    fw = Framework.objects.get(code="thu-nghiem")
+    Value.objects.create(framework=fw, unit=world.commune_a, period="2025", element="1.numerator", number=1)
+    resp = upload(administrator_client, GOOD.replace("thử nghiệm", "khác"))
+    assert resp.status_code == 200
+    assert "thu-nghiem" in resp.content.decode() and 'id="framework-errors"' in resp.content.decode()
+    assert Framework.objects.get(code="thu-nghiem").title == "Bộ chỉ tiêu thử nghiệm"
