@@ -99,6 +99,7 @@ def test_a_file_that_is_not_utf8_is_refused_with_a_message(administrator_client)
 def test_the_bundled_criteria_show_the_90_80_65_split(administrator_client):
     fw = bundled_framework("ag-cqdt-2021")
     html = administrator_client.get(f"/quan-tri/bo-chi-tieu/{fw.pk}/").content.decode()
+    assert "Chỉ tiêu và mục tiêu theo cấp, năm 2025" in html and 'name="nam" value="2025"' in html
     assert cells(html, "1")[2:] == ["≥ 50%", "≥ 50%", "≥ 50%"]
     assert cells(html, "8")[2:] == ["≥ 90%", "—", "—"]
     assert cells(html, "9")[2:] == ["—", "≥ 80%", "—"]
