@@ -36,6 +36,7 @@ class NumberError(ValueError):
 # Spaces people (and spreadsheets) put inside numbers: ordinary, no-break,
 # narrow no-break, thin and figure spaces.
 _SPACES = re.compile(r"[\s\u00a0\u202f\u2009\u2007]+")
+_AMBIGUOUS_COUNT = re.compile(r"[+-]?[0-9]{1,3},[0-9]{3}")
 
 
 def _fail(original: object, detail: str = "") -> NumberError:
@@ -128,10 +129,16 @@ def parse_count(text: object) -> int:
     """Read a count: a whole number ≥ 0 ("54.919" → 54919).
 
     Percentages, fractions and negatives raise ``NumberError``: a count of
-    dossiers or documents is never any of those.
+    dossiers or documents is never any of those. "1,000" (one comma, three
+    digits) is refused as ambiguous: by the Vietnamese rule it is 1, but a
+    count typed that way almost always means one thousand.
     """
     if isinstance(text, str) and "%" in text:
         raise NumberError(f'"{text}" là tỷ lệ phần trăm, ở đây cần một số lượng (số nguyên)')
+    if isinstance(text, str) and _AMBIGUOUS_COUNT.fullmatch(_SPACES.sub("", text)):
+        raise NumberError(
+            f'"{text}" không rõ là số lẻ hay hàng nghìn: số lượng ghi 1000 hoặc 1.000 (dấu chấm phân cách hàng nghìn)'
+        )
     value = parse_number(text)
     if value < 0:
         raise NumberError(f'"{text}" là số âm, số lượng phải từ 0 trở lên')

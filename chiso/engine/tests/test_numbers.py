@@ -75,13 +75,14 @@ def test_blank_is_an_error_not_zero():
 
 @pytest.mark.parametrize(("text", "expected"), [("54.919", 54919), ("0", 0), ("1,234,567", 1234567), (12, 12), ("12,0", 12)])
 def test_it_reads_counts(text, expected):
+    # "12,0" is twelve (a decimal comma); "1,000" is refused (see below); "1,234,567" is unambiguous.
     assert parse_count(text) == expected
     assert isinstance(parse_count(text), int)
 
 
 @pytest.mark.parametrize(
     ("text", "message"),
-    [("-3", "số âm"), ("1,5", "không phải số nguyên"), ("93,6%", "tỷ lệ phần trăm"), ("nhiều", "Không đọc được")],
+    [("-3", "số âm"), ("1,5", "không phải số nguyên"), ("1,000", "không rõ là số lẻ hay hàng nghìn"), ("12,000", "hàng nghìn"), ("93,6%", "tỷ lệ phần trăm"), ("nhiều", "Không đọc được")],
 )
 def test_it_refuses_negative_fractional_and_text_counts(text, message):
     with pytest.raises(NumberError, match=message):
