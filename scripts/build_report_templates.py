@@ -444,7 +444,7 @@ def build_ranking(path: Path) -> None:
     cell_text(cells[6], "{{ row.total }}/{{ row.max_total }}", size=12)
     cell_text(cells[7], "{{ row.share }}", size=12)
     cell_text(cells[8], "{{ row.note }}", size=11, align=LEFT)
-    set_widths(table, [1.1, 5.5, 2.0, 0.01, 3.6, 0.01, 2.4, 2.4, 5.6])  # 26,2 cm with two categories
+    set_widths(table, [1.3, 5.3, 2.0, 0.01, 3.6, 0.01, 2.4, 2.4, 5.6])  # 26,2 cm with two categories
     para(doc, "", size=6)
     para(doc, "{{ summary_line }}", size=13, before=6)
     para(doc, "Đơn vị chưa báo cáo (không đánh giá được)", bold=True, size=13, before=6)
