@@ -217,13 +217,17 @@ def dossier_metrics_series(periods: Sequence[Period | str], units: Iterable[Unit
         f"sum(CASE WHEN e_result THEN 1 ELSE 0 END) "
         f"FROM {table} WHERE {cond} AND status = 'resolved' GROUP BY unit_id, m"
     )
+    if params:
+        # With parameters the driver formats the query: literal percent signs must be doubled.
+        received_sql = received_sql.replace("%Y-%m", "%%Y-%%m")
+        resolved_sql = resolved_sql.replace("%Y-%m", "%%Y-%%m")
     flows: dict[int, dict[str, dict[str, int]]] = defaultdict(dict)  # unit → month → counts
     with connection.cursor() as cur:
-        cur.execute(received_sql, params)
+        cur.execute(received_sql, params or None)
         for uid, month, rec, inel_n, oe, on, dig in cur.fetchall():
             flows[uid].setdefault(month, {}).update(
                 received=rec, ineligible=inel_n, online_eligible=oe, online=on, digitized=dig)
-        cur.execute(resolved_sql, params)
+        cur.execute(resolved_sql, params or None)
         for uid, month, res, on_time, er in cur.fetchall():
             flows[uid].setdefault(month, {}).update(resolved=res, resolved_on_time=on_time, e_result=er)
     out: dict[str, UnitMetrics] = {p.code: {} for p in periods}
