@@ -12,6 +12,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils.http import urlencode
+from django.utils.translation import gettext as _
 
 from chiso.accounts.permissions import (
     ROLE_REPORTER,
@@ -52,7 +53,7 @@ def export(request: HttpRequest) -> HttpResponse:
     if not form.is_valid():
         lines = [f"{form.fields[name].label}: {' '.join(errors)}" if name in form.fields else " ".join(errors)
                  for name, errors in form.errors.items()]
-        return _problem(request, "Chưa xuất được báo cáo: " + "; ".join(str(x) for x in lines), 400)
+        return _problem(request, _("Chưa xuất được báo cáo: %(problems)s") % {"problems": "; ".join(lines)}, 400)
     data = form.cleaned_data
     unit = get_unit_for_user_or_404(request.user, data["unit"]) if data["unit"] else None
     try:
