@@ -36,8 +36,10 @@ def index(request: HttpRequest) -> HttpResponse:
     """The report form (filled from the query string, e.g. from a dashboard's buttons)."""
     initial = {k: v for k, v in request.GET.items() if k in ExportForm.base_fields}
     form = ExportForm(initial={"kind": "report", "format": "docx", **initial})
+    form.fields["unit"].widget.attrs["list"] = "reports-units"
     frameworks = Framework.objects.order_by("code", "-effective_from")
-    return render(request, "reports/index.html", {"form": form, "frameworks": frameworks})
+    units = visible_units(request.user).filter(active=True).only("code", "name").order_by("path")[:2000]
+    return render(request, "reports/index.html", {"form": form, "frameworks": frameworks, "units": units})
 
 
 def _problem(request: HttpRequest, message: str, status: int, docx_url: str | None = None) -> HttpResponse:

@@ -91,3 +91,15 @@ def test_report_form_page(world):
     resp = client_for(world.viewer).get(reverse("reports:index"), {"period": "2025", "kind": "matrix"})
     assert resp.status_code == 200
     assert "Xuất báo cáo" in resp.content.decode()
+
+
+def test_missing_parameters_are_named(world):
+    resp = client_for(world.viewer).get(reverse("reports:export"), {"framework": "nq17-2019", "kind": "appendix",
+                                                                    "format": "xlsx"})
+    assert resp.status_code == 400
+    assert "Chưa xuất được báo cáo: Kỳ:" in resp.content.decode()
+
+
+def test_form_offers_only_units_the_user_may_see(world):
+    html = client_for(world.reviewer).get(reverse("reports:index")).content.decode()
+    assert 'value="AG-PT-PL"' in html and 'value="AG-STTTT"' not in html
