@@ -133,7 +133,7 @@ def _appendix(framework: Framework, period: Period, unit: Unit | None, units, me
         if len(evaluation.results) != 1:
             raise ReportError(
                 f"Bộ chỉ tiêu {framework.code} đánh giá {len(evaluation.results)} đơn vị: "
-                "phụ lục cần chọn một đơn vị (--unit MÃ)"
+                "phụ lục cần chọn một đơn vị (ô Mã đơn vị trên trang, --unit MÃ trên dòng lệnh)"
             )
         result = evaluation.results[0]
         unit = Unit.objects.get(code=result.unit.code)
