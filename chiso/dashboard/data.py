@@ -10,13 +10,14 @@ what to load and groups what the engine returns.
 from __future__ import annotations
 
 import hashlib
-from collections import defaultdict
+import threading
+from collections import OrderedDict, defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from fractions import Fraction
 
-from django.core.cache import cache
+from django.conf import settings
 from django.db.models import Count, Max, QuerySet
 from django.http import Http404
 
@@ -26,14 +27,13 @@ from chiso.engine import aggregate
 from chiso.engine.evaluate import Evaluation, evaluate
 from chiso.engine.forecast import Milestone, milestones, next_milestone
 from chiso.engine.model import Framework as FrameworkSpec
-from chiso.engine.model import UnitInfo, UnitResult
+from chiso.engine.model import Summary, UnitInfo, UnitResult
 from chiso.engine.periods import Period, PeriodError, parse_period
 from chiso.frameworks.models import Framework
 from chiso.units.models import Unit
 
 DEFAULT_FRAMEWORK = "ag-cqdt-2021"
 TREND_PERIODS = 8  # how many past periods of the same kind the trend shows
-CACHE_SECONDS = 600  # evaluations are keyed by their inputs, so this only bounds memory
 
 
 # ---------------------------------------------------------------------------
@@ -165,7 +165,59 @@ def _values_signature(framework: Framework, periods: Sequence[str], units: Query
 
 def _cache_key(framework: Framework, period: str, infos_digest: str, signature: tuple) -> str:
     raw = f"{framework.pk}|{framework.checksum}|{period}|{infos_digest}|{signature}"
-    return "chiso:dash:eval:" + hashlib.sha256(raw.encode()).hexdigest()
+    return hashlib.sha256(raw.encode()).hexdigest()
+
+
+class _Memo:
+    """A small per-process LRU of evaluations, keyed by their inputs.
+
+    Kept in memory as objects, not in Django's cache: unpickling tens of
+    thousands of ``Fraction``s costs seconds for a 1,000-unit province. The
+    keys come from the database (framework version, units, values signature),
+    so several processes each keep a correct copy and a change shows at once.
+    """
+
+    def __init__(self, size: int) -> None:
+        self.size = size
+        self.items: OrderedDict[str, object] = OrderedDict()
+        self.lock = threading.Lock()
+
+    def get(self, key: str) -> object | None:
+        with self.lock:
+            if key in self.items:
+                self.items.move_to_end(key)
+                return self.items[key]
+        return None
+
+    def put(self, key: str, value: object) -> None:
+        with self.lock:
+            self.items[key] = value
+            self.items.move_to_end(key)
+            while len(self.items) > self.size:
+                self.items.popitem(last=False)
+
+    def clear(self) -> None:
+        with self.lock:
+            self.items.clear()
+
+
+EVALUATIONS = _Memo(getattr(settings, "DASHBOARD_EVALUATIONS_KEPT", 6))
+SUMMARIES = _Memo(512)
+
+
+def _keys(framework: Framework, codes: Sequence[str], units: QuerySet[Unit],
+          infos: Sequence[UnitInfo]) -> dict[str, str]:
+    infos_digest = hashlib.sha256(repr(sorted(infos, key=lambda i: i.code)).encode()).hexdigest()
+    signature = _values_signature(framework, codes, units)
+    return {code: _cache_key(framework, code, infos_digest, signature.get(code, (0, "", 0)))
+            for code in codes}
+
+
+def _evaluate_missing(framework: Framework, codes: Sequence[str], units: QuerySet[Unit],
+                      infos: Sequence[UnitInfo]) -> dict[str, Evaluation]:
+    values = load_values_many(framework, codes, units)
+    spec = framework.spec()
+    return {code: evaluate(spec, infos, values.get(code, {}), code) for code in codes}
 
 
 def evaluate_periods(framework: Framework, periods: Sequence[Period], units: QuerySet[Unit],
@@ -174,27 +226,38 @@ def evaluate_periods(framework: Framework, periods: Sequence[Period], units: Que
 
     Units are read once (``units_in_scope``: two queries), a signature of the
     stored values once, and values (one query) only for periods whose
-    evaluation is not already cached; ``chiso.engine.evaluate`` runs in memory.
-    The cache key covers the framework version, the period, every unit as the
+    evaluation is not already kept; ``chiso.engine.evaluate`` runs in memory.
+    The key covers the framework version, the period, every unit as the
     engine sees it and the values' signature, so any change shows at once.
     """
     if infos is None:
         infos = units_in_scope(framework, units)
     codes = [p.code for p in periods]
-    infos_digest = hashlib.sha256(repr(sorted(infos, key=lambda i: i.code)).encode()).hexdigest()
-    signature = _values_signature(framework, codes, units)
-    keys = {code: _cache_key(framework, code, infos_digest, signature.get(code, (0, "", 0)))
-            for code in codes}
-    found = cache.get_many(list(keys.values()))
-    out: dict[str, Evaluation] = {code: found[keys[code]] for code in codes if keys[code] in found}
-    missing = [code for code in codes if code not in out]
+    keys = _keys(framework, codes, units, infos)
+    out = {code: EVALUATIONS.get(keys[code]) for code in codes}
+    missing = [code for code, ev in out.items() if ev is None]
     if missing:
-        values = load_values_many(framework, missing, units)
-        spec = framework.spec()
-        fresh = {code: evaluate(spec, infos, values.get(code, {}), code) for code in missing}
-        cache.set_many({keys[code]: ev for code, ev in fresh.items()}, CACHE_SECONDS)
-        out.update(fresh)
-    return {code: out[code] for code in codes}
+        for code, ev in _evaluate_missing(framework, missing, units, infos).items():
+            EVALUATIONS.put(keys[code], ev)
+            SUMMARIES.put(keys[code], ev.summary)
+            out[code] = ev
+    return out  # type: ignore[return-value]
+
+
+def period_summaries(framework: Framework, periods: Sequence[Period], units: QuerySet[Unit],
+                     infos: Sequence[UnitInfo] | None = None) -> dict[str, Summary]:
+    """Only the engine's tallies per period (for trends and forecasts), kept cheaply."""
+    if infos is None:
+        infos = units_in_scope(framework, units)
+    codes = [p.code for p in periods]
+    keys = _keys(framework, codes, units, infos)
+    out = {code: SUMMARIES.get(keys[code]) for code in codes}
+    missing = [code for code, s in out.items() if s is None]
+    if missing:
+        for code, ev in _evaluate_missing(framework, missing, units, infos).items():
+            SUMMARIES.put(keys[code], ev.summary)
+            out[code] = ev.summary
+    return out  # type: ignore[return-value]
 
 
 # ---------------------------------------------------------------------------

@@ -142,8 +142,8 @@ def overview(request: HttpRequest, area_code: str | None = None) -> HttpResponse
     period = sel.period
     trend = data.trend_periods(period, sel.periods)
     infos = data.units_in_scope(sel.framework, sel.units)
-    evaluations = data.evaluate_periods(sel.framework, trend, sel.units, infos)
-    ev = evaluations[period.code]
+    ev = data.evaluate_periods(sel.framework, [period], sel.units, infos)[period.code]
+    summaries = data.period_summaries(sel.framework, trend, sel.units, infos)
     rows = data.unit_rows(sel.user_units.filter(active=True, path__startswith=sel.area.path)
                           if sel.area else sel.user_units.filter(active=True))
     level_rows = _level_rows(sel, ev.summary, period)
@@ -151,7 +151,7 @@ def overview(request: HttpRequest, area_code: str | None = None) -> HttpResponse
     milestones = data.completion_milestones(sel.spec)
     trend_rows = []
     for p in trend:
-        s = evaluations[p.code].summary
+        s = summaries[p.code]
         trend_rows.append({"period": p, "overall": s.overall,
                            "levels": {lvl: s.by_level.get(lvl) for lvl in LEVELS}})
     levels_present = [lvl for lvl in LEVELS if lvl in ev.summary.by_level]
@@ -489,13 +489,13 @@ def forecast(request: HttpRequest) -> HttpResponse:
     if not sel.ready:
         return _empty(request, sel, "Dự báo")
     periods = [p for p in sel.periods if p.kind == sel.period.kind and not sel.period < p]
-    evaluations = data.evaluate_periods(sel.framework, periods, sel.units)
+    summaries = data.period_summaries(sel.framework, periods, sel.units)
     decimals = sel.spec.decimals
     series = []
     for level in (None, *LEVELS):
         history = []
         for p in periods:
-            s = evaluations[p.code].summary
+            s = summaries[p.code]
             tally = s.overall if level is None else s.by_level.get(level)
             history.append((p, tally.rate if tally else None))
         if all(rate is None for _, rate in history):

@@ -1,10 +1,13 @@
 import pytest
-from django.core.cache import cache
+
+from chiso.dashboard import data
 
 
 @pytest.fixture(autouse=True)
 def _fresh_cache():
-    """Evaluations are cached by their inputs; every test starts cold."""
-    cache.clear()
+    """Evaluations are kept in memory by their inputs; every test starts cold."""
+    data.EVALUATIONS.clear()
+    data.SUMMARIES.clear()
     yield
-    cache.clear()
+    data.EVALUATIONS.clear()
+    data.SUMMARIES.clear()
