@@ -58,6 +58,7 @@ lint: setup
 
 bench: setup
 	$(BIN)/python bench/ingest.py --rows 100000
+	$(BIN)/python bench/dashboard.py --units 1000
 
 clean:
 	rm -rf $(VENV) node_modules var/test-*
