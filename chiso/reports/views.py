@@ -26,7 +26,7 @@ from chiso.frameworks.models import Framework
 
 from .forms import ExportForm
 from .pdf import PdfError, PdfUnavailable
-from .services import ReportError, export_report
+from .services import ReportError, default_meta, export_report
 
 ROLES = (ROLE_VIEWER, ROLE_REVIEWER, ROLE_REPORTER)
 
@@ -37,6 +37,11 @@ def index(request: HttpRequest) -> HttpResponse:
     initial = {k: v for k, v in request.GET.items() if k in ExportForm.base_fields}
     form = ExportForm(initial={"kind": "report", "format": "docx", **initial})
     form.fields["unit"].widget.attrs["list"] = "reports-units"
+    defaults = default_meta()  # shown as placeholders: an empty field keeps the default
+    for name, value in (("signer", defaults.signer), ("authority", defaults.authority),
+                        ("position", defaults.position), ("recipients", "\n".join(defaults.recipients))):
+        if value:
+            form.fields[name].widget.attrs["placeholder"] = value
     frameworks = Framework.objects.order_by("code", "-effective_from")
     units = visible_units(request.user).filter(active=True).only("code", "name").order_by("path")[:2000]
     return render(request, "reports/index.html", {"form": form, "frameworks": frameworks, "units": units})
