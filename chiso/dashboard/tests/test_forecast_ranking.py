@@ -54,5 +54,8 @@ def test_ranking_shows_points_levels_and_not_ranked_with_the_criterion(db):
     assert "38/47 · " in row_b and "61/61 · <strong>Mức 4</strong>" in row_b
     assert "Không xếp hạng" in row_b and "1" in re.search(r"<small>(.*?)</small>", row_b).group(1)
     assert "Chưa báo cáo, không đánh giá được (1):</strong> Sở C" in html
-    criteria = client.get(reverse("dashboard:ranking")).content.decode()
-    assert "đánh giá đạt/không đạt, không chấm điểm" in criteria or "Chưa có số liệu" in criteria
+    criteria_fw = load_framework("ag-cqdt-2021")
+    put(criteria_fw, Unit.objects.get(code="T-A"), "2024", all_met(criteria_fw))
+    criteria = client.get(reverse("dashboard:ranking"), {"framework": "ag-cqdt-2021"}).content.decode()
+    assert "đánh giá đạt/không đạt, không chấm điểm" in criteria
+    assert "?framework=xep-hang-mau@1" in criteria  # a link to the score framework
