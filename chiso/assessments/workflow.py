@@ -22,6 +22,7 @@ from django.db import transaction
 from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from chiso.accounts.permissions import (
     ROLE_ADMIN,
@@ -87,7 +88,7 @@ class Transition:
     """
 
     roles: frozenset[str]
-    label: str
+    label: Any  # a lazily translated string
     scope: str
     comment_required: bool = False
     validate: bool = False
@@ -96,15 +97,15 @@ class Transition:
 # The one declared transition table (ARCHITECTURE convention 3).
 TRANSITIONS: dict[tuple[str, str], Transition] = {
     (STATUS_DRAFT, STATUS_SUBMITTED): Transition(
-        frozenset({ROLE_REPORTER, ROLE_ADMIN}), "Nộp báo cáo", "edit", validate=True),
+        frozenset({ROLE_REPORTER, ROLE_ADMIN}), gettext_lazy("Nộp báo cáo"), "edit", validate=True),
     (STATUS_RETURNED, STATUS_SUBMITTED): Transition(
-        frozenset({ROLE_REPORTER, ROLE_ADMIN}), "Nộp lại báo cáo", "edit", validate=True),
+        frozenset({ROLE_REPORTER, ROLE_ADMIN}), gettext_lazy("Nộp lại báo cáo"), "edit", validate=True),
     (STATUS_SUBMITTED, STATUS_RETURNED): Transition(
-        frozenset({ROLE_REVIEWER}), "Trả lại để sửa", "review", comment_required=True),
+        frozenset({ROLE_REVIEWER}), gettext_lazy("Trả lại để sửa"), "review", comment_required=True),
     (STATUS_SUBMITTED, STATUS_APPROVED): Transition(
-        frozenset({ROLE_REVIEWER}), "Duyệt", "review"),
+        frozenset({ROLE_REVIEWER}), gettext_lazy("Duyệt"), "review"),
     (STATUS_APPROVED, STATUS_DRAFT): Transition(
-        frozenset({ROLE_ADMIN}), "Mở lại để sửa", "admin", comment_required=True),
+        frozenset({ROLE_ADMIN}), gettext_lazy("Mở lại để sửa"), "admin", comment_required=True),
 }
 
 

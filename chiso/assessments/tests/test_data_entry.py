@@ -233,3 +233,15 @@ def test_another_units_submission_is_404_for_a_reporter_and_the_outsider(world, 
     r = client_for(world.outsider).post(url(own_submission), form_data(own_submission, v_1_numerator="1"))
     assert r.status_code == 404
     assert Value.objects.count() == 0
+
+
+def test_the_form_speaks_english_when_asked(world, own_submission):
+    put_values(own_submission, {"1.numerator": Decimal(54919), "1.denominator": Decimal(58669)})
+    from django.conf import settings
+
+    c = client_for(world.reporter)
+    c.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"  # what the language switch in the footer sets
+    page = text_of(c.get(url(own_submission)))
+    assert "Save draft" in page and "Target for this unit:" in page
+    assert "Met" in page and "93,61%" in page  # numbers stay Vietnamese-style
+    assert "Lưu nháp" not in page
