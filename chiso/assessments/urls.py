@@ -21,5 +21,6 @@ urlpatterns = [
     path("dot/", views.round_list, name="round_list"),
     path("dot/mo/", views.round_create, name="round_create"),
     path("dot/<int:pk>/", views.round_detail, name="round_detail"),
+    path("dot/<int:pk>/dong/", views.round_close, name="round_close"),
     path("nhac-nho/", views.reminders, name="reminders"),
 ]

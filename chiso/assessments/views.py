@@ -21,6 +21,7 @@ from django.forms import BoundField
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
@@ -682,7 +683,22 @@ def round_detail(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "assessments/round_detail.html", {
         "round": rnd, "rows": rows, "counts": counts, "summary": evaluation.summary,
         "period_label": parse_period(rnd.period).label, "days_left": days_left(rnd.deadline),
+        "can_close": role_of(request.user) == ROLE_ADMIN,
     })
+
+
+@role_required(ROLE_ADMIN)
+@require_POST
+def round_close(request: HttpRequest, pk: int) -> HttpResponse:
+    """Close (or reopen) a round: a closed round takes no more entries, transitions or reminders."""
+    rnd = get_object_or_404(Round, pk=pk)
+    if request.POST.get("reopen"):
+        Round.objects.filter(pk=rnd.pk).update(closed_at=None)
+        messages.success(request, _("Đã mở lại đợt đánh giá."))
+    else:
+        Round.objects.filter(pk=rnd.pk, closed_at__isnull=True).update(closed_at=timezone.now())
+        messages.success(request, _("Đã đóng đợt đánh giá: không nhận thêm số liệu."))
+    return redirect("assessments:round_detail", pk=rnd.pk)
 
 
 # --- reminders -----------------------------------------------------------------------------------

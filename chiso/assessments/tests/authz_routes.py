@@ -96,6 +96,8 @@ ROUTES: list[Route] = [
           data=lambda w: {"period": "2025-Q9"}, label="biểu mẫu sai"),
     Route("assessments:round_detail", SEE_OWN, args=_pk("own_round"), label=OWN),
     Route("assessments:round_detail", SEE_OTHER, args=_pk("other_round"), label=OTHER),
+    Route("assessments:round_close", expect(default=403, administrator=302), method="post",
+          args=_pk("own_round")),
     Route("assessments:reminders", expect(default=403, administrator=200, reviewer=200)),
     Route("assessments:reminders", expect(default=403, administrator=302, reviewer=302), method="post"),
 ]

@@ -197,3 +197,25 @@ def test_a_transition_with_a_stale_version_is_refused(world, own_submission):
     with pytest.raises(ConflictError, match="đã lưu báo cáo này lúc"):
         apply_transition(own_submission, STATUS_APPROVED, world.reviewer, expected_version=stale)
     assert Submission.objects.get(pk=own_submission.pk).status == STATUS_SUBMITTED
+
+
+def test_an_administrator_closes_a_round_and_it_takes_no_more_entries(world, own_submission):
+    from django.urls import reverse
+
+    from chiso.assessments.workflow import ValueChange, save_values
+    from chiso.conftest import client_for
+
+    rnd = own_submission.round
+    assert client_for(world.reviewer).post(reverse("assessments:round_close", args=[rnd.pk])).status_code == 403
+    client_for(world.admin).post(reverse("assessments:round_close", args=[rnd.pk]))
+    rnd.refresh_from_db()
+    assert rnd.closed_at is not None
+    own_submission.refresh_from_db()
+    with pytest.raises(WorkflowError):
+        save_values(own_submission, world.reporter, [ValueChange("2.value", number=1)], own_submission.version)
+    _make_valid(own_submission)
+    with pytest.raises(WorkflowError, match="Đợt đánh giá đã đóng"):
+        apply_transition(own_submission, STATUS_SUBMITTED, world.reporter)
+    client_for(world.admin).post(reverse("assessments:round_close", args=[rnd.pk]), {"reopen": "1"})
+    rnd.refresh_from_db()
+    assert rnd.closed_at is None
