@@ -111,6 +111,17 @@ def build_world() -> World:
     )
 
 
+@pytest.fixture(autouse=True)
+def default_language():
+    """Each test starts in the site's language: a request with the English cookie activates
+    English in the test thread, and that must not leak into the next test's messages."""
+    from django.conf import settings
+    from django.utils import translation
+
+    with translation.override(settings.LANGUAGE_CODE):
+        yield
+
+
 @pytest.fixture
 def world(db) -> World:
     """The canonical small world (units + users), fresh for each test."""

@@ -80,12 +80,12 @@ def store_evidence(
     name = PurePath(upload.name or "tep").name[:200]
     limit = settings.EVIDENCE_MAX_BYTES
     if upload.size is not None and upload.size > limit:
-        raise EvidenceError(_("Tệp “%(name)s” nặng %(size)s MB, vượt giới hạn %(limit)s MB.") % {
-            "name": name, "size": _mb(upload.size), "limit": _mb(limit)})
+        raise EvidenceError(_("Tệp “%(name)s” nặng %(size)s, vượt giới hạn %(limit)s.") % {
+            "name": name, "size": _size_label(upload.size), "limit": _size_label(limit)})
     data = b"".join(upload.chunks())
     if len(data) > limit:
-        raise EvidenceError(_("Tệp “%(name)s” nặng %(size)s MB, vượt giới hạn %(limit)s MB.") % {
-            "name": name, "size": _mb(len(data)), "limit": _mb(limit)})
+        raise EvidenceError(_("Tệp “%(name)s” nặng %(size)s, vượt giới hạn %(limit)s.") % {
+            "name": name, "size": _size_label(len(data)), "limit": _size_label(limit)})
     if not data:
         raise EvidenceError(_("Tệp “%(name)s” rỗng.") % {"name": name})
     kind = sniff(data[:16], data)
@@ -115,9 +115,12 @@ def renamed_note(evidence: Evidence, uploaded_name: str) -> str:
         "a": PurePath(uploaded_name).name, "kind": evidence.content_type, "b": evidence.original_name}
 
 
-def _mb(size: int) -> str:
+def _size_label(size: int) -> str:
+    """"1,9 KB" or "12,3 MB": a clerk must see how far over the limit the file is, never "0 MB"."""
     from fractions import Fraction
 
     from chiso.engine.numbers import format_number
 
-    return format_number(Fraction(size, 1024 * 1024), decimals=1)
+    if size < 1024 * 1024:
+        return f"{format_number(Fraction(size, 1024), decimals=1)} KB"
+    return f"{format_number(Fraction(size, 1024 * 1024), decimals=1)} MB"
