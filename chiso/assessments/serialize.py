@@ -62,7 +62,8 @@ def indicator_to_dict(result: IndicatorResult) -> dict[str, Any]:
     out: dict[str, Any] = {
         "code": result.code,
         "status": result.status,
-        "value": json_value(result.value),
+        # "missing is null" holds for composites too (their engine value is the share of items met)
+        "value": None if result.status == "missing" else json_value(result.value),
         "target": result.target_text or None,
         "name": result.name,
         "kind": result.kind,
