@@ -22,6 +22,7 @@ run: setup
 
 test: setup browser libreoffice
 	@mkdir -p var
+	$(BIN)/ruff check chiso bench tests
 	$(BIN)/pytest $(PYTEST_ARGS)
 
 setup: $(STAMP) assets
@@ -54,7 +55,7 @@ libreoffice:
 	fi
 
 lint: setup
-	$(BIN)/ruff check chiso bench
+	$(BIN)/ruff check chiso bench tests
 
 bench: setup
 	$(BIN)/python bench/ingest.py --rows 100000

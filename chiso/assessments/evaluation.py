@@ -7,9 +7,9 @@ they always agree: views never compute verdicts themselves.
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Iterable
 from decimal import Decimal
 from fractions import Fraction
-from typing import Iterable
 
 from chiso.engine.aggregate import in_scope
 from chiso.engine.evaluate import Evaluation, evaluate

@@ -15,7 +15,7 @@ from django.db import transaction
 
 from chiso.assessments.evaluation import units_in_scope
 from chiso.assessments.models import Value
-from chiso.demo.province import ACCOUNTS, DEMO_PASSWORD, PLANS, unit_rows, plan_values
+from chiso.demo.province import ACCOUNTS, DEMO_PASSWORD, PLANS, plan_values, unit_rows
 from chiso.engine.periods import parse_period
 from chiso.frameworks.models import Framework
 from chiso.units.models import Unit
@@ -35,7 +35,7 @@ class Command(BaseCommand):
         self.stdout.write(f"Đơn vị minh hoạ: {len(units)}; số liệu mới: {created_values}")
         if round_note:
             self.stdout.write(round_note)
-        self.stdout.write("Tài khoản demo (mật khẩu ban đầu %s):" % DEMO_PASSWORD)
+        self.stdout.write(f"Tài khoản demo (mật khẩu ban đầu {DEMO_PASSWORD}):")
         for username, role, scope, label in accounts:
             self.stdout.write(f"  {username:<20} {role:<14} {scope or 'toàn tỉnh':<12} {label}")
 
