@@ -45,6 +45,15 @@ INPUT_LABELS = {
 }
 
 
+def element_title(element: str) -> str:
+    """"Chỉ tiêu 10 · Mẫu số (10.denominator)": a clerk reads the words, a methodologist the id."""
+    code, _sep, name = element.rpartition(".")
+    if not code or name not in INPUT_LABELS:
+        return element
+    return _("Chỉ tiêu %(code)s · %(input)s (%(element)s)") % {
+        "code": code, "input": INPUT_LABELS[name], "element": element}
+
+
 def field_name(element: str) -> str:
     return f"v-{element}"
 

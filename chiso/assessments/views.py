@@ -43,7 +43,7 @@ from chiso.units.models import Unit, unit_infos
 from . import offline
 from .evaluation import element_kinds, evaluate_framework
 from .evidence import EvidenceError, renamed_note, store_evidence
-from .forms import EntryForm, EvidenceForm, OfflineUploadForm, RoundForm, field_name, slug
+from .forms import EntryForm, EvidenceForm, OfflineUploadForm, RoundForm, element_title, field_name, slug
 from .models import (
     OPEN_STATUSES,
     STATUS_APPROVED,
@@ -264,7 +264,7 @@ def submission_history(submission: Submission, limit: int = 300) -> list[History
         if rec.source == "override" and rec.provenance.get("reason"):
             note = _("điều chỉnh số tính tự động: %(r)s") % {"r": rec.provenance["reason"]}
         entries.append(HistoryEntry(
-            at=rec.history_date, who=user_label(rec.history_user), what=rec.element,
+            at=rec.history_date, who=user_label(rec.history_user), what=element_title(rec.element),
             old=old or "—", new=new or "—", note=note,
         ))
     entries.sort(key=lambda e: e.at, reverse=True)

@@ -147,7 +147,7 @@ def test_history_shows_every_value_and_status_change_with_who_and_old_to_new(wor
     page = text_of(client_for(world.reporter).get(reverse("assessments:submission", args=[sub.pk])))
     history = page[page.index('id="history-title"'):]
     assert "Cán bộ UBND xã Phú Lâm" in history and "Quản trị viên" in history
-    assert "1.numerator" in history
+    assert "Chỉ tiêu 1 · Tử số (1.numerator)" in history
     assert "100" in history and "54.919" in history
     assert "Mở đợt đánh giá" in history  # the round's opening event
 
