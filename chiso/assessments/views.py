@@ -43,7 +43,15 @@ from chiso.units.models import Unit, unit_infos
 from . import offline
 from .evaluation import element_kinds, evaluate_framework
 from .evidence import EvidenceError, renamed_note, store_evidence
-from .forms import EntryForm, EvidenceForm, OfflineUploadForm, RoundForm, element_title, field_name, slug
+from .forms import (
+    EntryForm,
+    EvidenceForm,
+    OfflineUploadForm,
+    RoundForm,
+    element_title,
+    field_name,
+    slug,
+)
 from .models import (
     OPEN_STATUSES,
     STATUS_APPROVED,

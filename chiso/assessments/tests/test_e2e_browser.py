@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import os
 from datetime import timedelta
-from pathlib import Path
 
 import pytest
 from django.utils import timezone
@@ -22,14 +21,9 @@ from chiso.accounts.tests.helpers import bundled_framework
 from chiso.assessments.models import STATUS_APPROVED, Evidence, Submission
 from chiso.assessments.tests.workflow_world import PDF_BYTES
 from chiso.conftest import WORLD_PASSWORD
+from chiso.web.tests.browser import SHOTS, chromium, new_page
 
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
-
-SHOTS = Path(__file__).resolve().parents[3] / "var" / "screenshots"
-CHROMIUM_ARGS = [
-    "--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-    "--disable-component-update", "--disable-sync", "--no-first-run",
-]
 
 # A commune's figures: criterion 1 from seed 003 (373 / 416 = 89,66%), criterion 6 from seed 002
 # (54.935 / 62.922 = 87,31%, short of 100%), the others met.
@@ -45,23 +39,13 @@ FIGURES = {
 
 @pytest.fixture
 def browser():
-    from playwright.sync_api import sync_playwright
-
-    SHOTS.mkdir(parents=True, exist_ok=True)
-    with sync_playwright() as p:
-        b = p.chromium.launch(executable_path="/usr/bin/chromium", args=CHROMIUM_ARGS)
+    with chromium() as b:
         yield b
-        b.close()
 
 
 def session(browser, base: str, username: str, phone: bool = False):
     """A fresh browser context logged in as ``username`` (its own cookies)."""
-    viewport = {"width": 390, "height": 844} if phone else {"width": 1280, "height": 900}
-    context = browser.new_context(viewport=viewport, locale="vi-VN")
-    page = context.new_page()
-    errors: list[str] = []
-    page.on("pageerror", lambda e: errors.append(str(e)))
-    page.js_errors = errors
+    page = new_page(browser, 390, 844) if phone else new_page(browser)
     page.goto(base + "/dang-nhap/")
     page.get_by_label("Tên đăng nhập").fill(username)
     page.get_by_label("Mật khẩu").fill(WORLD_PASSWORD)

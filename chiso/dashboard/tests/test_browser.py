@@ -5,41 +5,23 @@ of the overview, matrix, unit page, planner and forecast go to var/screenshots/.
 """
 
 import os
-from pathlib import Path
 
 import pytest
 from django.core.management import call_command
 
 from chiso.accounts.models import ROLE_ADMIN
 from chiso.conftest import WORLD_PASSWORD, make_user
+from chiso.web.tests.browser import SHOTS, chromium, new_page
 
 from .helpers import load_framework
-
-os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
-
-SHOTS = Path(__file__).resolve().parents[3] / "var" / "screenshots"
-CHROMIUM_ARGS = [
-    "--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-    "--disable-component-update", "--disable-sync", "--no-first-run",
-]
 
 
 @pytest.fixture
 def page():
-    from playwright.sync_api import sync_playwright
-
-    SHOTS.mkdir(parents=True, exist_ok=True)
-    with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path="/usr/bin/chromium", args=CHROMIUM_ARGS)
-        context = browser.new_context(viewport={"width": 1366, "height": 900}, locale="vi-VN")
-        pg = context.new_page()
-        errors: list[str] = []
-        pg.on("pageerror", lambda e: errors.append(str(e)))
-        pg.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
-        pg.js_errors = errors
+    with chromium() as browser:
+        pg = new_page(browser, width=1366)
         yield pg
-        context.close()
-        browser.close()
+        pg.context.close()
 
 
 @pytest.mark.browser
