@@ -36,6 +36,7 @@ INSTALLED_APPS = [
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
     "django_htmx",
+    "ninja",  # the API docs page uses its bundled Swagger UI files, not a CDN
     "axes",
     "simple_history",
     "django_tasks_db",

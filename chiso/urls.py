@@ -1,6 +1,8 @@
 from django.contrib import admin
 from django.urls import include, path
 
+from chiso.api.api import api
+
 urlpatterns = [
     path("admin/", admin.site.urls),
     path("", include("chiso.web.urls")),
@@ -10,4 +12,5 @@ urlpatterns = [
     path("danh-gia/", include("chiso.assessments.urls")),
     path("bao-cao/", include("chiso.reports.urls")),
     path("du-lieu-nghiep-vu/", include("chiso.ingest.urls")),
+    path("api/v1/", api.urls),
 ]

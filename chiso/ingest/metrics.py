@@ -251,10 +251,14 @@ def dossier_metrics_series(periods: Sequence[Period | str], units: Iterable[Unit
 
 
 def metric_rows(source: str, period: Period | str, unit: Unit | None = None,
-                system: str | None = None) -> list[dict]:
-    """``[{"unit", "period", "name", "value"}]`` in unit-code and metric order (the CLI's JSON)."""
+                system: str | None = None, units: Iterable[Unit] | None = None) -> list[dict]:
+    """``[{"unit", "period", "name", "value"}]`` in unit-code and metric order (the CLI's JSON).
+
+    ``unit`` gives one unit; ``units`` a scope (the API's: the caller's units); neither, all.
+    """
     period = parse_period(period)
-    values = compute_metrics(source, period, [unit] if unit is not None else None, system)
+    scope = [unit] if unit is not None else (list(units) if units is not None else None)
+    values = compute_metrics(source, period, scope, system)
     codes = dict(Unit.objects.filter(pk__in=list(values)).values_list("id", "code"))
     rows = []
     for uid in sorted(values, key=lambda i: codes[i]):
