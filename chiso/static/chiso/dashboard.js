@@ -7,9 +7,11 @@
 
   var COLORS = ["#0b4f8a", "#146c2e", "#b35c00", "#6a1b7a", "#4a5361"];
 
-  function pct(v) {
+  // A rate as the tables print it ("85,00%"); targets keep their own digits ("90%").
+  function pct(v, decimals) {
     if (v === null || v === undefined) return "—";
-    return String(v).replace(".", ",") + "%";
+    var text = decimals === undefined ? String(v) : Number(v).toFixed(decimals);
+    return text.replace(".", ",") + "%";
   }
 
   function readData(el) {
@@ -36,7 +38,7 @@
       opt.xAxis = { type: "category", data: d.labels, axisLabel: { interval: 0 } };
       opt.yAxis = { type: "value", max: 100, axisLabel: { formatter: "{value}%" } };
       opt.series = [
-        { name: "Tỷ lệ hoàn thành", type: "bar", data: d.rates, label: { show: true, position: "insideTop", color: "#fff", formatter: function (p) { return pct(p.value); } } },
+        { name: "Tỷ lệ hoàn thành", type: "bar", data: d.rates, label: { show: true, position: "insideTop", color: "#fff", formatter: function (p) { return pct(p.value, 2); } } },
         { name: "Mục tiêu", type: "scatter", symbol: "rect", symbolSize: [48, 4], data: d.targets, color: "#a4161a" },
       ];
       return opt;
