@@ -304,6 +304,14 @@ def read_number(text: str) -> Fraction:
     return Fraction(t.replace(",", "."))
 
 
+def bool_status(cell: str | None) -> tuple[str, bool | None]:
+    """A yes/no criterion: missing when blank, met when the cell reads as yes."""
+    if cell is None:
+        return "missing", None
+    value = read_bool(cell)
+    return ("met" if value else "not_met"), value
+
+
 def ratio_status(num: str | None, den: str | None, op: str, goal) -> tuple[str, Fraction | None]:
     if num is None or den is None:
         return "missing", None
@@ -347,8 +355,7 @@ def expected_ag() -> dict[str, dict]:
                 continue
             a, b = mine.get(code, (None, None))
             if op == "bool":
-                indicators[code] = ("missing", None) if a is None else (
-                    ("met" if read_bool(a) else "not_met"), read_bool(a))
+                indicators[code] = bool_status(a)
             else:
                 indicators[code] = ratio_status(a, b, op, goal)
         status, met, applicable = _unit_verdict({c: s for c, (s, _) in indicators.items()}, bool(mine))
@@ -367,8 +374,7 @@ def expected_nq() -> dict[str, dict]:
         for code, (op, goal) in NQ_CRITERIA.items():
             v = mine.get(code)
             if op == "bool":
-                indicators[code] = ("missing", None) if v is None else (
-                    ("met" if read_bool(v) else "not_met"), read_bool(v))
+                indicators[code] = bool_status(v)
             else:
                 a, b = v if v is not None else (None, None)
                 indicators[code] = ratio_status(a, b, op, goal)
