@@ -50,6 +50,7 @@ INSTALLED_APPS = [
     "chiso.api",
     "chiso.web",
     "chiso.demo",
+    "chiso.ops",
 ]
 
 MIDDLEWARE = [

@@ -1,0 +1,9 @@
+from django.apps import AppConfig
+
+
+class OpsConfig(AppConfig):
+    """Operations: the production server, backups, restore and the evidence check."""
+
+    name = "chiso.ops"
+    label = "ops"
+    verbose_name = "Vận hành"
