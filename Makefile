@@ -6,7 +6,7 @@ STAMP := $(VENV)/.installed
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run test setup assets browser libreoffice lint bench clean
+.PHONY: run serve test setup assets browser libreoffice lint bench clean
 
 run: setup
 	@mkdir -p var
@@ -19,6 +19,13 @@ run: setup
 	@echo "  Đăng nhập: xem tài khoản demo in ở trên (mặc định admin / ChiSo@2025)"
 	@echo
 	$(BIN)/chiso runserver $(HOST):$(PORT)
+
+# Production server (gunicorn, 2 × cores + 1 workers, CHISO_WORKERS to change); see docs/operations.md.
+serve: setup
+	@mkdir -p var
+	$(BIN)/chiso migrate --noinput
+	$(BIN)/chiso collectstatic --noinput -v 0
+	$(BIN)/chiso serve --bind $(HOST):$(PORT)
 
 test: setup browser libreoffice
 	@mkdir -p var
