@@ -1,28 +1,37 @@
-"""Settings, all from the environment.
+"""Settings, all from the environment (docs/operations.md lists them).
 
-DATABASE_URL (default: embedded SQLite under var/), SECRET_KEY, DEBUG, ALLOWED_HOSTS.
-With DEBUG off the process refuses to start without a real SECRET_KEY.
+Safe by default: DEBUG is off unless ``DEBUG=true`` is set (development), and with DEBUG off
+the process refuses to start without a real SECRET_KEY (≥ 50 characters, not a published
+default). The key comes from ``SECRET_KEY``, the file named by ``SECRET_KEY_FILE``, or
+``var/secret_key`` (written once by ``make run``/``make secret``). DATABASE_URL defaults to
+embedded SQLite under var/. Test settings live in ``chiso/settings_test.py``.
 """
 
 from __future__ import annotations
 
 import os
-import sys
 from pathlib import Path
 
 import dj_database_url
 
-from chiso.env import ConfigError, env_bool, env_int, env_list, env_str
+from chiso.env import ConfigError, env_bool, env_int, env_list, env_secret, env_str, weak_secret_key
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = Path(env_str("CHISO_VAR_DIR", str(BASE_DIR / "var")))
-TESTING = "pytest" in sys.modules or env_bool("CHISO_TESTING", False)
+# Only chiso/settings_test.py turns this on (it sets CHISO_TESTING before importing this module).
+TESTING = env_bool("CHISO_TESTING", False)
 
-DEBUG = env_bool("DEBUG", True)
+DEBUG = env_bool("DEBUG", False)
 _DEV_KEY = "chiso-dev-key-not-for-production-0123456789abcdefghijklmnopqrstuvwxyz"
-SECRET_KEY = env_str("SECRET_KEY", _DEV_KEY)
-if not DEBUG and SECRET_KEY == _DEV_KEY and not TESTING:
-    raise ConfigError("SECRET_KEY phải được đặt khi DEBUG=false")
+SECRET_KEY = env_secret("SECRET_KEY", VAR_DIR / "secret_key") or ""
+if DEBUG and not SECRET_KEY:
+    SECRET_KEY = _DEV_KEY
+elif not DEBUG and (_weak := weak_secret_key(SECRET_KEY)):
+    raise ConfigError(
+        f"{_weak}: khi DEBUG=false cần một khoá bí mật thật, ví dụ "
+        "`make secret` (ghi var/secret_key) hoặc SECRET_KEY=$(python3 -c 'import secrets; "
+        "print(secrets.token_urlsafe(50))'); DEBUG=true chỉ dùng khi phát triển"
+    )
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", ["127.0.0.1", "localhost", "testserver"])
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", [])
 
@@ -43,6 +52,7 @@ INSTALLED_APPS = [
     "chiso.units",
     "chiso.frameworks",
     "chiso.assessments",
+    "chiso.results",
     "chiso.ingest",
     "chiso.accounts",
     "chiso.dashboard",
@@ -55,6 +65,8 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "chiso.web.middleware.MalformedRequestMiddleware",  # NUL bytes, bad encodings: 400, not 500
+    "django.middleware.csp.ContentSecurityPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "chiso.web.middleware.ChosenLanguageMiddleware",
@@ -112,9 +124,13 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
+# Argon2 (memory-hard) first: 0,15 s per login on this 2-core machine against 0,42 s for
+# PBKDF2 at Django's 1.500.000 iterations (docs/operations.md); PBKDF2 stays listed so older
+# hashes still verify and are upgraded at the next login.
 PASSWORD_HASHERS = (
     ["django.contrib.auth.hashers.MD5PasswordHasher"] if TESTING else
-    ["django.contrib.auth.hashers.PBKDF2PasswordHasher"]
+    ["django.contrib.auth.hashers.Argon2PasswordHasher",
+     "django.contrib.auth.hashers.PBKDF2PasswordHasher"]
 )
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
@@ -129,17 +145,43 @@ SESSION_COOKIE_SECURE = env_bool("SECURE_COOKIES", not DEBUG)
 CSRF_COOKIE_SECURE = env_bool("SECURE_COOKIES", not DEBUG)
 X_FRAME_OPTIONS = "DENY"
 SECURE_CONTENT_TYPE_NOSNIFF = True
+# Behind a TLS-terminating proxy: the header it sets (e.g. X-Forwarded-Proto) says the request
+# came over HTTPS. Set it only when the proxy overwrites that header on every request.
+_PROXY_SSL_HEADER = env_str("SECURE_PROXY_SSL_HEADER", "")
+SECURE_PROXY_SSL_HEADER = (
+    ("HTTP_" + _PROXY_SSL_HEADER.upper().replace("-", "_"), "https") if _PROXY_SSL_HEADER else None
+)
+SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", False)
+SECURE_HSTS_SECONDS = env_int("SECURE_HSTS_SECONDS", 0)
+SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", False)
+SECURE_HSTS_PRELOAD = env_bool("SECURE_HSTS_PRELOAD", False)
+# Scripts only from our own static files (no inline script anywhere: pages pass data to
+# app.js/dashboard.js through data-* attributes). Styles keep 'unsafe-inline' for a few
+# style="" attributes and the indicator style htmx injects; no script can use that.
 SECURE_CSP = {
     "default-src": ["'self'"],
     "img-src": ["'self'", "data:"],
     "style-src": ["'self'", "'unsafe-inline'"],
     "script-src": ["'self'"],
+    "object-src": ["'none'"],
+    "base-uri": ["'self'"],
+    "form-action": ["'self'"],
+    "frame-ancestors": ["'none'"],
 }
 
 # Login throttling (django-axes).
+# Two independent counters: failures for one username from any address (guessing one
+# account's password through many IPs), and failures from one client address for any
+# username (one password sprayed over many accounts). The per-address limit is higher because
+# a commune office shares one public address. The client address is REMOTE_ADDR unless the
+# request came through a proxy listed in TRUSTED_PROXIES (chiso.web.lockout.client_ip).
 AXES_FAILURE_LIMIT = env_int("AXES_FAILURE_LIMIT", 5)
+AXES_IP_FAILURE_LIMIT = env_int("AXES_IP_FAILURE_LIMIT", 30)
 AXES_COOLOFF_TIME = 0.25  # hours
-AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+AXES_HANDLER = "chiso.web.lockout.PerParameterLimitHandler"
+AXES_CLIENT_IP_CALLABLE = "chiso.web.lockout.client_ip"
+TRUSTED_PROXIES = env_list("TRUSTED_PROXIES", [])  # addresses or networks (CIDR) of our proxies
 AXES_RESET_ON_SUCCESS = True
 AXES_ENABLED = env_bool("AXES_ENABLED", True)
 AXES_LOCKOUT_TEMPLATE = "web/locked_out.html"  # Vietnamese page, HTTP 429

@@ -1,0 +1,112 @@
+"""The one reader of figures: every page, report, API answer and CLI line comes through here.
+
+``figures(framework, period, basis=…)`` returns the engine's ``Evaluation``
+for the units asked for, built from stored results, plus which units the
+official basis left out and why. Each process keeps what it has already
+unpickled, keyed by the database revision: one small query tells whether
+anything changed, and only changed rows are read again.
+"""
+
+from __future__ import annotations
+
+import pickle
+import threading
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+
+from chiso.engine.aggregate import summarize
+from chiso.engine.evaluate import Evaluation
+from chiso.engine.model import UnitInfo, UnitResult
+from chiso.engine.periods import parse_period
+from chiso.frameworks.models import Framework
+
+from . import store
+from .inputs import check_basis
+from .models import BASIS_OFFICIAL
+
+
+@dataclass
+class _Kept:
+    """What one process holds for (framework version, period, basis)."""
+
+    revision: int = -1
+    results: dict[str, tuple[UnitResult, str, str]] = field(default_factory=dict)  # code → (result, checksum, left out)
+
+
+_KEPT: dict[tuple[int, str, str, str], _Kept] = {}
+_LOCK = threading.Lock()
+
+
+def forget() -> None:
+    """Drop what this process keeps (tests that rebuild the database call it)."""
+    with _LOCK:
+        _KEPT.clear()
+
+
+@dataclass(frozen=True)
+class Figures:
+    """An evaluation on a named basis, and the units whose figures it left out."""
+
+    evaluation: Evaluation
+    basis: str
+    revision: int
+    left_out: dict[str, str]  # unit code → report status that kept its figures out
+
+    @property
+    def is_official(self) -> bool:
+        return self.basis == BASIS_OFFICIAL
+
+
+def _current(framework: Framework, period: str, basis: str, revision: int,
+             infos: Sequence[UnitInfo]) -> dict[str, tuple[UnitResult, str, str]]:
+    key = (framework.pk, framework.checksum, period, basis)
+    with _LOCK:
+        kept = _KEPT.setdefault(key, _Kept())
+    if kept.revision != revision:
+        since = None if kept.revision < 0 else kept.revision
+        fresh = dict(kept.results)
+        for code, stale, digest, why, payload in store.load_stored(framework, period, basis, since):
+            if stale:
+                fresh.pop(code, None)
+            else:
+                fresh[code] = (pickle.loads(payload), digest, why)
+        kept = _Kept(revision, fresh)
+        with _LOCK:
+            _KEPT[key] = kept
+    todo = [info for info in infos
+            if (got := kept.results.get(info.code)) is None or got[1] != store.checksum(framework, info)]
+    if not todo:
+        return kept.results
+    computed = store.recompute(framework, period, todo)
+    with _LOCK:
+        for b, results in computed.items():
+            held = _KEPT.get((framework.pk, framework.checksum, period, b))
+            if held is None:
+                continue
+            for code, (result, why) in results.items():
+                held.results[code] = (result, store.checksum(framework, result.unit), why)
+    return _KEPT[key].results
+
+
+def figures_many(framework: Framework, periods: Sequence[str], infos: Sequence[UnitInfo],
+                 basis: str = BASIS_OFFICIAL) -> dict[str, Figures]:
+    """Figures of ``infos`` (in that order) for each period, with one revision query in all."""
+    check_basis(basis)
+    spec = framework.spec()
+    revs = store.revisions(framework, [parse_period(p).code for p in periods])
+    out: dict[str, Figures] = {}
+    for period, revision in revs.items():
+        held = _current(framework, period, basis, revision, infos)
+        results = tuple(held[i.code][0] for i in infos)
+        left = {i.code: held[i.code][2] for i in infos if held[i.code][2]}
+        evaluation = Evaluation(framework=spec, period=parse_period(period), results=results,
+                                summary=summarize(results))
+        out[period] = Figures(evaluation, basis, revision, left)
+    return out
+
+
+def figures(framework: Framework, period: str, infos: Sequence[UnitInfo],
+            basis: str = BASIS_OFFICIAL) -> Figures:
+    """Figures of ``infos`` for one period on ``basis``."""
+    code = parse_period(period).code
+    return figures_many(framework, [code], infos, basis)[code]

@@ -1,0 +1,145 @@
+"""Marking results stale and recomputing them: the only code that writes ``StoredResult``.
+
+The write path calls :func:`mark_stale` inside its own transaction: the
+revision goes up and the units' stored results are flagged, in the same
+commit as the figures, so no reader can see new figures with old results.
+After the commit a task recomputes what is stale (immediately in the
+embedded default, in a worker in production); the reader recomputes too when
+it meets a stale or missing result, so a page is never wrong while a worker
+is busy.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import pickle
+from collections.abc import Iterable, Sequence
+
+from django.db import IntegrityError, transaction
+from django.db.models import F
+
+from chiso.engine.evaluate import evaluate
+from chiso.engine.model import UnitInfo, UnitResult
+from chiso.frameworks.models import Framework
+from chiso.units.models import Unit
+
+from .inputs import load_inputs
+from .models import BASES, BASIS_OFFICIAL, BASIS_PROVISIONAL, Revision, StoredResult
+
+
+def bump_revision(framework_id: int, period: str) -> None:
+    """Add one to the revision of (framework, period), creating the row the first time."""
+    if Revision.objects.filter(framework_id=framework_id, period=period).update(number=F("number") + 1):
+        return
+    try:
+        with transaction.atomic():
+            Revision.objects.create(framework_id=framework_id, period=period, number=1)
+    except IntegrityError:  # created meanwhile by another writer
+        Revision.objects.filter(framework_id=framework_id, period=period).update(number=F("number") + 1)
+
+
+def mark_stale(framework_id: int, period: str, unit_ids: Iterable[int] | None = None,
+               *, schedule: bool = True) -> None:
+    """Flag the stored results of ``unit_ids`` (all units when None) and bump the revision.
+
+    Call it inside the transaction that changes the figures or a report's
+    status. ``schedule`` queues the recompute task for after the commit.
+    """
+    bump_revision(framework_id, period)
+    stored = StoredResult.objects.filter(framework_id=framework_id, period=period)
+    if unit_ids is not None:
+        stored = stored.filter(unit_id__in=list(unit_ids))
+    stored.update(stale=True)
+    if schedule:
+        transaction.on_commit(lambda: _enqueue(framework_id, period))
+
+
+def _enqueue(framework_id: int, period: str) -> None:
+    from .tasks import recompute_results
+
+    recompute_results.enqueue(framework_id, period)
+
+
+def revisions(framework: Framework, periods: Sequence[str]) -> dict[str, int]:
+    """period → revision number (0 when nothing was ever written), in one query."""
+    found = dict(Revision.objects.filter(framework=framework, period__in=list(periods))
+                 .values_list("period", "number"))
+    return {p: found.get(p, 0) for p in periods}
+
+
+def checksum(framework: Framework, info: UnitInfo) -> str:
+    """What a stored result was computed from besides the figures: framework document and unit."""
+    return hashlib.sha256(f"{framework.checksum}|{info!r}".encode()).hexdigest()
+
+
+def recompute(framework: Framework, period: str, infos: Sequence[UnitInfo]) -> dict[str, dict[str, tuple[UnitResult, str]]]:
+    """Evaluate ``infos`` on both bases, store the results, and return them.
+
+    Holds the revision row while reading the figures, so a writer that commits
+    meanwhile bumps the revision after this and its change is never lost.
+    Returns basis → unit code → (result, report status keeping it out).
+    """
+    out: dict[str, dict[str, tuple[UnitResult, str]]] = {b: {} for b in BASES}
+    if not infos:
+        return out
+    spec = framework.spec()
+    ids = dict(Unit.objects.filter(code__in=[i.code for i in infos]).values_list("code", "pk"))
+    by_id = {ids[i.code]: i.code for i in infos if i.code in ids}
+    with transaction.atomic():
+        row = Revision.objects.select_for_update().filter(framework=framework, period=period).first()
+        if row is None:
+            bump_revision(framework.pk, period)
+            row = Revision.objects.select_for_update().get(framework=framework, period=period)
+        number = row.number
+        values, left = load_inputs(framework, [period], by_id, BASIS_OFFICIAL)
+        everything, _ = load_inputs(framework, [period], by_id, BASIS_PROVISIONAL)
+        provisional = evaluate(spec, infos, everything.get(period, {}), period).results
+        left_here = left.get(period, {})
+        kept_out = [i for i in infos if i.code in left_here]
+        official_out = {r.unit.code: r for r in evaluate(spec, kept_out, {}, period).results}
+        objs = []
+        for result in provisional:
+            code = result.unit.code
+            digest = checksum(framework, result.unit)
+            official = official_out.get(code, result)
+            for basis, res, why in ((BASIS_PROVISIONAL, result, ""),
+                                    (BASIS_OFFICIAL, official, left_here.get(code, ""))):
+                out[basis][code] = (res, why)
+                objs.append(StoredResult(
+                    framework=framework, period=period, basis=basis, unit_id=ids[code],
+                    revision=number, stale=False, status=res.status, left_out=why, checksum=digest,
+                    payload=pickle.dumps(res, protocol=pickle.HIGHEST_PROTOCOL),
+                ))
+        StoredResult.objects.bulk_create(
+            objs, batch_size=500, update_conflicts=True,
+            unique_fields=["framework", "period", "basis", "unit"],
+            update_fields=["revision", "stale", "status", "left_out", "checksum", "payload", "computed_at"],
+        )
+    return out
+
+
+def refresh(framework: Framework, period: str) -> int:
+    """Recompute the stale results of (framework, period); returns how many units it evaluated."""
+    from chiso.units.models import unit_infos
+
+    stale_ids = set(StoredResult.objects.filter(framework=framework, period=period, stale=True)
+                    .values_list("unit_id", flat=True))
+    if not stale_ids:
+        return 0
+    infos = unit_infos(Unit.objects.filter(pk__in=stale_ids))
+    recompute(framework, period, infos)
+    return len(infos)
+
+
+def load_stored(framework: Framework, period: str, basis: str, since: int | None) -> list[tuple[str, bool, str, str, bytes]]:
+    """Stored rows of (framework, period, basis): all, or only those changed after revision ``since``.
+
+    Returns (unit code, stale, checksum, left out, payload) tuples.
+    """
+    rows = StoredResult.objects.filter(framework=framework, period=period, basis=basis)
+    if since is not None:
+        from django.db.models import Q
+
+        rows = rows.filter(Q(revision__gt=since) | Q(stale=True))
+    return [(code, stale, digest, why, bytes(payload)) for code, stale, digest, why, payload in
+            rows.values_list("unit__code", "stale", "checksum", "left_out", "payload")]
