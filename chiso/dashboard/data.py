@@ -23,13 +23,14 @@ from django.http import Http404
 
 from chiso.assessments.evaluation import element_kinds, row_to_value, units_in_scope
 from chiso.assessments.models import Value as ValueRow
-from chiso.engine import aggregate
+from chiso.engine import aggregate, forecast
 from chiso.engine.evaluate import Evaluation, evaluate
-from chiso.engine.forecast import Milestone, milestones, next_milestone
+from chiso.engine.forecast import Milestone
 from chiso.engine.model import Framework as FrameworkSpec
 from chiso.engine.model import Summary, UnitInfo, UnitResult
 from chiso.engine.periods import Period, PeriodError, parse_period
 from chiso.frameworks.models import Framework
+from chiso.results.vocabulary import LEVEL_AGENCIES
 from chiso.units.models import Unit
 
 DEFAULT_FRAMEWORK = "ag-cqdt-2021"
@@ -265,25 +266,20 @@ def period_summaries(framework: Framework, periods: Sequence[Period], units: Que
 
 
 def completion_milestones(spec: FrameworkSpec, level: str | None = None) -> list[Milestone]:
-    """The province goal for the completion rate (e.g. 60% by 2023, 90% by 2025)."""
-    last_year = spec.effective_to.year if spec.effective_to else None
-    return milestones(spec.completion_target, level=level, last_year=last_year)
+    """The province goal for the completion rate (e.g. 60% by 2023, 90% by 2025): the engine's rule."""
+    return forecast.completion_milestones(spec, level)
 
 
 def target_for(spec: FrameworkSpec, period: Period, level: str | None = None) -> Milestone | None:
-    """The milestone that the rate of ``period`` is measured against (the next deadline)."""
-    return next_milestone(completion_milestones(spec, level), period.end)
+    """The goal the rate of ``period`` is measured against: ``chiso.engine.forecast.completion_goal``."""
+    return forecast.completion_goal(spec, period, level)
 
 
 # ---------------------------------------------------------------------------
 # grouping engine results
 
 
-LEVEL_LABELS = {
-    "province": "CQNN cấp tỉnh",
-    "district": "UBND cấp huyện",
-    "commune": "UBND cấp xã",
-}
+LEVEL_LABELS = LEVEL_AGENCIES  # the one wording, from chiso.results.vocabulary
 
 
 def met_histogram(results: Sequence[UnitResult]) -> list[tuple[int, int, int]]:

@@ -29,11 +29,12 @@ from chiso.accounts.permissions import (
 )
 from chiso.assessments.evaluation import evaluate_framework
 from chiso.engine.forecast import forecast_rate
-from chiso.engine.model import LEVELS, Target, UnitResult
+from chiso.engine.model import LEVELS, UnitResult
 from chiso.engine.numbers import format_date, format_percent
 from chiso.engine.periods import Period
 from chiso.engine.planner import plan_units, reach_target, unit_plan
-from chiso.engine.targets import compare
+from chiso.engine.ranking import rank_by_level
+from chiso.results.vocabulary import level_agency, status_label
 from chiso.units.models import Unit
 
 from . import data
@@ -113,10 +114,10 @@ def _level_rows(sel: Selection, summary, period: Period) -> list[dict[str, Any]]
         milestone = data.target_for(sel.spec, period, level)
         meets = None
         if milestone is not None and tally.rate is not None:
-            meets = compare(tally.rate, Target(milestone.op, milestone.target))
+            meets = milestone.met_by(tally.rate)
         rows.append({
             "level": level,
-            "label": "Toàn tỉnh (trong phạm vi xem)" if level is None else data.LEVEL_LABELS[level],
+            "label": "Toàn tỉnh (trong phạm vi xem)" if level is None else level_agency(level),
             "tally": tally,
             "milestone": milestone,
             "meets": meets,
@@ -168,7 +169,7 @@ def overview(request: HttpRequest, area_code: str | None = None) -> HttpResponse
         "trend": {
             "labels": [p.label for p in trend],
             "series": [{"name": "Toàn bộ", "data": [_pct_number(t["overall"].rate, decimals) for t in trend_rows]}]
-            + [{"name": data.LEVEL_LABELS[lvl],
+            + [{"name": level_agency(lvl),
                 "data": [_pct_number(t["levels"][lvl].rate if t["levels"][lvl] else None, decimals)
                          for t in trend_rows]} for lvl in levels_present],
             "milestones": [{"label": f"Mục tiêu {m.year}", "value": _pct_number(m.target, decimals)}
@@ -267,7 +268,7 @@ def matrix(request: HttpRequest) -> HttpResponse:
         "sort_choices": sort_choices,
         "districts": districts,
         "district": sel.area.code if sel.area else "",
-        "levels": [(lvl, data.LEVEL_LABELS[lvl]) for lvl in LEVELS],
+        "levels": [(lvl, level_agency(lvl)) for lvl in LEVELS],
         "legend": ["met", "not_met", "missing", "not_applicable", "invalid"],
         "nav": "matrix",
     }
@@ -366,7 +367,7 @@ def blocking(request: HttpRequest) -> HttpResponse:
         return _empty(request, sel, "Tiêu chí vướng mắc")
     ev = data.evaluate_periods(sel.framework, [sel.period], sel.units)[sel.period.code]
     by_level = data.blocking_by_level(ev.results)
-    levels = [{"level": lvl, "label": data.LEVEL_LABELS[lvl],
+    levels = [{"level": lvl, "label": level_agency(lvl),
                "rows": [{"b": b, "share": Fraction(b.failing, b.assessed) if b.assessed else None}
                         for b in rows],
                "chart": {"labels": [row.code for row in rows],
@@ -414,11 +415,9 @@ EXPORT_HEADER = ["Thứ tự ưu tiên", "Mã đơn vị", "Tên đơn vị", "C
 
 def planner_rows(plans, chosen: set[str]) -> list[list[object]]:
     """One row per gap (a unit without gaps still gets one row), in priority order."""
-    from chiso.dashboard.templatetags.dashboard_tags import status_label
-
     out: list[list[object]] = []
     for i, p in enumerate(plans, start=1):
-        base = [i, p.unit.code, p.unit.name, data.LEVEL_LABELS.get(p.unit.level, p.unit.level),
+        base = [i, p.unit.code, p.unit.name, level_agency(p.unit.level),
                 status_label(p.status), p.met, p.applicable, "Có" if p.unit.code in chosen else ""]
         for g in p.gaps or [None]:
             out.append([*base, g.code if g else "", g.name if g else "", g.text if g else ""])
@@ -504,7 +503,7 @@ def forecast(request: HttpRequest) -> HttpResponse:
         if milestone is None:
             continue
         fc = forecast_rate(history, milestone.target, milestone.deadline)
-        label = "Toàn bộ đơn vị" if level is None else data.LEVEL_LABELS[level]
+        label = "Toàn bộ đơn vị" if level is None else level_agency(level)
         series.append({
             "level": level or "all", "label": label, "history": history, "forecast": fc,
             "milestone": milestone,
@@ -532,19 +531,10 @@ def ranking(request: HttpRequest) -> HttpResponse:
     if not sel.ready:
         return _empty(request, sel, "Xếp hạng")
     ev = data.evaluate_periods(sel.framework, [sel.period], sel.units)[sel.period.code]
-    by_level = []
-    for level in LEVELS:
-        results = [r for r in ev.results if r.unit.level == level]
-        if not results:
-            continue
-        scored = [r for r in results if r.score is not None and r.status != "not_reported"]
-        scored.sort(key=lambda r: (-r.score.points, r.unit.name))
-        maximum = max((r.score.max_points for r in scored), default=None)
-        by_level.append({
-            "level": level, "label": data.LEVEL_LABELS[level], "rows": scored,
-            "maximum": maximum,
-            "not_reported": [r for r in results if r.status == "not_reported"],
-        })
+    # the ranking rule (order, ties, units not ranked or not reported) is the engine's
+    by_level = [{"level": lv.level, "label": level_agency(lv.level), "rows": lv.ranked,
+                 "maximum": lv.maximum, "not_reported": list(lv.not_reported)}
+                for lv in rank_by_level(ev.results)]
     context = {**sel.context(), "evaluation": ev, "by_level": by_level,
                "categories": sel.spec.categories, "is_score": sel.spec.kind == "score",
                "nav": "ranking",

@@ -20,6 +20,9 @@ from datetime import date
 from fractions import Fraction
 from typing import Protocol
 
+from .model import Target
+from .targets import compare
+
 ON_TRACK = "on_track"
 AT_RISK = "at_risk"
 REACHED = "reached"
@@ -177,6 +180,15 @@ class Milestone:
     def deadline(self) -> date:
         return date(self.year, 12, 31)
 
+    @property
+    def goal(self) -> Target:
+        """The milestone as a target to compare a rate with (a range keeps its lower end)."""
+        return Target(">=" if self.op == "range" else self.op, self.target)
+
+    def met_by(self, rate: Fraction) -> bool:
+        """Whether ``rate`` reaches this milestone, exactly (no rounding)."""
+        return bool(compare(Fraction(rate), self.goal))
+
 
 def milestones(completion_target: Sequence, level: str | None = None,
                last_year: int | None = None) -> list[Milestone]:
@@ -218,3 +230,32 @@ def next_milestone(items: Sequence[Milestone], today: date) -> Milestone | None:
         if m.deadline >= today:
             return m
     return items[-1] if items else None
+
+
+class SpecLike(Protocol):
+    completion_target: Sequence
+    effective_to: date | None
+
+
+def completion_milestones(spec: SpecLike, level: str | None = None) -> list[Milestone]:
+    """The province's road map for the completion rate (e.g. 60% by 2023, 90% by 2025).
+
+    Open-ended rules run to the framework's last effective year (``effective_to``).
+    """
+    last_year = spec.effective_to.year if spec.effective_to else None
+    return milestones(spec.completion_target, level=level, last_year=last_year)
+
+
+def completion_goal(spec: SpecLike, when: PeriodLike | date, level: str | None = None) -> Milestone | None:
+    """THE completion goal a period's rate is measured against, for every page, report and export.
+
+    ``when`` is a period (its ``end`` is used) or a date. The goal is the next
+    milestone whose deadline (31/12 of its year) is not before the period
+    ends — so the rate of 2024 is measured against "90% by 2025", the rate of
+    2023 against "60% by 2023" — and after the last deadline the last
+    milestone still applies. ``level`` picks that level's own rules first;
+    rules without a level apply to every level. ``None`` when the framework
+    sets no goal.
+    """
+    day = when if isinstance(when, date) else when.end
+    return next_milestone(completion_milestones(spec, level), day)

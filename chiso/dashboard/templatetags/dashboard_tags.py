@@ -1,7 +1,8 @@
 """Vietnamese formatting and status marks for the dashboard templates.
 
-Numbers are formatted by the engine's own functions so a page shows exactly
-what the CLI and the reports print (54.919; 93,61%; 05/01/2026).
+Numbers are formatted by the engine's own functions and words come from
+``chiso.results.vocabulary``, so a page shows exactly what the CLI and the
+reports print (54.919; 65,00%; 05/01/2026; "UBND cấp xã"; "Chưa đạt").
 """
 
 from __future__ import annotations
@@ -11,34 +12,22 @@ from fractions import Fraction
 
 from django import template
 
-from chiso.assessments.serialize import percent_fixed
 from chiso.engine.numbers import format_date, format_int, format_number, format_percent
+from chiso.results import vocabulary
 
 register = template.Library()
-
-# Status → (letter, icon, label). Letters and icons so the matrix never relies on colour alone.
-STATUS_MARKS: dict[str, tuple[str, str, str]] = {
-    "met": ("Đ", "✓", "Đạt"),
-    "not_met": ("K", "✗", "Không đạt"),
-    "missing": ("?", "?", "Thiếu số liệu"),
-    "not_applicable": ("–", "–", "Không áp dụng"),
-    "invalid": ("!", "!", "Số liệu không hợp lệ"),
-    "complete": ("HT", "✓", "Hoàn thành"),
-    "incomplete": ("CHT", "✗", "Chưa hoàn thành"),
-    "not_reported": ("CBC", "?", "Chưa báo cáo"),
-}
 
 
 @register.filter
 def pct(value: Fraction | None, decimals: int = 2) -> str:
-    """A ratio as a Vietnamese percentage ("93,61%"); "—" when there is none."""
+    """A target as the decision writes it ("90%"); measured rates use ``rate``. "—" when none."""
     return format_percent(value, int(decimals)) if value is not None else "—"
 
 
 @register.filter
 def rate(value: Fraction | None, decimals: int = 2) -> str:
-    """A computed rate with fixed decimals, as the CLI table prints it: 13/20 → "65,00%"."""
-    return percent_fixed(value, int(decimals))
+    """A measured rate with fixed decimals, as every surface prints it: 13/20 → "65,00%"."""
+    return vocabulary.rate(value, int(decimals))
 
 
 @register.filter
@@ -69,24 +58,31 @@ def vn_date(value: date | None) -> str:
 
 @register.filter
 def status_letter(status: str) -> str:
-    return STATUS_MARKS.get(status, ("", "", status))[0]
+    """"Đ", "K", "?", "−", "!" for verdicts; "HT", "CHT", "CBC" for units."""
+    return vocabulary.status_mark(status)
 
 
 @register.filter
 def status_icon(status: str) -> str:
-    return STATUS_MARKS.get(status, ("", "", status))[1]
+    return vocabulary.status_mark(status, icon=True)
 
 
 @register.filter
 def status_label(status: str) -> str:
-    return STATUS_MARKS.get(status, ("", "", status))[2]
+    """A verdict or unit status in words, in the active language."""
+    return vocabulary.status_label(status)
 
 
 @register.filter
 def level_label(level: str) -> str:
-    from chiso.dashboard.data import LEVEL_LABELS
+    """"CQNN cấp tỉnh", "UBND cấp huyện", "UBND cấp xã"."""
+    return vocabulary.level_agency(level)
 
-    return LEVEL_LABELS.get(level, level)
+
+@register.simple_tag
+def not_ranked() -> str:
+    """"Không xếp hạng", for a category below a criterion's minimum."""
+    return str(vocabulary.NOT_RANKED)
 
 
 @register.filter

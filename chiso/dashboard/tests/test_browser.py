@@ -49,7 +49,7 @@ def test_a_leader_reads_the_dashboard(live_server, db, page):
     page.wait_for_selector("#matrix")
     first_fail = page.locator("td.cell.s-not_met").first
     assert first_fail.inner_text().strip().startswith("K")  # a letter, not colour alone
-    assert "Không đạt" in first_fail.get_attribute("title")
+    assert "Chưa đạt" in first_fail.get_attribute("title")
     page.screenshot(path=str(SHOTS / "dashboard-ma-tran.png"), full_page=False)
 
     page.get_by_label("Cấp", exact=True).select_option("commune")

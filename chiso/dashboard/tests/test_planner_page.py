@@ -81,7 +81,7 @@ def test_unit_page_shows_values_targets_verdicts_and_the_gap(province):
     client = client_for(make_user("qt", ROLE_ADMIN))
     html = client.get(reverse("dashboard:unit", args=["T-A"])).content.decode()
     row = re.search(r'<tr data-code="1" data-status="not_met">(.*?)</tr>', html, re.S).group(1)
-    assert "41%" in row and "1.876/4.576" in row and "≥ 50%" in row and "Không đạt" in row
+    assert "41,00%" in row and "1.876/4.576" in row and "≥ 50%" in row and "Chưa đạt" in row
     assert "1.876/4.576 = 41%, chưa đạt mục tiêu ≥ 50%" in row  # the engine's explanation (40,996…%)
     assert 'id="unit-met">8/9<' in html
     assert "cần thêm 412 hồ sơ" in html
