@@ -3,10 +3,15 @@
 The XLSX writer and the DOCX templates both read these objects, so the
 spreadsheet, the Word file and its PDF always show the same figures. Nothing
 here decides whether an indicator is met: verdicts, values and explanations
-come from the engine; this module only words and formats them (Vietnamese
-numbers through ``chiso.engine.numbers``).
+come from the engine; this module only words and formats them: Vietnamese
+numbers through ``chiso.engine.numbers``, every rate through
+``chiso.engine.rates.format_rate`` ("65,00%"), the completion goal through
+``chiso.engine.forecast.completion_goal``, the ranking through
+``chiso.engine.ranking`` and every label (levels, verdicts, statuses) from
+``chiso.results.vocabulary`` — the same words and figures the page, the CLI and
+the API print.
 
-Pure Python (no Django), so it can be tested with hand-built results.
+No database: it can be tested with hand-built results (labels are lazy gettext).
 """
 
 from __future__ import annotations
@@ -16,32 +21,24 @@ from dataclasses import dataclass, field
 from datetime import date
 from fractions import Fraction
 
+from chiso.engine.forecast import Milestone
+from chiso.engine.forecast import completion_goal as engine_completion_goal
 from chiso.engine.model import (
+    LEVELS,
     Framework,
     Indicator,
     IndicatorResult,
     Tally,
-    Target,
-    TargetRule,
     UnitResult,
 )
-from chiso.engine.numbers import format_int, format_number, format_percent
+from chiso.engine.numbers import format_int, format_number
 from chiso.engine.periods import Period
+from chiso.engine.ranking import rank_by_level
+from chiso.engine.rates import format_rate
+from chiso.results.vocabulary import NOT_RANKED as NOT_RANKED_LABEL
+from chiso.results.vocabulary import level_agency, level_name, unit_status, verdict
 
-LEVEL_ORDER = {"province": 0, "district": 1, "commune": 2}
-LEVEL_NAMES = {"province": "Cấp tỉnh", "district": "Cấp huyện", "commune": "Cấp xã"}
-LEVEL_AGENCIES = {
-    "province": "CQNN cấp tỉnh",
-    "district": "CQNN cấp huyện",
-    "commune": "CQNN cấp xã",
-}
-VERDICTS = {
-    "met": "Đạt",
-    "not_met": "Chưa đạt",
-    "missing": "Chưa có số liệu",
-    "invalid": "Số liệu không hợp lệ",
-    "not_applicable": "Không áp dụng",
-}
+LEVEL_ORDER = {level: i for i, level in enumerate(LEVELS)}
 FAILING = frozenset({"not_met", "missing", "invalid"})
 ROMAN = {1: "I", 2: "II", 3: "III", 4: "IV"}
 MONTHS_WITH_ZERO = {1, 2}  # Decree 30: leading zero for months 1 and 2 only
@@ -166,10 +163,8 @@ def _count(value) -> str:
 
 def result_text(ir: IndicatorResult, decimals: int = 2) -> str:
     """What the "Kết quả" column shows: ``93,61%``, ``Có``, ``4``, ``45/50 điểm``."""
-    if ir.status == "missing":
-        return "Chưa có số liệu"
-    if ir.status == "invalid":
-        return "Không hợp lệ"
+    if ir.status in ("missing", "invalid"):
+        return verdict(ir.status)
     value = ir.value
     if ir.kind == "score" and ir.points is not None:
         points = format_number(ir.points, decimals)
@@ -177,17 +172,17 @@ def result_text(ir: IndicatorResult, decimals: int = 2) -> str:
             return f"{points}/{format_number(ir.max_points, decimals)} điểm"
         return f"{points} điểm"
     if ir.kind == "composite":
-        return VERDICTS.get(ir.status, "")
+        return verdict(ir.status)
     if ir.kind == "text":
         return ""
     if isinstance(value, bool):
         return "Có" if value else "Không"
     if ir.kind == "ratio" and isinstance(value, Fraction):
-        return format_percent(value, decimals)
+        return format_rate(value, decimals)
     if isinstance(value, Fraction):
         return _count(value)
     if ir.status == "not_applicable":
-        return "Không áp dụng"
+        return verdict("not_applicable")
     return "" if value is None else str(value)
 
 
@@ -210,38 +205,23 @@ def describe_rules(indicator: Indicator) -> str:
     for rule in indicator.targets:
         text = describe_target(rule.target, indicator.kind)
         if rule.level:
-            text = f"{LEVEL_AGENCIES.get(rule.level, rule.level)} {text}"
+            text = f"{level_agency(rule.level)} {text}"
         if text not in parts:
             parts.append(text)
     return "; ".join(parts)
 
 
-def _rule_applies(rule: TargetRule, level: str | None, year: int) -> bool:
-    if rule.level and level and rule.level != level:
-        return False
-    if rule.level and not level:
-        return False
-    if rule.year_from is not None and year < rule.year_from:
-        return False
-    if rule.year_to is not None and year > rule.year_to:
-        return False
-    return True
+def completion_goal(framework: Framework, period: Period, level: str | None = None) -> Milestone | None:
+    """The goal the period's completion rate is measured against: the engine's one rule
+    (``chiso.engine.forecast.completion_goal``), as the dashboard uses it."""
+    return engine_completion_goal(framework, period, level)
 
 
-def completion_goal(framework: Framework, level: str | None, year: int) -> Target | None:
-    """The province's goal for the completion rate this year (first matching rule)."""
-    for rule in framework.completion_target:
-        if _rule_applies(rule, level, year):
-            return rule.target
-    if level is not None:
-        return completion_goal(framework, None, year)
-    return None
+def _goal_text(goal: Milestone) -> str:
+    """"≥ 90%" as the decision writes the goal."""
+    from chiso.engine.targets import describe_target
 
-
-def _goal_met(rate: Fraction, target: Target) -> bool:
-    from chiso.engine.targets import compare
-
-    return bool(compare(rate, target))
+    return describe_target(goal.goal, "ratio")
 
 
 def _indicator_spec(framework: Framework, code: str) -> Indicator | None:
@@ -252,7 +232,7 @@ def _indicator_spec(framework: Framework, code: str) -> Indicator | None:
 
 
 def _rate_text(tally: Tally, decimals: int) -> str:
-    return format_percent(tally.rate, decimals) if tally.rate is not None else "—"
+    return format_rate(tally.rate, decimals)
 
 
 # --------------------------------------------------------------------------- appendix
@@ -338,7 +318,7 @@ def _appendix_row(
         lines.append(f"Tỷ lệ: {counts}")
     if ir.status in ("missing", "invalid") and ir.explanation:
         lines.append(ir.explanation)
-    verdict = "" if ir.kind == "text" else VERDICTS.get(ir.status, ir.status)
+    verdict_text = "" if ir.kind == "text" else verdict(ir.status)
     name = f"{letter or ir.code}) {ir.name}" if sub else ir.name
     return AppendixRow(
         tt=tt,
@@ -346,7 +326,7 @@ def _appendix_row(
         target=target,
         content_lines=lines,
         result=result_text(ir, decimals),
-        verdict=verdict,
+        verdict=verdict_text,
         status=ir.status,
         failing=ir.status in FAILING and ir.kind != "text",
         sub=sub,
@@ -537,19 +517,15 @@ def report_context(
     intro = f"{meta.agency} báo cáo kết quả thực hiện {framework.title}{where} {phrase} như sau:"
 
     overall: Tally = evaluation_summary.overall
-    goal = completion_goal(framework, None, period.year)
+    goal = completion_goal(framework, period)
     overall_lines = [
         f"Tổng số đơn vị được đánh giá: {format_int(overall.units)}; đã báo cáo số liệu: "
         f"{format_int(overall.assessed)}; chưa báo cáo: {format_int(overall.not_reported)}.",
     ]
     sentence = f"Kết quả: {_tally_sentence(overall, decimals)}"
     if goal is not None and overall.rate is not None:
-        from chiso.engine.targets import describe_target
-
-        reached = "đạt" if _goal_met(overall.rate, goal) else "chưa đạt"
-        sentence += (
-            f", so với mục tiêu {describe_target(goal, 'ratio')} năm {period.year}: {reached}"
-        )
+        reached = "đạt" if goal.met_by(overall.rate) else "chưa đạt"
+        sentence += f", so với mục tiêu {_goal_text(goal)} năm {goal.year}: {reached}"
     overall_lines.append(sentence + ".")
 
     level_lines: list[LevelLine] = []
@@ -557,14 +533,12 @@ def report_context(
         tally = evaluation_summary.by_level.get(level)
         if tally is None or not tally.units:
             continue
-        goal = completion_goal(framework, level, period.year)
+        goal = completion_goal(framework, period, level)
         target_text = reached = ""
         if goal is not None and tally.rate is not None:
-            from chiso.engine.targets import describe_target
-
-            target_text = describe_target(goal, "ratio")
-            reached = "đạt" if _goal_met(tally.rate, goal) else "chưa đạt"
-        text = f"- {LEVEL_NAMES[level]}: {_tally_sentence(tally, decimals)}"
+            target_text = _goal_text(goal)
+            reached = "đạt" if goal.met_by(tally.rate) else "chưa đạt"
+        text = f"- {level_name(level)}: {_tally_sentence(tally, decimals)}"
         if target_text:
             text += f", mục tiêu {target_text}: {reached}"
         if tally.not_reported:
@@ -572,7 +546,7 @@ def report_context(
         level_lines.append(
             LevelLine(
                 level=level,
-                name=LEVEL_NAMES[level],
+                name=level_name(level),
                 units=tally.units,
                 complete=tally.complete,
                 not_reported=tally.not_reported,
@@ -721,9 +695,9 @@ def matrix_context(
         marks = [_mark(statuses.get(code, "not_applicable")) for code in codes]
         failing = [code for code in codes if statuses.get(code) in FAILING]
         if res.status == "not_reported":
-            note = "Chưa báo cáo"
+            note = unit_status("not_reported")
         elif failing:
-            note = "Chưa đạt: " + ", ".join(failing)
+            note = f"{verdict('not_met')}: " + ", ".join(failing)
         else:
             note = ""
         rows.append(
@@ -740,7 +714,7 @@ def matrix_context(
         )
     complete = sum(1 for r in results if r.status == "complete")
     units = len(results)
-    rate = format_percent(Fraction(complete, units), framework.decimals) if units else "—"
+    rate = format_rate(Fraction(complete, units) if units else None, framework.decimals)
     where = f" {scope_name}" if scope_name else ""
     return MatrixContext(
         meta=meta,
@@ -791,6 +765,7 @@ class RankingRow:
     share: str
     note: str
     ranked_all: bool
+    rank: str = ""  # the engine's position within the level ("2" for both of two tied units)
 
 
 @dataclass
@@ -810,9 +785,6 @@ class RankingContext:
     kind: str = "ranking"
 
 
-NOT_RANKED = "Không xếp hạng"
-
-
 def ranking_context(
     framework: Framework,
     period: Period,
@@ -822,25 +794,28 @@ def ranking_context(
 ) -> RankingContext:
     """Points per category, level or "Không xếp hạng" with its reason, total and share of the level's maximum.
 
-    Units that did not report are not ranked: they are listed apart, as seed 004 does (14/150).
-    Rows are grouped by level (province, district, commune) then by total, highest first.
+    The order is the engine's ranking (``chiso.engine.ranking``: per level, most
+    points first, ties share a position); rows are grouped by level (province,
+    district, commune) and numbered through. Units that did not report are not
+    ranked: they are listed apart, as seed 004 does (14/150).
     """
     decimals = framework.decimals
     categories = list(framework.categories)
-    assessed = [r for r in results if r.status != "not_reported" and r.score is not None]
-    assessed.sort(key=lambda r: (LEVEL_ORDER.get(r.unit.level, 9), -r.score.points, r.unit.name))
+    not_ranked = str(NOT_RANKED_LABEL)
+    levels = rank_by_level(results)
+    assessed = [entry for lv in levels for entry in lv.ranked]
     rows: list[RankingRow] = []
-    for i, res in enumerate(assessed, start=1):
-        score = res.score
+    for i, entry in enumerate(assessed, start=1):
+        res, score = entry.result, entry.score
         by_code = {c.code: c for c in score.categories}
         cells: list[RankingCell] = []
         notes: list[str] = []
         for cat in categories:
             cr = by_code.get(cat.code)
             if cr is None:
-                cells.append(RankingCell(cat.code, cat.name, "", "", NOT_RANKED, False, ""))
+                cells.append(RankingCell(cat.code, cat.name, "", "", not_ranked, False, ""))
                 continue
-            level = cr.level if cr.ranked and cr.level else NOT_RANKED
+            level = cr.level if cr.ranked and cr.level else not_ranked
             if not cr.ranked:
                 notes.append(f"{cr.name}: {cr.reason}" if cr.reason else cr.name)
             cells.append(
@@ -860,16 +835,17 @@ def ranking_context(
                 stt=str(i),
                 code=res.unit.code,
                 name=res.unit.name,
-                level_name=LEVEL_NAMES.get(res.unit.level, res.unit.level),
+                level_name=level_name(res.unit.level),
                 cells=cells,
                 total=format_number(score.points, decimals),
                 max_total=format_number(score.max_points, decimals),
-                share=format_percent(share, decimals) if share is not None else "—",
+                share=format_rate(share, decimals),
                 note="; ".join(notes),
                 ranked_all=all(c.ranked for c in cells),
+                rank=str(entry.position),
             )
         )
-    missing = [r.unit.name for r in results if r.status == "not_reported" or r.score is None]
+    missing = [r.unit.name for lv in levels for r in lv.not_reported]
     total = len(results)
     not_reported_line = (
         f"Đơn vị chưa báo cáo, không đánh giá được: {format_int(len(missing))}/{format_int(total)}"

@@ -101,7 +101,7 @@ def test_ranking_context_levels_reasons_and_not_reported(ranking, world):
     first, second = ctx.rows
     assert first.name == "Sở Thông tin và Truyền thông"
     assert [c.level for c in first.cells] == ["Mức 4", "Mức 4"]
-    assert (first.total, first.max_total, first.share) == ("108", "108", "100%")
+    assert (first.total, first.max_total, first.share) == ("108", "108", "100,00%")
     assert second.name == "Sở Nội vụ"
     ready, use = second.cells
     assert ready.level == "Không xếp hạng" and not ready.ranked

@@ -62,12 +62,12 @@ def test_sections_are_written_from_the_engine_figures(cqdt, world):
         "Tổng số đơn vị được đánh giá: 5; đã báo cáo số liệu: 4; chưa báo cáo: 1."
     )
     assert ctx.overall_lines[1] == (
-        "Kết quả: 2/5 đơn vị hoàn thành (đạt 40%), so với mục tiêu ≥ 90% năm 2025: chưa đạt."
+        "Kết quả: 2/5 đơn vị hoàn thành (đạt 40,00%), so với mục tiêu ≥ 90% năm 2025: chưa đạt."
     )
     assert ctx.level_texts == [
-        "- Cấp tỉnh: 1/2 đơn vị hoàn thành (đạt 50%), mục tiêu ≥ 90%: chưa đạt.",
-        "- Cấp huyện: 0/1 đơn vị hoàn thành (đạt 0%), mục tiêu ≥ 90%: chưa đạt.",
-        "- Cấp xã: 1/2 đơn vị hoàn thành (đạt 50%), mục tiêu ≥ 90%: chưa đạt; 1 đơn vị chưa báo cáo.",
+        "- Cấp tỉnh: 1/2 đơn vị hoàn thành (đạt 50,00%), mục tiêu ≥ 90%: chưa đạt.",
+        "- Cấp huyện: 0/1 đơn vị hoàn thành (đạt 0,00%), mục tiêu ≥ 90%: chưa đạt.",
+        "- Cấp xã: 1/2 đơn vị hoàn thành (đạt 50,00%), mục tiêu ≥ 90%: chưa đạt; 1 đơn vị chưa báo cáo.",
     ]
     first, second = ctx.blocking[:2]
     assert (first.code, first.failing, first.assessed) == ("1", 2, 4)
@@ -133,7 +133,7 @@ def test_docx_follows_decree_30_layout(cqdt, world):
     for heading in ("I. KẾT QUẢ THỰC HIỆN", "II. KHÓ KHĂN, HẠN CHẾ", "III. PHƯƠNG HƯỚNG, NHIỆM VỤ THỜI GIAN TỚI"):
         assert _runs(paragraphs[texts.index(heading)])[0].bold
     result = paragraphs[texts.index(
-        "Kết quả: 2/5 đơn vị hoàn thành (đạt 40%), so với mục tiêu ≥ 90% năm 2025: chưa đạt.")]
+        "Kết quả: 2/5 đơn vị hoàn thành (đạt 40,00%), so với mục tiêu ≥ 90% năm 2025: chưa đạt.")]
     assert result.alignment == WD_ALIGN_PARAGRAPH.JUSTIFY
     assert Cm(1) <= result.paragraph_format.first_line_indent <= Cm(1.27)
     assert result.paragraph_format.space_after >= Pt(6)
