@@ -24,3 +24,37 @@ class ChosenLanguageMiddleware:
         response = self.get_response(request)
         response.headers.setdefault("Content-Language", language)
         return response
+
+
+class MalformedRequestMiddleware:
+    """Answer 400 to a request whose path, query string or form fields carry a NUL byte.
+
+    Nothing legitimate sends one, and PostgreSQL refuses NUL in text, so without this a
+    search box or API filter given ``%00`` would end as a 500 deep inside a query.
+    """
+
+    FORM_TYPES = ("application/x-www-form-urlencoded", "multipart/form-data")
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if self._malformed(request):
+            from django.core.exceptions import BadRequest
+            from django.views.defaults import bad_request
+
+            return bad_request(request, BadRequest("NUL byte in request"))
+        return self.get_response(request)
+
+    def _malformed(self, request) -> bool:
+        if "\x00" in request.path:
+            return True
+        if "%00" in request.META.get("QUERY_STRING", "") or _has_nul(request.GET):
+            return True
+        if request.method == "POST" and request.content_type in self.FORM_TYPES:
+            return _has_nul(request.POST)
+        return False
+
+
+def _has_nul(params) -> bool:
+    return any("\x00" in key or any("\x00" in v for v in params.getlist(key)) for key in params)
