@@ -165,3 +165,14 @@ def outsider_client(world) -> Client:
 @pytest.fixture
 def anonymous_client(db) -> Client:
     return Client()
+
+
+@pytest.fixture(autouse=True)
+def fresh_results_memory():
+    """Each test starts with no unpickled results kept in this process: the database is rolled
+    back between tests and may reuse ids, so what was kept for one test is not the next's."""
+    from chiso.results import reader
+
+    reader.forget()
+    yield
+    reader.forget()

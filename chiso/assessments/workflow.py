@@ -39,11 +39,11 @@ from chiso.engine.model import Indicator, UnitResult
 from chiso.engine.numbers import format_number
 from chiso.engine.periods import parse_period
 from chiso.frameworks.models import Framework
+from chiso.results.store import mark_stale
 from chiso.units.models import Unit, unit_infos
 
 from .evaluation import element_kinds, row_to_value
 from .models import (
-    EDITABLE_STATUSES,
     STATUS_APPROVED,
     STATUS_DRAFT,
     STATUS_RETURNED,
@@ -52,7 +52,6 @@ from .models import (
     Round,
     Submission,
     SubmissionEvent,
-    Value,
 )
 
 NARRATIVE = "narrative"
@@ -266,6 +265,8 @@ def apply_transition(
             submission=submission, actor=user, from_status=from_status, to_status=to_status,
             comment=comment,
         )
+        # Approving (or reopening) changes which figures are official.
+        mark_stale(submission.round.framework_id, submission.round.period, [submission.unit_id])
     submission.refresh_from_db()
     return event
 
@@ -306,6 +307,7 @@ class ValueChange:
     source: str = "manual"
     provenance: dict[str, Any] = field(default_factory=dict)
     label: str = ""
+    seen: tuple[Decimal | None, str] | None = None  # what the form showed; None: not known
 
     @property
     def is_empty(self) -> bool:
@@ -341,78 +343,38 @@ def save_values(
     changes: Iterable[ValueChange],
     expected_version: int,
 ) -> list[dict[str, str]]:
-    """Store the changed elements of ``submission`` in one transaction; return what changed.
+    """Store the changed elements of ``submission`` through the guarded write path; return what changed.
 
     Refuses (``WorkflowError``) when the submission is not editable and
-    (``ConflictError``) when its version is no longer ``expected_version``:
-    nothing is written then. Unchanged elements are left alone, so saving an
-    untouched form changes nothing and bumps no version.
+    (``ConflictError``) when someone else changed, since ``expected_version``,
+    a cell this user changed too: nothing is written then. Cells this user
+    left as they were shown (``ValueChange.seen``) are not written, so a
+    stale blank never overwrites a newer figure; unchanged elements bump no
+    version.
     """
+    from .writes import CellConflict, CellWrite, ReportLocked, WriteRefused, write_values
+
     if not submission.is_editable:
         raise WorkflowError(_("Báo cáo ở trạng thái “%(s)s” nên không sửa được số liệu.") % {
-            "s": status_label(submission.status)})
-    kinds_all = element_kinds(submission.framework.spec())
-    changes = list(changes)
-    with transaction.atomic():
-        existing = {v.element: v for v in submission.values()}
-        plan: list[tuple[ValueChange, Value | None]] = []
-        described: list[dict[str, str]] = []
-        for change in changes:
-            kind = kinds_all.get(change.element, "text" if change.element.endswith(f".{NARRATIVE}") else None)
-            if kind is None:
-                raise WorkflowError(_("Bộ chỉ tiêu không có phần tử %(e)s.") % {"e": change.element})
-            old = existing.get(change.element)
-            if old is None and change.is_empty:
-                continue
-            if old is not None and not change.is_empty and _same(old, change):
-                continue
-            plan.append((change, old))
-            described.append({
-                "element": change.element,
-                "label": change.label or change.element,
-                "old": show_stored(old.number, old.text, kind) if old is not None else "",
-                "new": show_stored(change.number, change.text, kind),
-            })
-        if not plan:
-            return []
-        now = timezone.now()
-        bumped = Submission.objects.filter(
-            pk=submission.pk, version=expected_version, status__in=EDITABLE_STATUSES,
-        ).update(version=F("version") + 1, updated_at=now, updated_by=user, last_changes=described)
-        if not bumped:
-            current = Submission.objects.select_related("updated_by").get(pk=submission.pk)
-            raise ConflictError(conflict_message(current), current)
-        for change, old in plan:
-            if change.is_empty:
-                old._history_user = user
-                old.delete()
-                continue
-            row = old or Value(
-                framework_id=submission.round.framework_id, unit_id=submission.unit_id,
-                period=submission.period, element=change.element,
-            )
-            row.number = change.number
-            row.text = change.text
-            row.source = change.source
-            row.provenance = change.provenance
-            row.updated_by = user
-            row._history_user = user
-            row.save()
+            "s": status_label(submission.status)} if submission.round.is_open
+            else _("Đợt đánh giá đã đóng."))
+    cells = [
+        CellWrite(submission.unit_id, submission.period, c.element, number=c.number, text=c.text,
+                  source=c.source, provenance=c.provenance, label=c.label, seen=c.seen)
+        for c in changes
+    ]
+    try:
+        outcome = write_values(submission.framework, cells, user,
+                               expected_versions={submission.pk: expected_version},
+                               reason=_("Biểu mẫu báo cáo"))
+    except CellConflict as exc:
+        raise ConflictError(conflict_message(exc.current), exc.current) from exc
+    except ReportLocked as exc:
+        raise WorkflowError(exc.problems[0] if exc.problems else exc.message) from exc
+    except WriteRefused as exc:
+        raise WorkflowError(exc.message, exc.problems) from exc
     submission.refresh_from_db()
-    return described
-
-
-def _same(old: Value, change: ValueChange) -> bool:
-    """Equal figures are not a change, whatever their source, unless the reason of an override differs."""
-    if old.number is None or change.number is None:
-        same_number = old.number is None and change.number is None
-    else:
-        same_number = Decimal(old.number) == change.number
-    if not same_number or (old.text or "") != (change.text or ""):
-        return False
-    if change.source == "override":
-        return old.source == "override" and old.provenance.get("reason") == change.provenance.get("reason")
-    return True
+    return outcome.described()
 
 
 # --- rounds ----------------------------------------------------------------------------------
@@ -475,6 +437,8 @@ def open_round(
                             comment=_("Mở đợt đánh giá"))
             for s in subs
         ])
+        # Figures of units now asked for a report stop counting as official until approved.
+        mark_stale(framework.pk, code, [u.pk for u in units])
     return rnd
 
 

@@ -19,7 +19,7 @@ from chiso.assessments.models import Value as ValueRow
 from chiso.engine.model import Framework as FrameworkSpec
 from chiso.engine.model import Value
 
-from .models import BASIS_OFFICIAL, BASIS_PROVISIONAL, BASES
+from .models import BASES, BASIS_OFFICIAL, BASIS_PROVISIONAL
 
 
 def element_kinds(spec: FrameworkSpec) -> dict[str, str]:

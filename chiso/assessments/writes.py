@@ -1,0 +1,379 @@
+"""The one guarded write path for figures: web form, offline XLSX, imports, computed values, API.
+
+Every caller describes the cells it wants (``CellWrite``) and calls
+:func:`write_values`, which in one transaction
+
+1. refuses the whole write when any report it touches is submitted or
+   approved, or its round is closed (Vietnamese message naming unit, period
+   and status; nothing is written);
+2. writes only the cells that actually change — and, when the writer says
+   what it saw (``seen``), only those it changed itself, so a stale blank
+   never overwrites a newer figure; a cell someone else changed meanwhile is
+   a conflict, other cells merge;
+3. bumps each touched report's ``version``, records history with the source,
+   and marks the stored results stale (``chiso.results.store``).
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from decimal import Decimal
+from fractions import Fraction
+from typing import Any
+
+from django.db import transaction
+from django.db.models import F
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from simple_history.utils import bulk_create_with_history, bulk_update_with_history
+
+from chiso.engine.numbers import format_date, format_number
+from chiso.engine.periods import parse_period
+from chiso.frameworks.models import Framework
+from chiso.results.inputs import element_kinds
+from chiso.results.store import mark_stale
+from chiso.units.models import Unit
+
+from .models import (
+    STATUS_APPROVED,
+    STATUS_SUBMITTED,
+    Submission,
+    Value,
+)
+
+NARRATIVE = "narrative"
+# A cell's content as compared: (number, text).
+Content = tuple[Decimal | None, str]
+
+
+class WriteRefused(Exception):
+    """A refused write, with a Vietnamese message and the list of reasons; nothing was written."""
+
+    code = "E_REFUSED"
+
+    def __init__(self, message: str, problems: Sequence[str] = ()) -> None:
+        super().__init__(message)
+        self.message = message
+        self.problems = list(problems)
+
+    def __str__(self) -> str:
+        return "\n".join([self.message, *self.problems])
+
+
+class ReportLocked(WriteRefused):
+    """A report the write touches is submitted, approved, or in a closed round."""
+
+    code = "E_REPORT_LOCKED"
+
+
+@dataclass
+class CellWrite:
+    """One element of one unit's figures for one period, as a writer wants it stored.
+
+    ``number`` None and ``text`` "" clear the cell. ``comment`` None leaves the
+    stored comment alone. ``seen`` is what the writer was shown before typing
+    (None: the writer does not say, e.g. an import file).
+    """
+
+    unit_id: int
+    period: str
+    element: str
+    number: Decimal | None = None
+    text: str = ""
+    comment: str | None = None
+    source: str = "manual"
+    provenance: dict[str, Any] = field(default_factory=dict)
+    label: str = ""
+    seen: Content | None = None
+    row: int = 0  # the file row it came from, for reports
+
+    @property
+    def is_empty(self) -> bool:
+        return self.number is None and not self.text
+
+    @property
+    def content(self) -> Content:
+        return (self.number, self.text or "")
+
+
+@dataclass(frozen=True)
+class CellChange:
+    """A cell that is (or in a dry run would be) created, changed or cleared."""
+
+    unit_id: int
+    period: str
+    element: str
+    label: str
+    old: str  # as a person reads it; "" when there was none
+    new: str
+    row: int
+    created: bool
+
+
+@dataclass
+class WriteOutcome:
+    """What a write did (or, in a dry run, would do)."""
+
+    dry_run: bool
+    created: int = 0
+    updated: int = 0
+    deleted: int = 0
+    unchanged: int = 0
+    changes: list[CellChange] = field(default_factory=list)
+    submissions: list[int] = field(default_factory=list)  # ids of the reports whose version went up
+
+    def described(self, unit_id: int | None = None) -> list[dict[str, str]]:
+        """The changes as the submission page's history shows them."""
+        return [{"element": c.element, "label": c.label, "old": c.old, "new": c.new}
+                for c in self.changes if unit_id is None or c.unit_id == unit_id]
+
+
+class CellConflict(Exception):
+    """Someone else changed cells this writer changed too, since the version it saw."""
+
+    code = "E_STALE_VERSION"
+
+    def __init__(self, current: Submission, elements: list[str]) -> None:
+        super().__init__(", ".join(elements))
+        self.current = current
+        self.elements = elements
+
+
+def stored_content(row: Value | None) -> Content:
+    return (None, "") if row is None else (row.number, row.text or "")
+
+
+def _same_number(a: Decimal | None, b: Decimal | None) -> bool:
+    if a is None or b is None:
+        return a is None and b is None
+    return Decimal(a) == Decimal(b)
+
+
+def same_content(a: Content, b: Content) -> bool:
+    return _same_number(a[0], b[0]) and (a[1] or "") == (b[1] or "")
+
+
+def show_stored(number: Decimal | None, text: str, kind: str) -> str:
+    """A stored value as a person reads it: 54.919, Có/Không, or the text."""
+    if kind == "text" or (number is None and text):
+        return text
+    if number is None:
+        return ""
+    if kind == "boolean":
+        return _("Có") if number != 0 else _("Không")
+    return format_number(Fraction(number), decimals=6)
+
+
+def _kind_of(kinds: dict[str, str], element: str) -> str | None:
+    kind = kinds.get(element)
+    if kind is None and element.endswith(f".{NARRATIVE}"):
+        return "text"
+    return kind
+
+
+def _unchanged(old: Value, cell: CellWrite) -> bool:
+    """Equal content is no change, whatever its source, unless an override's reason or the comment differs."""
+    if not same_content(stored_content(old), cell.content):
+        return False
+    if cell.comment is not None and (old.comment or "") != cell.comment:
+        return False
+    if cell.source == "override":
+        return old.source == "override" and (old.provenance or {}).get("reason") == cell.provenance.get("reason")
+    return True
+
+
+def reports_for(framework: Framework, keys: Iterable[tuple[int, str]], lock: bool = False) -> dict[tuple[int, str], Submission]:
+    """(unit id, period) → the report of the latest round that asked the unit for that period."""
+    keys = set(keys)
+    if not keys:
+        return {}
+    qs = Submission.objects.filter(
+        round__framework=framework, round__period__in={p for _, p in keys},
+        unit_id__in={u for u, _ in keys},
+    ).select_related("round", "unit").order_by("round__opened_at", "round_id")
+    if lock:
+        qs = qs.select_for_update(of=("self",))
+    out: dict[tuple[int, str], Submission] = {}
+    for sub in qs:
+        key = (sub.unit_id, sub.round.period)
+        if key in keys:
+            out[key] = sub  # later rounds win
+    return out
+
+
+def locked_reason(sub: Submission) -> str | None:
+    """Why figures of this report may not be written now (Vietnamese), or None."""
+    from .workflow import status_label
+
+    period = parse_period(sub.round.period).label
+    names = {"unit": f"{sub.unit.name} ({sub.unit.code})", "period": period, "status": status_label(sub.status)}
+    if sub.status == STATUS_APPROVED:
+        return _("Đơn vị %(unit)s, %(period)s: báo cáo ở trạng thái “%(status)s”; muốn sửa số liệu, "
+                 "quản trị viên phải mở lại báo cáo kèm lý do.") % names
+    if sub.status == STATUS_SUBMITTED:
+        return _("Đơn vị %(unit)s, %(period)s: báo cáo ở trạng thái “%(status)s”; muốn sửa số liệu, "
+                 "người thẩm định phải trả lại báo cáo.") % names
+    if not sub.round.is_open:
+        return _("Đơn vị %(unit)s, %(period)s: đợt đánh giá đã đóng lúc %(when)s, không nhận thêm số liệu.") % {
+            **names, "when": format_date(timezone.localtime(sub.round.closed_at).date())}
+    return None
+
+
+def write_values(
+    framework: Framework,
+    cells: Sequence[CellWrite],
+    user: Any = None,
+    *,
+    expected_versions: dict[int, int] | None = None,
+    reason: str = "",
+    dry_run: bool = False,
+) -> WriteOutcome:
+    """Store ``cells`` of ``framework`` through the guard; all or nothing.
+
+    Raises ``ReportLocked`` (a touched report is submitted, approved or in a
+    closed round), ``WriteRefused`` (an element the framework does not have) or
+    ``CellConflict`` (a report's version is not the one in
+    ``expected_versions`` and a cell this writer changed was changed by
+    someone else meanwhile). Nothing is written then.
+    """
+    kinds = element_kinds(framework.spec())
+    outcome = WriteOutcome(dry_run=dry_run)
+    unknown = sorted({c.element for c in cells if _kind_of(kinds, c.element) is None})
+    if unknown:
+        raise WriteRefused(_("Bộ chỉ tiêu %(fw)s không có phần tử %(e)s.") % {
+            "fw": framework.code, "e": ", ".join(unknown)})
+    with transaction.atomic():
+        keys = {(c.unit_id, c.period) for c in cells}
+        reports = reports_for(framework, keys, lock=not dry_run)
+        refusals = [why for sub in reports.values() if (why := locked_reason(sub))]
+        if refusals:
+            raise ReportLocked(_("Không ghi số liệu nào: %(n)d báo cáo không nhận số liệu lúc này.") % {
+                "n": len(refusals)}, refusals)
+        existing = {
+            (v.unit_id, v.period, v.element): v
+            for v in Value.objects.filter(framework=framework, period__in={p for _, p in keys},
+                                          unit_id__in={u for u, _ in keys})
+        }
+        plan: list[tuple[CellWrite, Value | None]] = []
+        for cell in cells:
+            old = existing.get((cell.unit_id, cell.period, cell.element))
+            if cell.seen is not None and same_content(cell.seen, cell.content) and (
+                    cell.comment is None and cell.source != "override"):
+                outcome.unchanged += 1  # the writer left this cell as it was shown
+                continue
+            if old is None and cell.is_empty:
+                continue
+            if old is not None and _unchanged(old, cell):
+                outcome.unchanged += 1
+                continue
+            plan.append((cell, old))
+        _check_versions(plan, reports, expected_versions or {})
+        for cell, old in plan:
+            kind = _kind_of(kinds, cell.element) or "text"
+            outcome.changes.append(CellChange(
+                cell.unit_id, cell.period, cell.element, cell.label or cell.element,
+                show_stored(old.number, old.text, kind) if old is not None else "",
+                show_stored(cell.number, cell.text, kind), cell.row, old is None,
+            ))
+        if dry_run or not plan:
+            _count(outcome, plan)
+            return outcome
+        _store(framework, plan, user, reason)
+        _count(outcome, plan)
+        outcome.submissions = _bump_versions(plan, reports, outcome, user)
+        by_period: dict[str, set[int]] = defaultdict(set)
+        for cell, _old in plan:
+            by_period[cell.period].add(cell.unit_id)
+        for period, unit_ids in by_period.items():
+            mark_stale(framework.pk, period, unit_ids)
+    return outcome
+
+
+def _count(outcome: WriteOutcome, plan: list[tuple[CellWrite, Value | None]]) -> None:
+    for cell, old in plan:
+        if old is None:
+            outcome.created += 1
+        elif cell.is_empty:
+            outcome.deleted += 1
+        else:
+            outcome.updated += 1
+
+
+def _check_versions(plan, reports: dict[tuple[int, str], Submission], expected: dict[int, int]) -> None:
+    """A stale version is a conflict only for cells someone else changed since the writer saw them."""
+    for sub in {id(s): s for s in reports.values()}.values():
+        want = expected.get(sub.pk)
+        if want is None or want == sub.version:
+            continue
+        clashing = [
+            cell.label or cell.element for cell, old in plan
+            if (cell.unit_id, cell.period) == (sub.unit_id, sub.round.period)
+            and (cell.seen is None or not same_content(cell.seen, stored_content(old)))
+        ]
+        if clashing:
+            current = Submission.objects.select_related("updated_by", "round").get(pk=sub.pk)
+            raise CellConflict(current, clashing)
+
+
+def _store(framework: Framework, plan, user: Any, reason: str) -> None:
+    now = timezone.now()
+    to_create: list[Value] = []
+    to_update: list[Value] = []
+    to_delete: list[Value] = []
+    for cell, old in plan:
+        if cell.is_empty:
+            if old is not None:
+                to_delete.append(old)
+            continue
+        row = old or Value(framework=framework, unit_id=cell.unit_id, period=cell.period, element=cell.element)
+        row.number, row.text = cell.number, cell.text
+        if cell.comment is not None:
+            row.comment = cell.comment
+        row.source, row.provenance = cell.source, cell.provenance
+        row.updated_by, row.updated_at = user, now
+        (to_update if old is not None else to_create).append(row)
+    why = reason or _("Ghi số liệu")
+    if to_create:
+        bulk_create_with_history(to_create, Value, batch_size=500, default_user=user,
+                                 default_change_reason=why)
+    if to_update:
+        bulk_update_with_history(
+            to_update, Value,
+            ["number", "text", "comment", "source", "provenance", "updated_by", "updated_at"],
+            batch_size=500, default_user=user, default_change_reason=why,
+        )
+    for row in to_delete:
+        row._history_user = user
+        row._change_reason = why
+        row.delete()
+
+
+def _bump_versions(plan, reports: dict[tuple[int, str], Submission], outcome: WriteOutcome,
+                   user: Any) -> list[int]:
+    touched: dict[int, Submission] = {}
+    for cell, _old in plan:
+        sub = reports.get((cell.unit_id, cell.period))
+        if sub is not None:
+            touched[sub.pk] = sub
+    if not touched:
+        return []
+    now = timezone.now()
+    if len(touched) <= 50:
+        for sub in touched.values():
+            Submission.objects.filter(pk=sub.pk).update(
+                version=F("version") + 1, updated_at=now, updated_by=user,
+                last_changes=outcome.described(sub.unit_id)[:50],
+            )
+    else:
+        Submission.objects.filter(pk__in=list(touched)).update(
+            version=F("version") + 1, updated_at=now, updated_by=user,
+            last_changes=[{"label": _("Nhập số liệu hàng loạt"), "old": "", "new": ""}],
+        )
+    return list(touched)
+
+
+def unit_ids_by_code(codes: Iterable[str]) -> dict[str, int]:
+    """code → unit id for ``codes`` that exist, in one query."""
+    return dict(Unit.objects.filter(code__in=set(codes)).values_list("code", "pk"))
