@@ -17,17 +17,16 @@ from typing import Any
 
 from chiso.engine.evaluate import Evaluation
 from chiso.engine.model import IndicatorResult, ScoreResult, Tally, UnitResult
-from chiso.engine.numbers import format_number, round_half_up
+from chiso.engine.numbers import format_number
+from chiso.engine.rates import format_rate
+from chiso.results import vocabulary
 
-LEVEL_LABELS = {"province": "Cấp tỉnh", "district": "Cấp huyện", "commune": "Cấp xã"}
-UNIT_STATUS_LABELS = {
-    "complete": "Hoàn thành",
-    "incomplete": "Chưa hoàn thành",
-    "not_reported": "Chưa báo cáo",
-}
+# Words and marks come from the one vocabulary (the page and the reports print the same).
+LEVEL_LABELS = vocabulary.LEVEL_NAMES
+UNIT_STATUS_LABELS = vocabulary.UNIT_STATUSES
 # One mark per indicator status in the table, as in the seeds' commune matrix ("Đ").
-STATUS_MARKS = {"met": "Đ", "not_met": "K", "not_applicable": "−", "missing": "?", "invalid": "!"}
-MARK_LEGEND = "Đ: đạt · K: không đạt · −: không áp dụng · ?: thiếu số liệu · !: số liệu không hợp lệ"
+STATUS_MARKS = {status: letter for status, (letter, _icon) in vocabulary.VERDICT_MARKS.items()}
+MARK_LEGEND = vocabulary.MARK_LEGEND
 
 
 def json_value(value: Any) -> Any:
@@ -138,11 +137,8 @@ def evaluation_to_dict(evaluation: Evaluation) -> dict[str, Any]:
 
 
 def percent_fixed(value: Fraction | None, decimals: int = 2) -> str:
-    """A rate with a fixed number of decimals, Vietnamese style: 13/20 → "65,00%"; None → "—"."""
-    if value is None:
-        return "—"
-    rounded = round_half_up(Fraction(value) * 100, decimals)
-    return f"{rounded:f}".replace(".", ",") + "%"
+    """A rate as every surface prints it (``chiso.engine.rates.format_rate``): 13/20 → "65,00%"; None → "—"."""
+    return format_rate(value, decimals)
 
 
 def _tally_line(label: str, tally: Tally) -> str:
@@ -170,11 +166,11 @@ def _score_cells(result: UnitResult, categories) -> list[str]:
     if score is None:
         return ["", *["" for _ in categories]]
     points = f"{format_number(score.points)}/{format_number(score.max_points)} ({percent_fixed(score.share)})"
-    levels = {c.code: (c.level if c.ranked else "Không xếp hạng") for c in score.categories}
+    levels = {c.code: (c.level if c.ranked else str(vocabulary.NOT_RANKED)) for c in score.categories}
     return [points, *[levels.get(c.code) or "" for c in categories]]
 
 
-def render_table(evaluation: Evaluation, level_labels: Mapping[str, str] = LEVEL_LABELS) -> str:
+def render_table(evaluation: Evaluation, level_labels: Mapping[str, object] = LEVEL_LABELS) -> str:
     """A plain-text Vietnamese table: one line per unit, one mark per indicator, then the summary."""
     spec = evaluation.framework
     codes = _columns(evaluation)
@@ -186,8 +182,8 @@ def render_table(evaluation: Evaluation, level_labels: Mapping[str, str] = LEVEL
         marks = {r.code: STATUS_MARKS.get(r.status, r.status) for r in result.indicators}
         lines_data.append([
             f"{result.unit.code} {result.unit.name}",
-            level_labels.get(result.unit.level, result.unit.level),
-            UNIT_STATUS_LABELS.get(result.status, result.status),
+            str(level_labels.get(result.unit.level, result.unit.level)),
+            str(UNIT_STATUS_LABELS.get(result.status, result.status)),
             f"{result.met}/{result.applicable}",
             *(_score_cells(result, categories) if categories else []),
             *[marks.get(code, "") for code in codes],
@@ -207,7 +203,7 @@ def render_table(evaluation: Evaluation, level_labels: Mapping[str, str] = LEVEL
     ]
     if not lines_data:
         out.append("(không có đơn vị nào trong phạm vi đánh giá)")
-    out += ["", MARK_LEGEND, "", _tally_line("Tổng hợp", evaluation.summary.overall)]
+    out += ["", str(MARK_LEGEND), "", _tally_line("Tổng hợp", evaluation.summary.overall)]
     for level, tally in evaluation.summary.by_level.items():
-        out.append("  " + _tally_line(level_labels.get(level, level), tally))
+        out.append("  " + _tally_line(str(level_labels.get(level, level)), tally))
     return "\n".join(out) + "\n"
