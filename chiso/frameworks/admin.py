@@ -14,10 +14,9 @@ from django.utils.translation import gettext_lazy as _
 
 from chiso.engine.model import Indicator
 from chiso.engine.targets import describe_target
+from chiso.results.vocabulary import level_words
 
 from .models import Framework
-
-LEVEL_NAMES = {"province": "cấp tỉnh", "district": "cấp huyện", "commune": "cấp xã"}
 
 
 def _target_text(ind: Indicator) -> str:
@@ -26,7 +25,7 @@ def _target_text(ind: Indicator) -> str:
         text = describe_target(rule.target, ind.kind)
         conditions = []
         if rule.level:
-            conditions.append(LEVEL_NAMES.get(rule.level, rule.level))
+            conditions.append(level_words(rule.level))
         conditions.extend(f"{k} = {v}" for k, v in rule.attributes.items())
         if rule.year_from or rule.year_to:
             conditions.append(f"năm {rule.year_from or '…'}–{rule.year_to or '…'}")
@@ -38,7 +37,7 @@ def _rows(indicators, prefix: str = "") -> list[tuple[str, str, str, str, str]]:
     rows = []
     for ind in indicators:
         code = f"{prefix}{ind.code}"
-        levels = ", ".join(LEVEL_NAMES.get(lv, lv) for lv in ind.levels) if ind.levels else "mọi cấp"
+        levels = ", ".join(level_words(lv) for lv in ind.levels) if ind.levels else "mọi cấp"
         rows.append((code, ind.name, ind.kind, levels, _target_text(ind)))
         if ind.items:
             rows.extend(_rows(ind.items, f"{code}."))

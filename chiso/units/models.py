@@ -9,13 +9,9 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from chiso.engine.model import UnitInfo
+from chiso.results.vocabulary import LEVEL_NAMES
 
-LEVEL_CHOICES = [
-    ("province", _("Cấp tỉnh")),
-    ("district", _("Cấp huyện")),
-    ("commune", _("Cấp xã")),
-]
-LEVEL_LABELS = {"province": "Cấp tỉnh", "district": "Cấp huyện", "commune": "Cấp xã"}
+LEVEL_CHOICES = list(LEVEL_NAMES.items())  # the one wording: chiso.results.vocabulary
 
 
 class UnitQuerySet(models.QuerySet):

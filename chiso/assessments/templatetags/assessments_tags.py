@@ -11,27 +11,19 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from chiso.engine.numbers import format_date, format_number, format_percent
+from chiso.results import vocabulary
 
 register = template.Library()
 
 
 def status_words() -> dict[str, str]:
-    """Verdicts in words, so colour is never the only signal."""
-    return {
-        "met": _("Đạt"),
-        "not_met": _("Không đạt"),
-        "missing": _("Chưa đủ số liệu"),
-        "invalid": _("Số liệu không hợp lệ"),
-        "not_applicable": _("Không áp dụng"),
-        "complete": _("Hoàn thành"),
-        "incomplete": _("Chưa hoàn thành"),
-        "not_reported": _("Chưa báo cáo"),
-    }
+    """Verdicts and unit statuses in words (``chiso.results.vocabulary``), so colour is never the only signal."""
+    return {code: str(label) for code, label in (*vocabulary.VERDICTS.items(), *vocabulary.UNIT_STATUSES.items())}
 
 
 @register.filter
 def status_label(status: str) -> str:
-    return status_words().get(status, status)
+    return vocabulary.status_label(status)
 
 
 @register.filter
