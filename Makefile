@@ -6,19 +6,27 @@ STAMP := $(VENV)/.installed
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run serve test setup assets browser libreoffice lint bench clean
+.PHONY: run serve test setup secret lock assets browser libreoffice lint bench clean
 
-run: setup
-	@mkdir -p var
+# The demo runs as production does (DEBUG off, a random key in var/secret_key, static files
+# collected and served by WhiteNoise); only the cookies are not marked Secure, because the demo
+# is plain http on this machine. `DEBUG=true make run` for development.
+run: export SECURE_COOKIES ?= false
+run: setup secret
 	$(BIN)/chiso migrate --noinput
 	$(BIN)/chiso load_frameworks
-	$(BIN)/chiso load_demo
+	$(BIN)/chiso load_demo --demo-accounts
 	$(BIN)/chiso collectstatic --noinput -v 0
 	@echo
 	@echo "  Chỉ Số đang chạy tại http://$(HOST):$(PORT)/"
 	@echo "  Đăng nhập: xem tài khoản demo in ở trên (mặc định admin / ChiSo@2025)"
 	@echo
 	$(BIN)/chiso runserver $(HOST):$(PORT)
+
+# A random secret key, written once (chiso reads var/secret_key when SECRET_KEY is not set).
+secret:
+	@mkdir -p var
+	@if [ ! -s var/secret_key ]; then (umask 077 && python3 -c 'import secrets; print(secrets.token_urlsafe(64))' > var/secret_key) && echo "Đã tạo khoá bí mật var/secret_key"; fi
 
 # Production server (gunicorn, 2 × cores + 1 workers, CHISO_WORKERS to change); see docs/operations.md.
 serve: setup
@@ -34,11 +42,19 @@ test: setup browser libreoffice
 
 setup: $(STAMP) assets
 
-$(STAMP): pyproject.toml
+# Exact versions of every dependency come from requirements.lock, so a fresh machine (and CI)
+# installs what was tested; `make lock` upgrades them on purpose (after editing pyproject.toml).
+$(STAMP): pyproject.toml requirements.lock
 	@PY=$$(scripts/find-python) && { [ -x $(BIN)/python ] || $$PY -m venv $(VENV); }
 	$(BIN)/pip install --quiet --upgrade pip
-	$(BIN)/pip install --quiet -e '.[dev]'
+	$(BIN)/pip install --quiet -c requirements.lock -e '.[dev]'
 	@touch $(STAMP)
+
+lock:
+	@PY=$$(scripts/find-python) && { [ -x $(BIN)/python ] || $$PY -m venv $(VENV); }
+	$(BIN)/pip install --quiet pip-tools
+	$(BIN)/pip-compile --quiet --upgrade --extra dev --strip-extras --no-emit-index-url --no-emit-find-links \
+	  --output-file requirements.lock pyproject.toml
 
 # Front-end libraries come from npm (package.json + lock file) and are served locally.
 assets:
@@ -64,7 +80,7 @@ libreoffice:
 lint: setup
 	$(BIN)/ruff check chiso bench tests
 
-bench: setup
+bench: setup secret
 	$(BIN)/python bench/ingest.py --rows 100000
 	$(BIN)/python bench/dashboard.py --units 1000
 

@@ -2,6 +2,11 @@
 
 Safe to run twice: units are updated by code, values and accounts are only created when missing,
 so whatever a person typed in the demo is kept.
+
+Never on a real database: the demo accounts share a published password, so they are created
+only with ``--demo-accounts`` (``make run`` passes it), and the command refuses any database
+that has users but no demo data — a province's production database, where demo figures and
+accounts would be mixed with official ones.
 """
 
 from __future__ import annotations
@@ -10,7 +15,7 @@ from datetime import date
 from decimal import Decimal
 
 from django.contrib.auth import get_user_model
-from django.core.management.base import BaseCommand
+from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
 from chiso.assessments.evaluation import units_in_scope
@@ -26,18 +31,39 @@ OPEN_ROUND = ("ag-cqdt-2021", "2025", date(2026, 12, 15))
 class Command(BaseCommand):
     help = "Nạp tỉnh minh hoạ (giống An Giang): đơn vị, số liệu 2023–2024, tài khoản demo và một đợt báo cáo đang mở."
 
+    def add_arguments(self, parser):
+        parser.add_argument(
+            "--demo-accounts", action="store_true",
+            help=f"tạo cả các tài khoản demo (mật khẩu công khai {DEMO_PASSWORD}); chỉ cho máy thử",
+        )
+
     @transaction.atomic
     def handle(self, *args, **options):
+        self._refuse_real_database()
         units = self._units()
         created_values = self._values()
-        accounts = self._accounts(units)
+        accounts = self._accounts(units) if options["demo_accounts"] else []
         round_note = self._open_round()
         self.stdout.write(f"Đơn vị minh hoạ: {len(units)}; số liệu mới: {created_values}")
         if round_note:
             self.stdout.write(round_note)
+        if not accounts:
+            self.stdout.write("Không tạo tài khoản demo (thêm --demo-accounts trên máy thử).")
+            return
         self.stdout.write(f"Tài khoản demo (mật khẩu ban đầu {DEMO_PASSWORD}):")
         for username, role, scope, label in accounts:
             self.stdout.write(f"  {username:<20} {role:<14} {scope or 'toàn tỉnh':<12} {label}")
+
+    def _refuse_real_database(self) -> None:
+        """A database with users of its own and no demo figures is a real one: leave it alone."""
+        demo_names = {username for username, *_ in ACCOUNTS}
+        real_users = get_user_model().objects.exclude(username__in=demo_names)
+        if real_users.exists() and not Value.objects.filter(provenance__demo=True).exists():
+            raise CommandError(
+                f"CSDL này đã có {real_users.count()} tài khoản thật và không phải CSDL minh hoạ: "
+                "không nạp dữ liệu và tài khoản demo. Dùng một CSDL riêng để thử "
+                "(ví dụ CHISO_VAR_DIR=/tmp/chiso-thu hoặc DATABASE_URL khác)."
+            )
 
     def _units(self) -> dict[str, Unit]:
         by_code = {u.code: u for u in Unit.objects.filter(code__in=[r.code for r in unit_rows()])}
