@@ -108,3 +108,30 @@ def test_an_open_ended_rule_runs_to_the_frameworks_last_year():
     assert [(m.year, m.target) for m in milestones(rules, last_year=2025)] == [
         (2023, F(6, 10)), (2025, F(9, 10))]
     assert [m.year for m in milestones(rules)] == [2023, 2024]
+
+
+def test_one_completion_goal_for_every_surface():
+    from chiso.engine.forecast import completion_goal
+
+    from .fixtures import framework
+
+    spec = framework(
+        completion_target=(
+            TargetRule(Target(">=", F(1, 2)), level="commune", year_to=2025),
+            TargetRule(Target(">=", F(6, 10)), year_to=2023),
+            TargetRule(Target(">=", F(9, 10)), year_from=2024),
+        ),
+        effective_to=date(2025, 12, 31),
+    )
+    # 2023 is measured against 60% by 2023; 2024 (or a quarter of it) against 90% by 2025
+    assert (completion_goal(spec, P(date(2023, 12, 31))).year, completion_goal(spec, Q[0]).target) == (
+        2023, F(9, 10))
+    assert completion_goal(spec, date(2023, 6, 30)).target == F(6, 10)
+    goal = completion_goal(spec, Q[3])
+    assert (goal.year, goal.target, goal.deadline) == (2025, F(9, 10), END_2025)
+    # a level's own rule comes first; after the last deadline the last goal still applies
+    assert completion_goal(spec, Q[3], "commune").target == F(1, 2)
+    assert completion_goal(spec, date(2027, 3, 31)).year == 2025
+    # met exactly, no rounding: 8,999…% is not 90%
+    assert goal.met_by(F(9, 10)) and not goal.met_by(F(8999, 10000))
+    assert completion_goal(framework(), Q[0]) is None
