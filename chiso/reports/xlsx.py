@@ -16,6 +16,8 @@ from openpyxl.styles import Alignment, Border, Font, Side
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
+from chiso.spreadsheets import neutralise_workbook
+
 from .context import AppendixContext, MatrixContext, RankingContext
 
 FONT = "Times New Roman"
@@ -74,6 +76,7 @@ def _widths(ws: Worksheet, widths: list[float]) -> None:
 
 
 def _save(wb: Workbook) -> bytes:
+    neutralise_workbook(wb)  # unit names and texts come from users: never a live formula
     out = BytesIO()
     wb.save(out)
     return out.getvalue()
