@@ -29,6 +29,7 @@ from chiso.engine.model import Indicator
 from chiso.engine.numbers import NumberError, format_date, parse_bool, parse_count, parse_number
 from chiso.engine.periods import parse_period
 from chiso.engine.targets import describe_target, select_target
+from chiso.spreadsheets import neutralise_workbook
 from chiso.units.models import unit_infos
 
 from .evaluation import element_kinds
@@ -179,7 +180,7 @@ def build_workbook(sub: Submission) -> bytes:
     meta.sheet_state = "hidden"
     meta.protection.sheet = True
     buffer = io.BytesIO()
-    wb.save(buffer)
+    neutralise_workbook(wb).save(buffer)  # narratives are user text: shown, never evaluated
     return buffer.getvalue()
 
 

@@ -35,6 +35,7 @@ from chiso.engine.periods import Period
 from chiso.engine.planner import plan_units, reach_target, unit_plan
 from chiso.engine.ranking import rank_by_level
 from chiso.results.vocabulary import level_agency, status_label
+from chiso.spreadsheets import csv_row, neutralise_workbook
 from chiso.units.models import Unit
 
 from . import data
@@ -440,9 +441,9 @@ def planner_export(request: HttpRequest, fmt: str) -> HttpResponse:
         buf = io.StringIO()
         buf.write("\ufeff")
         writer = csv.writer(buf)
-        writer.writerow([title])
+        writer.writerow(csv_row([title]))
         writer.writerow(EXPORT_HEADER)
-        writer.writerows(rows)
+        writer.writerows(csv_row(row) for row in rows)  # unit names are user data: no formulas
         response = HttpResponse(buf.getvalue(), content_type="text/csv; charset=utf-8")
         response["Content-Disposition"] = f'attachment; filename="{name}.csv"'
         return response
@@ -467,7 +468,7 @@ def planner_export(request: HttpRequest, fmt: str) -> HttpResponse:
                 cell.alignment = Alignment(wrap_text=True, vertical="top")
         ws.freeze_panes = "A3"
         out = io.BytesIO()
-        wb.save(out)
+        neutralise_workbook(wb).save(out)
         response = HttpResponse(
             out.getvalue(),
             content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
