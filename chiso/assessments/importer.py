@@ -22,9 +22,7 @@ from decimal import Decimal, InvalidOperation
 from fractions import Fraction
 from typing import IO, Any
 
-from django.db import transaction
 from django.utils import timezone
-from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
 from chiso.engine.numbers import (
     NumberError,
@@ -42,6 +40,7 @@ from chiso.units.models import Unit
 
 from .evaluation import element_kinds
 from .models import Value
+from .writes import CellWrite, WriteRefused, locked_reason, reports_for, write_values
 
 FIELDS = ("unit", "period", "element", "value", "comment")
 REQUIRED = ("unit", "period", "element", "value")
@@ -215,52 +214,42 @@ def import_values(
             )
     problems.raise_if_any()
 
-    report = ImportReport(file=table.file, framework=fw.code, dry_run=dry_run, rows=len(parsed))
-    existing = _existing(fw, wanted)
-    now = timezone.now()
-    to_create: list[Value] = []
-    to_update: list[Value] = []
-    for key, item in wanted.items():
-        unit = unit_by_code[item.unit]
-        provenance = {"file": table.file, "row": item.row, "imported_at": now.isoformat()}
-        current = existing.get((unit.pk, item.period, item.element))
-        if current is None:
-            report.created += 1
-            report.changes.append(Change(*key, old=None, new=item.shown, row=item.row))
-            to_create.append(Value(
-                framework=fw, unit=unit, period=item.period, element=item.element,
-                number=item.number, text=item.text, comment=item.comment or "",
-                source="import", provenance=provenance, updated_by=user, updated_at=now,
-            ))
-            continue
-        same_value = current.number == item.number and current.text == item.text
-        same_comment = item.comment is None or current.comment == item.comment
-        if same_value and same_comment:
-            report.unchanged += 1
-            continue
-        report.updated += 1
-        old = _stored_shown(kinds[item.element], current.number, current.text)
-        report.changes.append(Change(*key, old=old, new=item.shown, row=item.row))
-        current.number, current.text = item.number, item.text
-        if item.comment is not None:
-            current.comment = item.comment
-        current.source, current.provenance = "import", provenance
-        current.updated_by, current.updated_at = user, now
-        to_update.append(current)
+    # The guard, checked here first so each refusal names its row; write_values checks again under lock.
+    first_row: dict[tuple[int, str], _Parsed] = {}
+    for item in wanted.values():
+        first_row.setdefault((unit_by_code[item.unit].pk, item.period), item)
+    for key, sub in reports_for(fw, first_row).items():
+        why = locked_reason(sub)
+        if why:
+            item = first_row[key]
+            problems.add(item.row, table.fields["unit"], lower_first(why))
+    problems.raise_if_any()
 
-    if dry_run:
-        return report
-    with transaction.atomic():
-        reason = f"Nhập từ tệp {table.file}"
-        if to_create:
-            bulk_create_with_history(to_create, Value, batch_size=500,
-                                     default_user=user, default_change_reason=reason)
-        if to_update:
-            bulk_update_with_history(
-                to_update, Value,
-                ["number", "text", "comment", "source", "provenance", "updated_by", "updated_at"],
-                batch_size=500, default_user=user, default_change_reason=reason,
-            )
+    report = ImportReport(file=table.file, framework=fw.code, dry_run=dry_run, rows=len(parsed))
+    now = timezone.now()
+    cells = []
+    for item in wanted.values():
+        unit = unit_by_code[item.unit]
+        cells.append(CellWrite(
+            unit.pk, item.period, item.element, number=item.number, text=item.text,
+            comment=item.comment, source="import",
+            provenance={"file": table.file, "row": item.row, "imported_at": now.isoformat()},
+            label=item.element, row=item.row,
+        ))
+    try:
+        outcome = write_values(fw, cells, user, dry_run=dry_run, reason=f"Nhập từ tệp {table.file}")
+    except WriteRefused as exc:
+        problems.add(None, None, lower_first(" ".join([exc.message, *exc.problems])))
+        problems.raise_if_any()
+        raise
+    codes_by_id = {u.pk: u.code for u in unit_by_code.values()}
+    report.created = outcome.created
+    report.updated = outcome.updated + outcome.deleted
+    report.unchanged = outcome.unchanged
+    for change in outcome.changes:
+        report.changes.append(Change(codes_by_id[change.unit_id], change.period, change.element,
+                                     old=None if change.created else change.old, new=change.new,
+                                     row=change.row))
     return report
 
 
@@ -346,13 +335,3 @@ def _read_row(
     if not ok:
         return None
     return _Parsed(row.number, code, period_code, element, number, text, shown, comment)
-
-
-def _existing(fw: Framework, wanted: dict[tuple[str, str, str], _Parsed]) -> dict[tuple[int, str, str], Value]:
-    """Stored values the file touches, keyed by (unit id, period, element), in one query per period."""
-    if not wanted:
-        return {}
-    codes = {u for u, _, _ in wanted}
-    periods = {p for _, p, _ in wanted}
-    rows = Value.objects.filter(framework=fw, unit__code__in=codes, period__in=periods)
-    return {(v.unit_id, v.period, v.element): v for v in rows}
