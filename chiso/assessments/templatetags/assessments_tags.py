@@ -10,7 +10,7 @@ from django import template
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from chiso.engine.numbers import format_date, format_number, format_percent
+from chiso.engine.numbers import format_date, format_number
 from chiso.results import vocabulary
 
 register = template.Library()
@@ -37,7 +37,7 @@ def result_value(result: Any, decimals: int = 2) -> str:
     if isinstance(value, str) or result.kind in ("composite", "text"):
         return ""
     if result.kind == "ratio":
-        return format_percent(Fraction(value), decimals=int(decimals))
+        return vocabulary.rate(Fraction(value), int(decimals))
     return format_number(Fraction(value), decimals=int(decimals))
 
 
@@ -75,7 +75,7 @@ def days_label(days: int | None) -> str:
 def percent(value: Fraction | None, decimals: int = 2) -> str:
     if value is None:
         return "—"
-    return format_percent(Fraction(value), decimals=int(decimals))
+    return vocabulary.rate(Fraction(value), int(decimals))
 
 
 @register.filter
