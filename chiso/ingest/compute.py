@@ -19,10 +19,10 @@ from typing import Any
 
 from django.db import transaction
 from django.utils import timezone
-from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
 from chiso.assessments.evaluation import units_in_scope
 from chiso.assessments.models import Value
+from chiso.assessments.writes import CellWrite, write_values
 from chiso.engine.model import Framework as FrameworkSpec
 from chiso.engine.model import Indicator
 from chiso.engine.periods import Period, parse_period
@@ -138,29 +138,23 @@ def apply_computed_values(framework_obj: Framework, period: Period | str, units=
         )
     }
     result = ApplyResult()
-    to_create: list[Value] = []
-    to_update: list[Value] = []
+    cells: list[CellWrite] = []
     for code, elements in sorted(values.items()):
         unit = by_code[code]
         for element, (value, provenance) in sorted(elements.items()):
             number = _number(value)
             row = existing.get((unit.pk, element))
-            if row is None:
-                to_create.append(Value(framework=framework_obj, unit=unit, period=period.code,
-                                       element=element, number=number, source="computed",
-                                       provenance=provenance, updated_by=user))
-                continue
-            if row.source == "override":
+            if row is not None and row.source == "override":
                 result.kept_override.append((code, element))
                 continue
-            if row.source == "computed":
+            if row is not None and row.source == "computed":
                 old = row.provenance or {}
                 if row.number == number and old.get("batches") == provenance["batches"]:
                     result.unchanged += 1
                     continue
                 if "reported" in old:
                     provenance = {**provenance, "reported": old["reported"]}
-            else:
+            elif row is not None:
                 provenance = {**provenance, "reported": {
                     "value": None if row.number is None else format(row.number.normalize(), "f"),
                     "text": row.text,
@@ -169,16 +163,12 @@ def apply_computed_values(framework_obj: Framework, period: Period | str, units=
                     "updated_at": row.updated_at.isoformat(timespec="seconds") if row.updated_at else None,
                     "provenance": row.provenance,
                 }}
-            row.number, row.text, row.source, row.provenance = number, "", "computed", provenance
-            row.updated_by = user
-            row.updated_at = timezone.now()
-            to_update.append(row)
-    if to_create:
-        bulk_create_with_history(to_create, Value, default_user=user)
-    if to_update:
-        bulk_update_with_history(to_update, Value, ["number", "text", "source", "provenance",
-                                                    "updated_by", "updated_at"], default_user=user)
-    result.created, result.updated = len(to_create), len(to_update)
+            cells.append(CellWrite(unit.pk, period.code, element, number=number, source="computed",
+                                   provenance=provenance, label=element))
+    # The guarded write path: refused whole when a report it touches is submitted, approved or closed.
+    outcome = write_values(framework_obj, cells, user, reason="Tính từ dữ liệu nghiệp vụ")
+    result.created, result.updated = outcome.created, outcome.updated
+    result.unchanged += outcome.unchanged
     return result
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django.core.management.base import BaseCommand, CommandError
 
+from chiso.assessments.writes import WriteRefused
 from chiso.engine.numbers import format_int
 from chiso.engine.periods import PeriodError, parse_period
 from chiso.frameworks.models import Framework
@@ -38,7 +39,10 @@ class Command(BaseCommand):
             units = [unit]
         if not source_elements(framework.spec()):
             raise CommandError(f"Bộ chỉ tiêu {framework.code} không có chỉ tiêu nào khai báo nguồn (sources).")
-        result = apply_computed_values(framework, period, units)
+        try:
+            result = apply_computed_values(framework, period, units)
+        except WriteRefused as exc:
+            raise CommandError(str(exc)) from None
         self.stdout.write(
             f"{framework.code} — {period.label}: {format_int(result.created)} số liệu mới, "
             f"{format_int(result.updated)} cập nhật, {format_int(result.unchanged)} không đổi, "
