@@ -24,6 +24,8 @@ from datetime import date, datetime
 from pathlib import Path
 from typing import IO, Any
 
+from chiso.spreadsheets import SpreadsheetRefused, XlsxLimits, check_xlsx
+
 # Canonical field → the header spellings people use. Matching ignores case,
 # spaces, punctuation and diacritics, so "MÃ ĐƠN VỊ", "ma_don_vi" and
 # "Mã đơn vị" are the same header.
@@ -228,13 +230,16 @@ def read_table(
     sheet: str | None = None,
     extra_aliases: Mapping[str, Iterable[str]] | None = None,
     allow_extra: bool = True,
+    limits: XlsxLimits | None = None,
 ) -> Table:
     """Read ``source`` (path, file object or bytes) into a :class:`Table`.
 
     The kind of file is decided by its name (.csv / .xlsx) and, failing that,
     by its content (an XLSX file is a ZIP archive). Raises :class:`ImportError_`
-    when the file cannot be read at all, is empty, or lacks a required column;
-    cell-level checks are the caller's job.
+    when the file cannot be read at all, is empty, is larger than ``limits``
+    (an XLSX; default :class:`~chiso.spreadsheets.XlsxLimits`), lacks a required
+    column, or has a CSV row with more cells than its header; other cell-level
+    checks are the caller's job.
     """
     name = _source_name(source, filename)
     problems = ProblemList(name)
@@ -252,7 +257,7 @@ def read_table(
     is_zip = data[:4] == b"PK\x03\x04"
     if suffix in XLSX_SUFFIXES or (suffix not in CSV_SUFFIXES and is_zip):
         kind = "xlsx"
-        raw_rows = _xlsx_rows(data, sheet, problems)
+        raw_rows = _xlsx_rows(data, sheet, problems, limits or XlsxLimits())
     elif suffix in CSV_SUFFIXES or not suffix:
         kind = "csv"
         raw_rows = _csv_rows(data, problems)
@@ -310,9 +315,21 @@ def _csv_column_at(data: bytes, offset: int) -> str | None:
     return header[index].strip() or None
 
 
-def _xlsx_rows(data: bytes, sheet: str | None, problems: ProblemList) -> list[tuple[int, list[Any]]]:
-    """Values of the first (or named) sheet, with the sheet's own row numbers."""
+def _xlsx_rows(
+    data: bytes, sheet: str | None, problems: ProblemList, limits: XlsxLimits
+) -> list[tuple[int, list[Any]]]:
+    """Values of the first (or named) sheet, with the sheet's own row numbers.
+
+    The file is measured first (unpacked size, rows, rightmost column) so a ZIP bomb or a
+    cell in column XFD is refused before openpyxl allocates anything for it.
+    """
     from openpyxl import load_workbook
+
+    try:
+        check_xlsx(data, problems.file, limits)
+    except SpreadsheetRefused as exc:
+        problems.add(None, None, exc.detail)
+        return []
 
     try:
         workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
@@ -402,12 +419,24 @@ def _build_table(
     problems.raise_if_any()
 
     rows: list[Row] = []
+    width = len(header_cells)
     for number, cells in rows_iter:
         if _is_blank(cells):
+            continue
+        if kind == "csv" and len(cells) > width and not _is_blank(cells[width:]):
+            # Dropping the surplus would silently turn "…,5,6" (a decimal comma without
+            # quotes) into 5: the row is refused like any other malformed row.
+            problems.add(
+                number, None,
+                f"dòng có {len(cells)} ô nhưng dòng tiêu đề chỉ có {width} cột; nếu một số viết "
+                f"dấu phẩy thập phân (ví dụ 5,6) thì đặt nó trong ngoặc kép (\"5,6\") hoặc dùng "
+                f"dấu chấm phẩy (;) làm dấu phân cách",
+            )
             continue
         values = {f: (cells[i] if i < len(cells) else None) for f, i in index_of.items()}
         extras = {h: (cells[i] if i < len(cells) else None) for h, i in extra_index.items()}
         rows.append(Row(number=number, cells=values, columns=labels, extras=extras))
+    problems.raise_if_any()
     if not rows:
         problems.add(header_number + 1, None, "tệp chỉ có dòng tiêu đề, không có dòng dữ liệu nào")
         problems.raise_if_any()

@@ -29,7 +29,7 @@ from chiso.engine.model import Indicator
 from chiso.engine.numbers import NumberError, format_date, parse_bool, parse_count, parse_number
 from chiso.engine.periods import parse_period
 from chiso.engine.targets import describe_target, select_target
-from chiso.spreadsheets import neutralise_workbook
+from chiso.spreadsheets import FORM_LIMITS, SpreadsheetRefused, check_xlsx, neutralise_workbook
 from chiso.units.models import unit_infos
 
 from .evaluation import element_kinds
@@ -209,8 +209,13 @@ def import_workbook(sub: Submission, fileobj: Any, name: str, user: Any) -> list
     """Check every row of an uploaded form, then store all of it in one transaction (or nothing)."""
     if not sub.is_editable:
         raise WorkflowError(_("Báo cáo đang ở trạng thái không cho sửa số liệu."))
+    data = fileobj.read()
     try:
-        wb = load_workbook(fileobj, data_only=True)
+        check_xlsx(data, name, FORM_LIMITS)  # a ZIP bomb or a cell in column XFD: refused unread
+    except SpreadsheetRefused as exc:
+        raise OfflineError(str(exc)) from exc
+    try:
+        wb = load_workbook(io.BytesIO(data), data_only=True)
     except Exception as exc:  # openpyxl raises many kinds for a file that is not XLSX
         raise OfflineError(_("Không đọc được %(f)s: cần tệp Excel .xlsx tải từ trang này.") % {"f": name}) from exc
     if SHEET not in wb.sheetnames:
