@@ -13,14 +13,16 @@ from typing import Any
 
 from django.conf import settings
 
-from chiso.assessments.evaluation import evaluate_framework
+from chiso.assessments.evaluation import figures_for
 from chiso.assessments.models import Value
 from chiso.engine.aggregate import in_scope
 from chiso.engine.periods import Period, PeriodError, parse_period
 from chiso.frameworks.models import Framework
+from chiso.results.models import BASIS_OFFICIAL
 from chiso.units.models import Unit
 
 from . import context as ctx
+from .basis import add_basis_to_docx, basis_lines
 from .pdf import PdfError, PdfUnavailable, docx_to_pdf
 from .word import render_docx
 from .xlsx import WRITERS
@@ -126,10 +128,12 @@ def _scope_units(unit: Unit | None, units):
     return subtree
 
 
-def _appendix(framework: Framework, period: Period, unit: Unit | None, units, meta: ctx.ReportMeta):
+def _appendix(framework: Framework, period: Period, unit: Unit | None, units, meta: ctx.ReportMeta,
+              basis: str = BASIS_OFFICIAL):
     spec = framework.spec()
     if unit is None:
-        evaluation = evaluate_framework(framework, period.code, units=units)
+        figures = figures_for(framework, period.code, units=units, basis=basis)
+        evaluation = figures.evaluation
         if len(evaluation.results) != 1:
             raise ReportError(
                 f"Bộ chỉ tiêu {framework.code} đánh giá {len(evaluation.results)} đơn vị: "
@@ -142,9 +146,10 @@ def _appendix(framework: Framework, period: Period, unit: Unit | None, units, me
             raise ReportError(
                 f"Đơn vị {unit.code} ({unit.name}) không thuộc phạm vi đánh giá của bộ chỉ tiêu {framework.code}"
             )
-        evaluation = evaluate_framework(framework, period.code, unit=unit)
-        result = evaluation.result(unit.code)
-    return ctx.appendix_context(spec, period, result, meta, narratives_for(framework, period.code, unit))
+        figures = figures_for(framework, period.code, unit=unit, basis=basis)
+        result = figures.evaluation.result(unit.code)
+    return _with_basis(ctx.appendix_context(spec, period, result, meta,
+                                            narratives_for(framework, period.code, unit)), figures)
 
 
 def build_context(
@@ -154,6 +159,7 @@ def build_context(
     unit: Unit | None = None,
     meta: ctx.ReportMeta | None = None,
     units=None,
+    basis: str = BASIS_OFFICIAL,
 ):
     """The context object of ``kind`` for a framework, period and (optionally) a unit.
 
@@ -174,18 +180,28 @@ def build_context(
             "hãy chọn phụ lục, báo cáo hoặc bảng tiêu chí"
         )
     if kind == "appendix":
-        return _appendix(fw, per, unit, units, meta)
+        return _appendix(fw, per, unit, units, meta, basis)
     scope = _scope_units(unit, units)
-    evaluation = evaluate_framework(fw, per.code, units=scope)
+    figures = figures_for(fw, per.code, units=scope, basis=basis)
+    evaluation = figures.evaluation
     # a district or commune subtree is named in the title; the province root is already in it
     scope_name = unit.name if unit is not None and unit.parent_id is not None else ""
     if scope_name and scope_name.lower() in fw.title.lower():
         scope_name = ""
     if kind == "report":
-        return ctx.report_context(spec, per, evaluation.summary, evaluation.results, meta, scope_name)
-    if kind == "matrix":
-        return ctx.matrix_context(spec, per, evaluation.results, meta, scope_name)
-    return ctx.ranking_context(spec, per, evaluation.results, meta, scope_name)
+        built = ctx.report_context(spec, per, evaluation.summary, evaluation.results, meta, scope_name)
+    elif kind == "matrix":
+        built = ctx.matrix_context(spec, per, evaluation.results, meta, scope_name)
+    else:
+        built = ctx.ranking_context(spec, per, evaluation.results, meta, scope_name)
+    return _with_basis(built, figures)
+
+
+def _with_basis(context, figures):
+    """Attach the basis lines every format prints under the title (``basis_lines``)."""
+    object.__setattr__(context, "basis", figures.basis)
+    object.__setattr__(context, "basis_lines", basis_lines(figures))
+    return context
 
 
 def filename_for(kind: str, framework_code: str, period: str, unit_code: str | None, fmt: str) -> str:
@@ -203,6 +219,7 @@ def export_report(
     unit: Unit | None = None,
     meta: ctx.ReportMeta | None = None,
     units=None,
+    basis: str = BASIS_OFFICIAL,
 ) -> ExportedFile:
     """Make the file. Raises ``ReportError`` for a bad request and ``PdfUnavailable``
     (a ``PdfError``) when PDF is asked for on a server without LibreOffice.
@@ -211,7 +228,7 @@ def export_report(
         raise ReportError(f"Định dạng \u201c{fmt}\u201d không có: chọn một trong {', '.join(FORMATS)}")
     if kind in KINDS and fmt not in formats_for(kind):
         raise ReportError("Báo cáo theo Nghị định 30 chỉ xuất được DOCX hoặc PDF, không có XLSX")
-    context = build_context(kind, framework, period, unit=unit, meta=meta, units=units)
+    context = build_context(kind, framework, period, unit=unit, meta=meta, units=units, basis=basis)
     fw_code = context.framework_code
     unit_code = unit.code if unit is not None else getattr(context, "unit_code", None)
     name = filename_for(kind, fw_code, context.period_code, unit_code, fmt)
@@ -219,7 +236,8 @@ def export_report(
         content = WRITERS[kind](context)
     else:
         override = getattr(settings, "CHISO_REPORT_TEMPLATES_DIR", None) or None
-        content = render_docx(kind, context, override)
+        content = add_basis_to_docx(render_docx(kind, context, override),
+                                    getattr(context, "title", None) or "BÁO CÁO", context.basis_lines)
         if fmt == "pdf":
             content = docx_to_pdf(
                 content, name.rsplit(".", 1)[0], soffice=getattr(settings, "CHISO_SOFFICE", None) or None

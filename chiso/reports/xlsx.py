@@ -101,6 +101,7 @@ def appendix_xlsx(ctx: AppendixContext) -> bytes:
         [
             (ctx.meta.annex_label, _font(bold=True, size=14)),
             (ctx.title, _font(bold=True, size=14)),
+            *((line, _font(bold=True, red=True)) for line in getattr(ctx, "basis_lines", ())),
             (ctx.meta.attached_line, _font(italic=True, size=13)),
         ],
         len(headers),
@@ -138,6 +139,7 @@ def matrix_xlsx(ctx: MatrixContext) -> bytes:
         [
             (ctx.meta.annex_label, _font(bold=True, size=14)),
             (ctx.title, _font(bold=True, size=14)),
+            *((line, _font(bold=True, red=True)) for line in getattr(ctx, "basis_lines", ())),
             (ctx.meta.attached_line, _font(italic=True, size=13)),
         ],
         len(headers),
@@ -185,6 +187,7 @@ def ranking_xlsx(ctx: RankingContext) -> bytes:
         [
             (ctx.meta.annex_label, _font(bold=True, size=14)),
             (ctx.title, _font(bold=True, size=14)),
+            *((line, _font(bold=True, red=True)) for line in getattr(ctx, "basis_lines", ())),
             (ctx.meta.attached_line, _font(italic=True, size=13)),
         ],
         len(headers),

@@ -10,10 +10,12 @@ import json
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from chiso.assessments.evaluation import evaluate_framework
+from chiso.assessments.evaluation import figures_for
 from chiso.assessments.serialize import evaluation_to_dict, render_table
 from chiso.engine.periods import PeriodError, parse_period
 from chiso.frameworks.models import Framework
+from chiso.results.models import BASES, BASIS_OFFICIAL
+from chiso.results.text import basis_line
 from chiso.units.models import Unit
 
 
@@ -28,6 +30,9 @@ class Command(BaseCommand):
         parser.add_argument("--unit", help="mã một đơn vị (mặc định: mọi đơn vị trong phạm vi)")
         parser.add_argument("--format", choices=["table", "json"], default="table",
                             help="bảng dễ đọc (mặc định) hoặc JSON")
+        parser.add_argument("--basis", choices=list(BASES), default=BASIS_OFFICIAL,
+                            help="official: chỉ số liệu chính thức (báo cáo đã duyệt hoặc ngoài đợt đánh giá; "
+                                 "mặc định); provisional: số liệu tạm tính (mọi số đang có, kể cả bản nháp)")
 
     def handle(self, *args, **options) -> None:
         try:
@@ -45,8 +50,12 @@ class Command(BaseCommand):
                 unit = Unit.objects.get(code=options["unit"])
             except Unit.DoesNotExist as exc:
                 raise CommandError(f"Không có đơn vị mã {options['unit']!r}.") from exc
-        evaluation = evaluate_framework(framework, period.code, unit=unit)
+        basis = options["basis"]
+        figures = figures_for(framework, period.code, unit=unit, basis=basis)
+        evaluation = figures.evaluation
         if options["format"] == "json":
-            self.stdout.write(json.dumps(evaluation_to_dict(evaluation), ensure_ascii=False, indent=2))
+            data = {"basis": basis, **evaluation_to_dict(evaluation), "left_out": figures.left_out}
+            self.stdout.write(json.dumps(data, ensure_ascii=False, indent=2))
         else:
             self.stdout.write(render_table(evaluation), ending="")
+            self.stdout.write(basis_line(figures))

@@ -40,6 +40,9 @@ class Command(BaseCommand):
         parser.add_argument("--kind", required=True, choices=KINDS, help="appendix|report|matrix|ranking")
         parser.add_argument("--format", choices=FORMATS, help="xlsx|docx|pdf (mặc định: theo đuôi tệp -o)")
         parser.add_argument("-o", "--output", required=True, help="tệp đích")
+        parser.add_argument("--basis", choices=["official", "provisional"], default="official",
+                            help="official: số liệu chính thức (mặc định); provisional: số liệu tạm tính, "
+                                 "ghi “SỐ LIỆU TẠM TÍNH” dưới tiêu đề")
         meta = parser.add_argument_group("thông tin văn bản (mặc định lấy từ cấu hình)")
         meta.add_argument("--number", help="số văn bản, ví dụ 05")
         meta.add_argument("--symbol", help="ký hiệu, ví dụ BC-STTTT")
@@ -79,7 +82,8 @@ class Command(BaseCommand):
             annex_label=opts["annex_label"],
         )
         try:
-            exported = export_report(opts["kind"], fmt, opts["framework"], opts["period"], unit=unit, meta=meta)
+            exported = export_report(opts["kind"], fmt, opts["framework"], opts["period"], unit=unit, meta=meta,
+                                     basis=opts["basis"])
         except (ReportError, PdfError) as exc:
             raise CommandError(str(exc)) from exc
         if output.parent and not output.parent.exists():
