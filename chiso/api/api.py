@@ -21,11 +21,12 @@ from ninja.renderers import JSONRenderer
 from ninja.security import django_auth
 
 from chiso.accounts.permissions import get_unit_for_user_or_404, role_of, visible_units
-from chiso.assessments.evaluation import evaluate_framework
+from chiso.assessments.evaluation import figures_for
 from chiso.assessments.serialize import evaluation_to_dict
 from chiso.engine.periods import PeriodError, parse_period
 from chiso.frameworks.models import Framework
 from chiso.ingest.metrics import METRICS, metric_rows
+from chiso.results.models import BASES, BASIS_OFFICIAL
 from chiso.tabular import lower_first
 
 
@@ -68,6 +69,7 @@ class EvaluationQuery(Schema):
     framework: str
     period: str
     unit: str | None = None
+    basis: str | None = None  # official (default) | provisional
 
 
 class MetricsQuery(Schema):
@@ -127,12 +129,15 @@ def evaluations(request: HttpRequest, q: Query[EvaluationQuery]) -> dict[str, An
     user = _user(request)
     framework = _framework(q.framework)
     period = _period(q.period)
+    basis = q.basis or BASIS_OFFICIAL
+    if basis not in BASES:
+        raise HttpError(422, f'Cơ sở số liệu "{basis}" không có: chọn official (chính thức) hoặc provisional (tạm tính).')
     if q.unit:
         unit = get_unit_for_user_or_404(user, q.unit)
-        evaluation = evaluate_framework(framework, period, unit=unit)
+        figures = figures_for(framework, period, unit=unit, basis=basis)
     else:
-        evaluation = evaluate_framework(framework, period, units=visible_units(user).filter(active=True))
-    return evaluation_to_dict(evaluation)
+        figures = figures_for(framework, period, units=visible_units(user).filter(active=True), basis=basis)
+    return {"basis": basis, **evaluation_to_dict(figures.evaluation), "left_out": figures.left_out}
 
 
 @api.get("/metrics", summary="Chỉ số tính từ dữ liệu nghiệp vụ (như chiso metrics --format json)")
