@@ -109,9 +109,31 @@ class FrameworkError(ValueError):
 # ---------------------------------------------------------------- YAML reading
 
 
+MAX_YAML_CHARS = 2_000_000  # the bundled frameworks are under 15.000 characters
+MAX_YAML_NODES = 200_000
+ALIAS_REFUSED = ("không dùng bí danh YAML (*tên, <<: *tên): hãy viết đầy đủ nội dung; "
+                 "bí danh lồng nhau có thể nhân một tệp vài trăm byte thành hàng tỷ phần tử")
+
+
 class _Loader(yaml.SafeLoader):
     """Safe YAML without implicit dates: dates stay strings the schema can check
-    and the document stays JSON-serialisable for the database."""
+    and the document stays JSON-serialisable for the database.
+
+    Bounded: aliases are refused (nine nested aliases of nine make a 364-byte "billion
+    laughs" that the duplicate-key walk, the schema and the database would each expand) and
+    the node count is capped, so an uploaded file cannot hold a worker at 100% CPU.
+    """
+
+    def compose_node(self, parent, index):  # noqa: ANN001, ANN201 - PyYAML's signature
+        if self.check_event(yaml.AliasEvent):
+            mark = self.peek_event().start_mark
+            raise yaml.composer.ComposerError(None, None, ALIAS_REFUSED, mark)
+        self._nodes = getattr(self, "_nodes", 0) + 1
+        if self._nodes > MAX_YAML_NODES:
+            mark = self.peek_event().start_mark
+            raise yaml.composer.ComposerError(
+                None, None, f"tệp có hơn {MAX_YAML_NODES:_} phần tử YAML".replace("_", "."), mark)
+        return super().compose_node(parent, index)
 
 
 _Loader.yaml_implicit_resolvers = {
@@ -173,6 +195,9 @@ def _duplicate_keys(node: yaml.Node, parts: list[Any], found: list[tuple[list[An
 
 
 def _read_yaml(text: str, name: str) -> tuple[Any, yaml.Node | None]:
+    if len(text) > MAX_YAML_CHARS:
+        raise FrameworkError([Problem(
+            name, "", f"tệp quá lớn ({len(text):_} ký tự, tối đa {MAX_YAML_CHARS:_})".replace("_", "."))])
     try:
         node = yaml.compose(text, Loader=_Loader)
     except yaml.MarkedYAMLError as exc:
