@@ -9,27 +9,26 @@ what to load and groups what the engine returns.
 
 from __future__ import annotations
 
-import hashlib
-import threading
-from collections import OrderedDict, defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from fractions import Fraction
 
-from django.conf import settings
-from django.db.models import Count, Max, QuerySet
+from django.db.models import Count, Q, QuerySet
 from django.http import Http404
 
-from chiso.assessments.evaluation import element_kinds, row_to_value, units_in_scope
+from chiso.assessments.evaluation import units_in_scope
+from chiso.assessments.models import STATUS_APPROVED, Submission
 from chiso.assessments.models import Value as ValueRow
 from chiso.engine import aggregate, forecast
-from chiso.engine.evaluate import Evaluation, evaluate
+from chiso.engine.evaluate import Evaluation
 from chiso.engine.forecast import Milestone
 from chiso.engine.model import Framework as FrameworkSpec
 from chiso.engine.model import Summary, UnitInfo, UnitResult
 from chiso.engine.periods import Period, PeriodError, parse_period
 from chiso.frameworks.models import Framework
+from chiso.results import reader
+from chiso.results.models import BASIS_OFFICIAL
 from chiso.results.vocabulary import LEVEL_AGENCIES
 from chiso.units.models import Unit
 
@@ -77,19 +76,34 @@ def periods_with_values(framework: Framework, units: QuerySet[Unit]) -> list[Per
     return sorted(set(out))
 
 
-def pick_period(text: str | None, available: Sequence[Period]) -> Period | None:
-    """The period asked for (any form ``parse_period`` reads), else the latest with values."""
+def pick_period(text: str | None, available: Sequence[Period],
+                collecting: Iterable[str] = ()) -> Period | None:
+    """The period asked for, else the latest one that is closed or fully approved.
+
+    A period still being collected (an open round with reports not yet
+    approved) is never opened by default: its official figures would show
+    units that simply have not reported yet as failing.
+    """
     if text:
         try:
             return parse_period(text)
         except PeriodError as exc:
             raise Http404(str(exc)) from exc
+    settled = [p for p in available if p.code not in set(collecting)]
+    if settled:
+        return settled[-1]
     return available[-1] if available else None
 
 
-def trend_periods(current: Period, available: Sequence[Period], limit: int = TREND_PERIODS) -> list[Period]:
-    """Periods of ``current``'s kind with values, up to ``current``, the last ``limit``."""
-    same = [p for p in available if p.kind == current.kind and not current < p]
+def trend_periods(current: Period, available: Sequence[Period], limit: int = TREND_PERIODS,
+                  collecting: Iterable[str] = ()) -> list[Period]:
+    """Periods of ``current``'s kind with values, up to ``current``, the last ``limit``.
+
+    Periods still being collected are left out (except ``current`` itself):
+    their half-reported figures would draw a fall that did not happen.
+    """
+    open_ = set(collecting) - {current.code}
+    same = [p for p in available if p.kind == current.kind and not current < p and p.code not in open_]
     if current not in same:
         same.append(current)
     return sorted(same)[-limit:]
@@ -132,133 +146,48 @@ def unit_rows(units: QuerySet[Unit]) -> dict[str, UnitRow]:
 
 
 # ---------------------------------------------------------------------------
-# evaluation over many periods
-
-
-def load_values_many(framework: Framework, periods: Iterable[str], units: QuerySet[Unit]) -> dict[str, dict[str, dict]]:
-    """period → unit code → element id → value, for every period in ONE query.
-
-    The same conversion as ``chiso.assessments.evaluation.load_values`` (one
-    period), so the pages and the CLI read stored values identically.
-    """
-    kinds = element_kinds(framework.spec())
-    out: dict[str, dict[str, dict]] = defaultdict(lambda: defaultdict(dict))
-    rows = ValueRow.objects.filter(framework=framework, period__in=list(periods), unit__in=units)
-    for period, code, element, number, text in rows.values_list(
-        "period", "unit__code", "element", "number", "text"
-    ):
-        kind = kinds.get(element)
-        if kind is None:
-            continue
-        out[period][code][element] = row_to_value(kind, number, text)
-    return out
-
-
-def _values_signature(framework: Framework, periods: Sequence[str], units: QuerySet[Unit]) -> dict[str, tuple]:
-    """period → (count, last change, highest id) of the stored values: changes when any value does."""
-    rows = (
-        ValueRow.objects.filter(framework=framework, period__in=list(periods), unit__in=units)
-        .order_by().values("period").annotate(n=Count("id"), changed=Max("updated_at"), top=Max("id"))
-        .values_list("period", "n", "changed", "top")
-    )
-    return {period: (n, changed.isoformat() if changed else "", top) for period, n, changed, top in rows}
-
-
-def _cache_key(framework: Framework, period: str, infos_digest: str, signature: tuple) -> str:
-    raw = f"{framework.pk}|{framework.checksum}|{period}|{infos_digest}|{signature}"
-    return hashlib.sha256(raw.encode()).hexdigest()
-
-
-class _Memo:
-    """A small per-process LRU of evaluations, keyed by their inputs.
-
-    Kept in memory as objects, not in Django's cache: unpickling tens of
-    thousands of ``Fraction``s costs seconds for a 1,000-unit province. The
-    keys come from the database (framework version, units, values signature),
-    so several processes each keep a correct copy and a change shows at once.
-    """
-
-    def __init__(self, size: int) -> None:
-        self.size = size
-        self.items: OrderedDict[str, object] = OrderedDict()
-        self.lock = threading.Lock()
-
-    def get(self, key: str) -> object | None:
-        with self.lock:
-            if key in self.items:
-                self.items.move_to_end(key)
-                return self.items[key]
-        return None
-
-    def put(self, key: str, value: object) -> None:
-        with self.lock:
-            self.items[key] = value
-            self.items.move_to_end(key)
-            while len(self.items) > self.size:
-                self.items.popitem(last=False)
-
-    def clear(self) -> None:
-        with self.lock:
-            self.items.clear()
-
-
-EVALUATIONS = _Memo(getattr(settings, "DASHBOARD_EVALUATIONS_KEPT", 6))
-SUMMARIES = _Memo(512)
-
-
-def _keys(framework: Framework, codes: Sequence[str], units: QuerySet[Unit],
-          infos: Sequence[UnitInfo]) -> dict[str, str]:
-    infos_digest = hashlib.sha256(repr(sorted(infos, key=lambda i: i.code)).encode()).hexdigest()
-    signature = _values_signature(framework, codes, units)
-    return {code: _cache_key(framework, code, infos_digest, signature.get(code, (0, "", 0)))
-            for code in codes}
-
-
-def _evaluate_missing(framework: Framework, codes: Sequence[str], units: QuerySet[Unit],
-                      infos: Sequence[UnitInfo]) -> dict[str, Evaluation]:
-    values = load_values_many(framework, codes, units)
-    spec = framework.spec()
-    return {code: evaluate(spec, infos, values.get(code, {}), code) for code in codes}
+# evaluation over many periods: stored results, read through the one reader
 
 
 def evaluate_periods(framework: Framework, periods: Sequence[Period], units: QuerySet[Unit],
-                     infos: Sequence[UnitInfo] | None = None) -> dict[str, Evaluation]:
-    """The engine's evaluation of ``units`` (in the framework's scope) for each period.
+                     infos: Sequence[UnitInfo] | None = None,
+                     basis: str = BASIS_OFFICIAL) -> dict[str, Evaluation]:
+    """The evaluation of ``units`` (in the framework's scope) for each period, on ``basis``.
 
-    Units are read once (``units_in_scope``: two queries), a signature of the
-    stored values once, and values (one query) only for periods whose
-    evaluation is not already kept; ``chiso.engine.evaluate`` runs in memory.
-    The key covers the framework version, the period, every unit as the
-    engine sees it and the values' signature, so any change shows at once.
+    Read from the stored results (``chiso.results.reader``): one revision
+    query for all periods, and only results changed since this process last
+    read them; nothing is re-evaluated unless its inputs changed.
     """
     if infos is None:
         infos = units_in_scope(framework, units)
-    codes = [p.code for p in periods]
-    keys = _keys(framework, codes, units, infos)
-    out = {code: EVALUATIONS.get(keys[code]) for code in codes}
-    missing = [code for code, ev in out.items() if ev is None]
-    if missing:
-        for code, ev in _evaluate_missing(framework, missing, units, infos).items():
-            EVALUATIONS.put(keys[code], ev)
-            SUMMARIES.put(keys[code], ev.summary)
-            out[code] = ev
-    return out  # type: ignore[return-value]
+    got = reader.figures_many(framework, [p.code for p in periods], infos, basis)
+    return {code: f.evaluation for code, f in got.items()}
 
 
 def period_summaries(framework: Framework, periods: Sequence[Period], units: QuerySet[Unit],
-                     infos: Sequence[UnitInfo] | None = None) -> dict[str, Summary]:
-    """Only the engine's tallies per period (for trends and forecasts), kept cheaply."""
-    if infos is None:
-        infos = units_in_scope(framework, units)
-    codes = [p.code for p in periods]
-    keys = _keys(framework, codes, units, infos)
-    out = {code: SUMMARIES.get(keys[code]) for code in codes}
-    missing = [code for code, s in out.items() if s is None]
-    if missing:
-        for code, ev in _evaluate_missing(framework, missing, units, infos).items():
-            SUMMARIES.put(keys[code], ev.summary)
-            out[code] = ev.summary
-    return out  # type: ignore[return-value]
+                     infos: Sequence[UnitInfo] | None = None,
+                     basis: str = BASIS_OFFICIAL) -> dict[str, Summary]:
+    """Only the engine's tallies per period (for trends and forecasts)."""
+    return {code: ev.summary for code, ev in evaluate_periods(framework, periods, units, infos, basis).items()}
+
+
+@dataclass(frozen=True)
+class Collecting:
+    """A period whose round is still open: how many of its reports are approved."""
+
+    approved: int
+    total: int
+
+
+def collecting_periods(framework: Framework, units: QuerySet[Unit]) -> dict[str, Collecting]:
+    """period → approvals so far, for periods with an open round not yet fully approved (two queries)."""
+    rows = (
+        Submission.objects.filter(round__framework=framework, round__closed_at__isnull=True, unit__in=units)
+        .order_by().values("round__period").annotate(
+            total=Count("id"), approved=Count("id", filter=Q(status=STATUS_APPROVED)))
+        .values_list("round__period", "approved", "total")
+    )
+    return {period: Collecting(approved, total) for period, approved, total in rows if approved < total}
 
 
 # ---------------------------------------------------------------------------
@@ -293,7 +222,8 @@ def blocking_by_level(results: Sequence[UnitResult]) -> dict[str, list]:
     """Level → the engine's blocking criteria among that level's units (most failing first)."""
     out: dict[str, list] = {}
     for level in ("province", "district", "commune"):
-        subset = [r for r in results if r.unit.level == level]
+        # Units with no figures block nothing: they are listed as not reported instead.
+        subset = [r for r in results if r.unit.level == level and r.status != "not_reported"]
         if subset:
             out[level] = list(aggregate.blocking_criteria(subset))
     return out

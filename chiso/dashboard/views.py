@@ -34,7 +34,8 @@ from chiso.engine.numbers import format_date, format_percent
 from chiso.engine.periods import Period
 from chiso.engine.planner import plan_units, reach_target, unit_plan
 from chiso.engine.ranking import rank_by_level
-from chiso.results.vocabulary import level_agency, status_label
+from chiso.results.models import BASES, BASIS_OFFICIAL
+from chiso.results.vocabulary import basis_label, level_agency, status_label
 from chiso.spreadsheets import csv_row, neutralise_workbook
 from chiso.units.models import Unit
 
@@ -62,11 +63,16 @@ class Selection:
         self.choices = data.framework_choices()
         self.framework = data.pick_framework(request.GET.get("framework"), self.choices)
         self.units = data.scoped_units(self.user_units, self.area, self.level)
+        self.basis = request.GET.get("basis") or BASIS_OFFICIAL
+        if self.basis not in BASES:
+            raise Http404("Cơ sở số liệu không hợp lệ")
         self.periods: list[Period] = (
             data.periods_with_values(self.framework, self.units) if self.framework else []
         )
+        self.collecting = data.collecting_periods(self.framework, self.units) if self.framework else {}
         self.period: Period | None = (
-            data.pick_period(request.GET.get("period"), self.periods) if self.framework else None
+            data.pick_period(request.GET.get("period"), self.periods, self.collecting)
+            if self.framework else None
         )
         self.spec = self.framework.spec() if self.framework else None
 
@@ -81,6 +87,8 @@ class Selection:
             params["framework"] = f"{self.framework.code}@{self.framework.version}"
         if self.period is not None:
             params["period"] = self.period.code
+        if self.basis != BASIS_OFFICIAL:
+            params["basis"] = self.basis
         params.update({k: v for k, v in extra.items() if v})
         return urlencode(params)
 
@@ -98,6 +106,9 @@ class Selection:
             "level": self.level,
             "decimals": self.spec.decimals if self.spec else 2,
             "qs": self.query(),
+            "basis": self.basis,
+            "basis_label": basis_label(self.basis),
+            "collecting": self.collecting.get(self.period.code) if self.period else None,
         }
 
 
@@ -142,10 +153,10 @@ def overview(request: HttpRequest, area_code: str | None = None) -> HttpResponse
     if not sel.ready:
         return _empty(request, sel, "Tổng quan")
     period = sel.period
-    trend = data.trend_periods(period, sel.periods)
+    trend = data.trend_periods(period, sel.periods, collecting=sel.collecting)
     infos = data.units_in_scope(sel.framework, sel.units)
-    ev = data.evaluate_periods(sel.framework, [period], sel.units, infos)[period.code]
-    summaries = data.period_summaries(sel.framework, trend, sel.units, infos)
+    ev = data.evaluate_periods(sel.framework, [period], sel.units, infos, basis=sel.basis)[period.code]
+    summaries = data.period_summaries(sel.framework, trend, sel.units, infos, basis=sel.basis)
     rows = data.unit_rows(sel.user_units.filter(active=True, path__startswith=sel.area.path)
                           if sel.area else sel.user_units.filter(active=True))
     level_rows = _level_rows(sel, ev.summary, period)
@@ -245,7 +256,7 @@ def matrix(request: HttpRequest) -> HttpResponse:
     sel = Selection(request, area_param="district")
     if not sel.ready:
         return _empty(request, sel, "Ma trận đơn vị × tiêu chí")
-    ev = data.evaluate_periods(sel.framework, [sel.period], sel.units)[sel.period.code]
+    ev = data.evaluate_periods(sel.framework, [sel.period], sel.units, basis=sel.basis)[sel.period.code]
     sort = request.GET.get("sort") or "cap"
     columns = [ind for ind in sel.spec.indicators if ind.kind != "text"]
     rows = []
@@ -318,10 +329,10 @@ def unit_page(request: HttpRequest, code: str) -> HttpResponse:
     if not sel.ready:
         return render(request, "dashboard/empty.html", {**sel.context(), "title": unit.name, "unit": unit})
     period = sel.period
-    ev = evaluate_framework(sel.framework, period.code, unit=unit)
+    ev = evaluate_framework(sel.framework, period.code, unit=unit, basis=sel.basis)
     result = ev.results[0]
     history_periods = [p for p in sel.periods if p.kind == period.kind][-data.TREND_PERIODS:]
-    history = data.evaluate_periods(sel.framework, history_periods, one, infos=[result.unit])
+    history = data.evaluate_periods(sel.framework, history_periods, one, infos=[result.unit], basis=sel.basis)
     history_rows = []
     for ind in sel.spec.indicators:
         if ind.kind == "text":
@@ -366,7 +377,7 @@ def blocking(request: HttpRequest) -> HttpResponse:
     sel = Selection(request, area_param="district")
     if not sel.ready:
         return _empty(request, sel, "Tiêu chí vướng mắc")
-    ev = data.evaluate_periods(sel.framework, [sel.period], sel.units)[sel.period.code]
+    ev = data.evaluate_periods(sel.framework, [sel.period], sel.units, basis=sel.basis)[sel.period.code]
     by_level = data.blocking_by_level(ev.results)
     levels = [{"level": lvl, "label": level_agency(lvl),
                "rows": [{"b": b, "share": Fraction(b.failing, b.assessed) if b.assessed else None}
@@ -387,7 +398,7 @@ def blocking(request: HttpRequest) -> HttpResponse:
 
 
 def _planner_data(sel: Selection):
-    ev = data.evaluate_periods(sel.framework, [sel.period], sel.units)[sel.period.code]
+    ev = data.evaluate_periods(sel.framework, [sel.period], sel.units, basis=sel.basis)[sel.period.code]
     plans = plan_units(ev.results, sel.spec)
     milestone = data.target_for(sel.spec, sel.period)
     selection = (reach_target(ev.results, milestone.target, sel.spec, op=milestone.op)
@@ -488,8 +499,9 @@ def forecast(request: HttpRequest) -> HttpResponse:
     sel = Selection(request, area_param="district")
     if not sel.ready:
         return _empty(request, sel, "Dự báo")
-    periods = [p for p in sel.periods if p.kind == sel.period.kind and not sel.period < p]
-    summaries = data.period_summaries(sel.framework, periods, sel.units)
+    periods = [p for p in sel.periods if p.kind == sel.period.kind and not sel.period < p
+               and (p == sel.period or p.code not in sel.collecting)]
+    summaries = data.period_summaries(sel.framework, periods, sel.units, basis=sel.basis)
     decimals = sel.spec.decimals
     series = []
     for level in (None, *LEVELS):
@@ -531,7 +543,7 @@ def ranking(request: HttpRequest) -> HttpResponse:
     sel = Selection(request, area_param="district")
     if not sel.ready:
         return _empty(request, sel, "Xếp hạng")
-    ev = data.evaluate_periods(sel.framework, [sel.period], sel.units)[sel.period.code]
+    ev = data.evaluate_periods(sel.framework, [sel.period], sel.units, basis=sel.basis)[sel.period.code]
     # the ranking rule (order, ties, units not ranked or not reported) is the engine's
     by_level = [{"level": lv.level, "label": level_agency(lv.level), "rows": lv.ranked,
                  "maximum": lv.maximum, "not_reported": list(lv.not_reported)}

@@ -1,13 +1,12 @@
 import pytest
 
-from chiso.dashboard import data
+from chiso.dashboard import data  # noqa: F401
+from chiso.results import reader
 
 
 @pytest.fixture(autouse=True)
 def _fresh_cache():
     """Evaluations are kept in memory by their inputs; every test starts cold."""
-    data.EVALUATIONS.clear()
-    data.SUMMARIES.clear()
+    reader.forget()
     yield
-    data.EVALUATIONS.clear()
-    data.SUMMARIES.clear()
+    reader.forget()

@@ -7,7 +7,8 @@ from django.urls import reverse
 
 from chiso.accounts.models import ROLE_ADMIN, ROLE_VIEWER
 from chiso.conftest import client_for, make_user
-from chiso.dashboard import data
+from chiso.dashboard import data  # noqa: F401
+from chiso.results import reader
 from chiso.units.models import Unit
 
 from .helpers import build_province, load_framework
@@ -20,8 +21,7 @@ PAGES = ["dashboard:overview", "dashboard:matrix", "dashboard:planner"]
 def count_queries(client, page: str, **params) -> tuple[int, int]:
     """Queries of the page with a cold cache, then with the evaluation cached."""
     counts = []
-    data.EVALUATIONS.clear()
-    data.SUMMARIES.clear()
+    reader.forget()
     for _ in range(2):
         with CaptureQueriesContext(connection) as ctx:
             response = client.get(reverse(page), params)
