@@ -38,6 +38,30 @@ class NumberError(ValueError):
 _SPACES = re.compile(r"[\s\u00a0\u202f\u2009\u2007]+")
 _AMBIGUOUS_COUNT = re.compile(r"[+-]?[0-9]{1,3},[0-9]{3}")
 
+# Bounds of a figure a person can type: what the database stores (Value.number is
+# DECIMAL(24, 6): under 10^18) and few enough digits that reading them is cheap (Python
+# refuses to convert over 4.300 digits at all, with an error no caller expects).
+MAX_MAGNITUDE = 10**18
+MAX_DIGITS = 40
+
+
+def _too_large(original: object) -> NumberError:
+    return NumberError(
+        f'"{_clip(original)}" quá lớn: chỉ nhận số có giá trị tuyệt đối dưới 10^18 '
+        f"và không quá {MAX_DIGITS} chữ số"
+    )
+
+
+def _clip(original: object) -> str:
+    text = str(original)
+    return text if len(text) <= 40 else text[:37] + "…"
+
+
+def _bounded(value: Fraction, original: object) -> Fraction:
+    if abs(value) >= MAX_MAGNITUDE:
+        raise _too_large(original)
+    return value
+
 
 def _fail(original: object, detail: str = "") -> NumberError:
     msg = f'Không đọc được "{original}" thành số'
@@ -100,20 +124,24 @@ def parse_number(text: object) -> Fraction:
     if isinstance(text, Fraction):
         return text
     if isinstance(text, int):
-        return Fraction(text)
+        return _bounded(Fraction(text), text)
     if isinstance(text, float):
         if not math.isfinite(text):
             raise _fail(text)
-        return Fraction(str(text))
+        return _bounded(Fraction(str(text)), text)
     if isinstance(text, Decimal):
         if not text.is_finite():
             raise _fail(text)
+        if text and (text.adjusted() >= 18 or -text.as_tuple().exponent > MAX_DIGITS):
+            raise _too_large(text)  # before Fraction builds a huge integer
         return Fraction(text)
     if not isinstance(text, str):
         raise _fail(text)
     cleaned = _SPACES.sub("", text).replace("\u2212", "-")
     if not cleaned:
         raise NumberError("Ô trống: chưa có số")
+    if sum(ch.isdigit() for ch in cleaned) > MAX_DIGITS:
+        raise _too_large(text)
     percent = cleaned.endswith("%")
     if percent:
         cleaned = cleaned[:-1]
@@ -122,7 +150,7 @@ def parse_number(text: object) -> Fraction:
         sign = -1 if cleaned[0] == "-" else 1
         cleaned = cleaned[1:]
     value = sign * _unsigned(cleaned, text)
-    return value / 100 if percent else value
+    return _bounded(value / 100 if percent else value, text)
 
 
 def parse_count(text: object) -> int:
