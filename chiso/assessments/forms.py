@@ -10,6 +10,7 @@ Vietnamese numbers ("54.919", "93,6") are read by the engine's parsers.
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
@@ -269,8 +270,32 @@ class EntryForm(forms.Form):
                 out[element] = None  # unreadable: evaluate as missing, the field shows why
         return out
 
+    # -- what the writer was shown ---------------------------------------------------------
+
+    seen: dict[str, tuple[Decimal | None, str]] | None = None  # set from the posted ``seen`` field
+
+    def seen_json(self) -> str:
+        """The stored content this form shows, for the hidden ``seen`` field (element → [number, text])."""
+        return json.dumps({e: [None if v.number is None else str(v.number), v.text or ""]
+                           for e, v in self.stored.items()}, ensure_ascii=False, sort_keys=True)
+
+    def read_seen(self, raw: str | None) -> None:
+        """Take the posted ``seen`` field; a missing or unreadable one means "not known"."""
+        self.seen = parse_seen(raw)
+
+    def _seen_of(self, element: str) -> tuple[Decimal | None, str] | None:
+        if self.seen is None:
+            return None
+        return self.seen.get(element, (None, ""))
+
     def changes(self, source: str = "manual", provenance: dict[str, Any] | None = None) -> list[ValueChange]:
         """The values to store (call after ``is_valid()``): figures, overrides with reasons, narratives."""
+        out = self._changes(source, provenance)
+        for change in out:
+            change.seen = self._seen_of(change.element)
+        return out
+
+    def _changes(self, source: str, provenance: dict[str, Any] | None) -> list[ValueChange]:
         out: list[ValueChange] = []
         cleaned = self.cleaned_data
         for element, row in self.plan.rows.items():
@@ -307,6 +332,17 @@ class EntryForm(forms.Form):
         code = element.rsplit(".", 1)[0]
         row = self.plan.rows.get(element)
         return f"{code} — {row.label}" if row else element
+
+
+def parse_seen(raw: str | None) -> dict[str, tuple[Decimal | None, str]] | None:
+    """The hidden ``seen`` field back as element → (number, text); None when absent or unreadable."""
+    if not raw:
+        return None
+    try:
+        data = json.loads(raw)
+        return {str(e): (None if n is None else Decimal(str(n)), str(t or "")) for e, (n, t) in data.items()}
+    except (ValueError, TypeError, ArithmeticError):
+        return None
 
 
 def _decimal_or_none(value: Any) -> Decimal | None:

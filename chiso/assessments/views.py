@@ -279,6 +279,24 @@ def submission_history(submission: Submission, limit: int = 300) -> list[History
     return entries[:limit]
 
 
+def _merge_after_conflict(sub: Submission, form: EntryForm, posted) -> tuple[EntryForm, str]:
+    """The form to show after a conflict: cells this user changed keep what they typed, every
+    other cell shows the figure stored now, and ``seen`` becomes what is stored now — so a
+    later save never writes this user's stale blanks over someone else's figures."""
+    from .writes import same_content
+
+    current = EntryForm(sub)
+    data = posted.copy()
+    for change in form.changes():
+        if change.seen is not None and same_content(change.seen, (change.number, change.text or "")):
+            name = field_name(change.element)
+            if name in current.fields:
+                data[name] = current.fields[name].initial or ""
+    merged = EntryForm(sub, data)
+    merged.is_valid()
+    return merged, current.seen_json()
+
+
 def _form_context(request: HttpRequest, sub: Submission, form: EntryForm, result: UnitResult,
                   version: int | None = None, **extra: Any) -> dict[str, Any]:
     year = parse_period(sub.period).year
@@ -292,6 +310,9 @@ def _form_context(request: HttpRequest, sub: Submission, form: EntryForm, result
         "result": result,
         "decimals": form.spec.decimals,
         "version": sub.version if version is None else version,
+        # What the form showed when this user loaded it (kept across re-renders of a POST).
+        "seen": extra.pop("seen", None) or (request.method == "POST" and request.POST.get("seen"))
+        or form.seen_json(),
         "can_edit": can_edit,
         "problems": submit_problems(sub, result) if can_edit else [],
         "general_comments": comments.get("", []),
@@ -350,12 +371,15 @@ def submission(request: HttpRequest, pk: int) -> HttpResponse:
         return render(request, "assessments/submission.html", _form_context(
             request, sub, form, result, version=posted_version,
             error=_("Chưa lưu: có ô nhập chưa đúng (xem chữ đỏ dưới từng ô).")), status=400)
+    form.read_seen(request.POST.get("seen"))
     try:
         described = save_values(sub, request.user, form.changes(), posted_version)
     except ConflictError as exc:
+        form, seen = _merge_after_conflict(sub, form, request.POST)
         result = evaluate_submission(sub, form.engine_values())
         return render(request, "assessments/submission.html", _form_context(
-            request, sub, form, result, version=exc.current.version, conflict=exc.message), status=409)
+            request, sub, form, result, version=exc.current.version, conflict=exc.message,
+            seen=seen), status=409)
     except WorkflowError as exc:
         messages.error(request, exc.message)
         return redirect("assessments:submission", pk=sub.pk)
