@@ -102,9 +102,41 @@ def store_evidence(
         content_type=kind.content_type, size=len(data), sha256=hashlib.sha256(data).hexdigest(),
         description=(description or "")[:255], uploaded_by=user,
     )
-    evidence.file.save(f"{uuid.uuid4().hex}.{kind.extension}", ContentFile(data), save=False)
-    evidence.save()
+    _save_file(evidence, f"{uuid.uuid4().hex}.{kind.extension}", data, name)
+    try:
+        evidence.save()
+    except Exception:
+        _discard(evidence.file.storage, evidence.file.name)  # no file without its row
+        raise
     return evidence
+
+
+def _save_file(evidence: Evidence, filename: str, data: bytes, shown: str) -> None:
+    """Write the file, or raise ``EvidenceError`` leaving nothing behind.
+
+    A full disk or a read-only evidence directory is the server's problem, not the user's: it
+    gets a sentence, not a 500, and a write that stopped half-way is removed so no truncated
+    file sits in the store without a row (or under a row whose SHA-256 it does not match).
+    """
+    field = evidence.file.field
+    target = field.generate_filename(evidence, filename)
+    try:
+        evidence.file.save(filename, ContentFile(data), save=False)
+    except OSError as exc:
+        _discard(field.storage, target)
+        raise EvidenceError(_(
+            "Chưa lưu được tệp “%(name)s”: kho minh chứng trên máy chủ đang đầy hoặc không ghi được "
+            "(%(reason)s). Số liệu đã nhập không bị ảnh hưởng; hãy thử lại sau hoặc báo quản trị hệ thống."
+        ) % {"name": shown, "reason": exc.strerror or exc.__class__.__name__}) from exc
+
+
+def _discard(storage: Any, name: str | None) -> None:
+    if not name:
+        return
+    try:
+        storage.delete(name)
+    except OSError:
+        pass  # nothing was written, or the store refuses even deletes: nothing more to do here
 
 
 def renamed_note(evidence: Evidence, uploaded_name: str) -> str:
