@@ -62,6 +62,21 @@ FIELD_LABELS: dict[str, str] = {
     "comment": "ghi chú",
 }
 
+# Invisible characters that make two codes look equal but compare different: zero-width
+# spaces and joiners, the BOM, and the bidirectional controls (which can also make a code
+# display differently from what it is).
+_INVISIBLE = dict.fromkeys(map(ord, "\u200b\u200c\u200d\u2060\ufeff\u00ad"
+                                    "\u200e\u200f\u061c\u202a\u202b\u202c\u202d\u202e"
+                                    "\u2066\u2067\u2068\u2069"))
+CODE_FIELDS = frozenset({"code", "unit", "parent_code"})
+
+
+def normalize_code(text: object) -> str:
+    """A unit code as stored and compared: NFC, without invisible or bidi control characters,
+    stripped. "AG\u200b-STP" pasted from a web page is the same unit as "AG-STP"."""
+    return unicodedata.normalize("NFC", str(text or "")).translate(_INVISIBLE).strip()
+
+
 CSV_SUFFIXES = (".csv", ".txt", ".tsv")
 XLSX_SUFFIXES = (".xlsx", ".xlsm")
 
@@ -157,9 +172,10 @@ class Row:
         return value
 
     def text(self, name: str) -> str:
-        """The cell under ``name`` as stripped text ("" when blank)."""
+        """The cell under ``name`` as stripped text ("" when blank); unit codes normalised."""
         value = self.get(name)
-        return "" if value is None else cell_text(value)
+        text = "" if value is None else cell_text(value)
+        return normalize_code(text) if name in CODE_FIELDS else text
 
     def column(self, name: str) -> str:
         """How the user names the column of ``name``: its letter (XLSX) or header (CSV)."""

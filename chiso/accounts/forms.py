@@ -8,6 +8,7 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from chiso.accounts.models import ROLE_ADMIN, ROLE_CHOICES
+from chiso.tabular import normalize_code
 from chiso.units.models import LEVEL_CHOICES, Unit
 
 User = get_user_model()
@@ -112,7 +113,7 @@ class UnitForm(forms.ModelForm):
         self.fields["parent"].empty_label = _("— không có (đơn vị gốc) —")
 
     def clean_code(self) -> str:
-        code = self.cleaned_data["code"].strip()
+        code = normalize_code(self.cleaned_data["code"])  # NFC, no zero-width/bidi characters
         if not code or "/" in code or any(ch.isspace() for ch in code):
             raise ValidationError(_("Mã đơn vị không được chứa dấu / hoặc khoảng trắng."))
         return code
