@@ -187,6 +187,8 @@ def _dump_database(target: Path, using: str) -> str:
             dst.execute("PRAGMA journal_mode=DELETE")  # one self-contained file, no -wal beside it
             if dst.execute("PRAGMA quick_check").fetchone()[0] != "ok":
                 raise BackupError(f"Bản sao CSDL {source} không toàn vẹn (PRAGMA quick_check).")
+        except sqlite3.Error as exc:
+            raise BackupError(f"Không chép được CSDL {source} ({exc}). Không có tệp sao lưu nào được tạo.") from exc
         finally:
             dst.close()
             src.close()
@@ -246,6 +248,14 @@ def create_backup(output: Path, *, using: str = "default") -> dict:
         raise BackupError(f"{output} là một thư mục: cần đường dẫn tệp, ví dụ {output / 'chiso.tar.gz'}.")
     if not output.parent.is_dir():
         raise BackupError(f"Không có thư mục {output.parent}.")
+    try:
+        return _create_backup(output, using)
+    except OSError as exc:  # disk full, no permission: the temporary files are already gone
+        raise BackupError(f"Không ghi được bản sao lưu {output}: {exc.strerror or exc}. "
+                          "Không có tệp sao lưu nào được tạo.") from exc
+
+
+def _create_backup(output: Path, using: str) -> dict:
     media_root = Path(settings.MEDIA_ROOT).absolute()
     vendor = vendor_of(using)
     migrations = applied_migrations(using)
@@ -452,9 +462,13 @@ def _restore_database(manifest: dict, workdir: Path, using: str) -> None:
 def restore_backup(archive: Path, *, using: str = "default") -> RestoreReport:
     """Check every member of ``archive``, then put its database and files in place — all or nothing."""
     media_root = Path(settings.MEDIA_ROOT).absolute()
-    media_root.parent.mkdir(parents=True, exist_ok=True)
     # Staged beside MEDIA_ROOT so the files move into place with one rename on the same disk.
-    workdir = Path(tempfile.mkdtemp(dir=media_root.parent, prefix=".chiso-restore-"))
+    try:
+        media_root.parent.mkdir(parents=True, exist_ok=True)
+        workdir = Path(tempfile.mkdtemp(dir=media_root.parent, prefix=".chiso-restore-"))
+    except OSError as exc:
+        raise BackupError(f"Không tạo được thư mục tạm trong {media_root.parent} ({exc.strerror or exc}): "
+                          "thư mục chứa CHISO_MEDIA_ROOT cần quyền ghi. Không thay đổi gì.") from exc
     try:
         manifest = unpack(archive, workdir)
         pending = check_target(manifest, using=using)

@@ -14,6 +14,8 @@ from datetime import datetime
 from pathlib import Path
 
 import pytest
+from django.core.management import call_command
+from django.core.management.base import CommandError
 from django.db import connection
 
 from chiso.ops.backup import BackupError, _pg_tool, check_target, size_label
@@ -209,6 +211,12 @@ def test_a_missing_pg_dump_is_named_with_the_package_to_install(monkeypatch):
     monkeypatch.setenv("PATH", "/nonexistent")
     with pytest.raises(BackupError, match=r"Không tìm thấy chương trình pg_dump .* apt-get install postgresql-client"):
         _pg_tool("pg_dump")
+
+
+def test_a_backup_into_a_missing_folder_is_refused_in_vietnamese(db, tmp_path):
+    with pytest.raises(CommandError, match=f"Không có thư mục {tmp_path / 'khong-co'}"):
+        call_command("backup", "-o", str(tmp_path / "khong-co" / "sao-luu.tar.gz"))
+    assert list(tmp_path.iterdir()) == []
 
 
 def test_sizes_are_written_the_vietnamese_way():
