@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import subprocess
 import sys
 from io import StringIO
@@ -113,7 +114,8 @@ def test_a_file_that_is_not_utf8_is_refused_in_vietnamese(world, tmp_path):
 def test_the_real_console_script_exits_non_zero(world, tmp_path, settings):
     """One run through the installed ``chiso`` script, as an operator would (own database file)."""
     db = tmp_path / "cli.sqlite3"
-    env = {"DATABASE_URL": f"sqlite:///{db}", "PATH": "/usr/bin:/bin", "CHISO_VAR_DIR": str(tmp_path)}
+    env = {"DATABASE_URL": f"sqlite:///{db}", "PATH": "/usr/bin:/bin", "CHISO_VAR_DIR": str(tmp_path),
+           "SECRET_KEY": os.environ["SECRET_KEY"]}  # production refuses to start without a real key
     chiso = str(Path(sys.executable).with_name("chiso"))
     subprocess.run([chiso, "migrate", "-v", "0"], env=env, check=True, capture_output=True)
     path = write_csv(tmp_path / "bad.csv", [dossier("X", unit="NOPE")])
