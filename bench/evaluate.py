@@ -332,9 +332,11 @@ def main() -> int:
         del values, evaluation, flat
         gc.collect()
 
-    t = time.perf_counter()
-    bound, bound_units = numpy_bound(specs, data, levels, [parse_period(p).year for p in periods])
-    bound_s = time.perf_counter() - t
+    bound_s = float("inf")
+    for _ in range(3):  # the best of three: the first pays for the page faults of fresh arrays
+        t = time.perf_counter()
+        bound, bound_units = numpy_bound(specs, data, levels, [parse_period(p).year for p in periods])
+        bound_s = min(bound_s, time.perf_counter() - t)
 
     differ = int((codes != bound).sum())
     differ_units = int((unit_codes != bound_units).sum())
@@ -352,7 +354,7 @@ def main() -> int:
     print(f"đánh giá lại: {_s(eval_s)} ({format_number(Fraction(round(per_result_us * 100), 100), 2)} µs "
           f"mỗi kết quả, {format_int(round(results / eval_s))} kết quả/giây)")
     print(f"lưu trạng thái: {_s(store_s)}")
-    print(f"cận dưới numpy: {_s(bound_s)}")
+    print(f"cận dưới numpy: {_s(bound_s)} (nhanh nhất trong 3 lần)")
     ratio = eval_s / bound_s
     peak = peak_mib()
     print(f"vs numpy bound: {ratio:.1f}x, peak {peak:.0f} MiB")

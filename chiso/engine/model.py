@@ -209,22 +209,126 @@ class UnitInfo:
     has_children: bool = False
 
 
-@dataclass(frozen=True)
+_RESULT_FIELDS = (
+    "code", "name", "kind", "status", "value", "target", "target_text", "explanation",
+    "inputs", "items", "points", "max_points", "category", "required",
+)
+# The fields that are the same for every unit at one level: one shared tuple per indicator
+# and level in the engine's fast path instead of ten attributes per result.
+_HEAD = ("code", "name", "kind", "target", "target_text", "items", "points", "max_points", "category", "required")
+
+
+def _head_field(name: str) -> property:
+    index = _HEAD.index(name)
+    return property(lambda self: self._head[index], doc=f"The result's {name} (read-only).")
+
+
 class IndicatorResult:
-    code: str
-    name: str
-    kind: str
-    status: str
-    value: Fraction | bool | str | None
-    target: Target | None
-    target_text: str  # "≥ 50%", "Có", "từ 30% đến 50%"
-    explanation: str  # one line of Vietnamese
-    inputs: Mapping[str, Value] = field(default_factory=dict)
-    items: tuple[IndicatorResult, ...] = ()
-    points: Fraction | None = None
-    max_points: Fraction | None = None
-    category: str | None = None
-    required: bool = True
+    """One indicator's verdict for one unit: status, value, target and one line of Vietnamese saying why.
+
+    Immutable, built like the dataclass it used to be (same fields, same order,
+    same defaults; equal when all fields are equal). A national re-evaluation
+    makes millions of these, so the engine may leave ``value``, ``inputs`` and
+    ``explanation`` to be worked out on first read (from the two or three raw
+    inputs kept with the result): what they return is the same either way.
+    ``dataclasses.replace`` does not apply to it: use ``_replace``.
+    """
+
+    __slots__ = ("_head", "_status", "_value", "_inputs", "_explanation", "_lazy", "_raw")
+
+    code: str = _head_field("code")
+    name: str = _head_field("name")
+    kind: str = _head_field("kind")
+    target: Target | None = _head_field("target")
+    target_text: str = _head_field("target_text")  # "≥ 50%", "Có", "từ 30% đến 50%"
+    items: tuple[IndicatorResult, ...] = _head_field("items")
+    points: Fraction | None = _head_field("points")
+    max_points: Fraction | None = _head_field("max_points")
+    category: str | None = _head_field("category")
+    required: bool = _head_field("required")
+
+    def __init__(
+        self,
+        code: str,
+        name: str,
+        kind: str,
+        status: str,
+        value: Fraction | bool | str | None,
+        target: Target | None,
+        target_text: str,
+        explanation: str,
+        inputs: Mapping[str, Value] | None = None,
+        items: tuple[IndicatorResult, ...] = (),
+        points: Fraction | None = None,
+        max_points: Fraction | None = None,
+        category: str | None = None,
+        required: bool = True,
+    ) -> None:
+        self._head = (code, name, kind, target, target_text, items, points, max_points, category, required)
+        self._status = status
+        self._value = value
+        self._inputs = {} if inputs is None else inputs
+        self._explanation = explanation
+        self._lazy = None  # an object whose render(raw) gives (value, inputs, explanation)
+        self._raw = None
+
+    def _fill(self) -> None:
+        value, inputs, explanation = self._lazy.render(self._raw)
+        self._value, self._inputs = value, inputs
+        if self._explanation is None:  # a failed rule gives its message up front
+            self._explanation = explanation
+        self._lazy = self._raw = None
+
+    @property
+    def status(self) -> str:
+        """met | not_met | missing | not_applicable | invalid."""
+        return self._status
+
+    @property
+    def value(self) -> Fraction | bool | str | None:
+        """The measured value: the ratio (a Fraction), the number, yes/no, the text; ``None`` when there is none."""
+        if self._lazy is not None:
+            self._fill()
+        return self._value
+
+    @property
+    def inputs(self) -> Mapping[str, Value]:
+        """The inputs as read (numerator, denominator or value), present ones only."""
+        if self._lazy is not None:
+            self._fill()
+        return self._inputs
+
+    @property
+    def explanation(self) -> str:
+        """One line of Vietnamese: "54.919/58.669 = 93,61% ≥ 50% → Đạt", "Chưa có số liệu: mẫu số"."""
+        if self._lazy is not None:
+            self._fill()
+        return self._explanation
+
+    def _fields(self) -> tuple:
+        return tuple(getattr(self, name) for name in _RESULT_FIELDS)
+
+    def _replace(self, **changes: object) -> IndicatorResult:
+        """A copy with some fields changed (what ``dataclasses.replace`` did)."""
+        fields = dict(zip(_RESULT_FIELDS, self._fields(), strict=True))
+        fields.update(changes)
+        return IndicatorResult(**fields)
+
+    __replace__ = _replace
+
+    def __eq__(self, other: object) -> bool:
+        if other.__class__ is not self.__class__:
+            return NotImplemented
+        return self._fields() == other._fields()
+
+    __hash__ = None  # like the frozen dataclass whose ``inputs`` dict made it unhashable
+
+    def __repr__(self) -> str:
+        shown = ", ".join(f"{name}={value!r}" for name, value in zip(_RESULT_FIELDS, self._fields(), strict=True))
+        return f"IndicatorResult({shown})"
+
+    def __reduce__(self) -> tuple:
+        return (IndicatorResult, self._fields())
 
 
 @dataclass(frozen=True)
