@@ -419,6 +419,17 @@ def check_target(manifest: dict, *, using: str = "default") -> list[str]:
         raise BackupError(
             f"CSDL đích đã có dữ liệu (bảng {shown}): chỉ khôi phục vào CSDL trống để không ghi đè số liệu "
             f"đang dùng. Tạo CSDL mới (hoặc đặt DATABASE_URL sang CSDL trống) rồi chạy lại. Không thay đổi gì.")
+    if vendor == "postgresql":
+        # pg_restore --clean replaces only the tables of the dump: tables a newer `migrate` made in the
+        # target would stay beside a migration history that does not list them. (SQLite is replaced whole.)
+        in_backup = {f"{app}.{name}" for app, names in manifest.get("migrations", {}).items() for name in names}
+        newer = sorted(f"{app}.{name}" for app, names in applied_migrations(using).items() for name in names
+                       if f"{app}.{name}" not in in_backup)
+        if newer:
+            shown = ", ".join(newer[:5]) + (" …" if len(newer) > 5 else "")
+            raise BackupError(
+                f"CSDL đích đã được migrate tới phiên bản mới hơn bản sao lưu ({shown}): hãy khôi phục vào CSDL "
+                f"vừa tạo (chưa chạy migrate), rồi chạy `chiso migrate`. Không thay đổi gì.")
     media_root = Path(settings.MEDIA_ROOT)
     count = _media_in_use(media_root)
     if count:

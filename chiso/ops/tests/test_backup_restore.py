@@ -9,6 +9,7 @@ from __future__ import annotations
 import hashlib
 import io
 import json
+import sqlite3
 import tarfile
 from datetime import datetime
 from pathlib import Path
@@ -142,6 +143,25 @@ def test_a_database_with_data_is_refused_and_left_as_it_was(source):
     assert "Không thay đổi gì." in done.stderr
     assert source.tables() == before_tables
     assert media_files(source) == before_files
+
+
+def test_a_target_migrated_further_than_the_backup(source, target):
+    """PostgreSQL keeps the target's schema beside the restored tables, so a target migrated past the
+    backup is refused; SQLite's database is replaced whole, so the restore goes ahead there."""
+    target.ok("migrate", "--noinput", "-v", "0", "--skip-checks")
+    target.ok("shell", "-c", "from django.db.migrations.recorder import MigrationRecorder\n"
+                             "MigrationRecorder.Migration.objects.create(app='ops', name='0001_tuong_lai')")
+    done = target.run("restore", str(source.archive))
+    if target.pg_name:
+        assert done.returncode != 0
+        assert "CSDL đích đã được migrate tới phiên bản mới hơn bản sao lưu (ops.0001_tuong_lai)" in done.stderr
+        assert target.tables()["assessments_value"] == 0
+        assert media_files(target) == {}
+    else:
+        assert done.returncode == 0, done.stderr
+        assert target.ok(*EVALUATE) == source.evaluation
+        with sqlite3.connect(target.sqlite_file) as conn:
+            assert conn.execute("SELECT COUNT(*) FROM django_migrations WHERE app = 'ops'").fetchone() == (0,)
 
 
 def test_a_non_empty_media_folder_is_refused_before_the_database_is_touched(source, target):
