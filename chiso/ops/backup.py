@@ -248,6 +248,10 @@ def create_backup(output: Path, *, using: str = "default") -> dict:
         raise BackupError(f"{output} là một thư mục: cần đường dẫn tệp, ví dụ {output / 'chiso.tar.gz'}.")
     if not output.parent.is_dir():
         raise BackupError(f"Không có thư mục {output.parent}.")
+    if output.is_relative_to(Path(settings.MEDIA_ROOT).absolute()):
+        # each backup would carry the previous ones
+        raise BackupError(f"Không ghi bản sao lưu vào trong CHISO_MEDIA_ROOT ({settings.MEDIA_ROOT}): "
+                          "chọn thư mục khác, tốt nhất trên ổ hoặc máy khác.")
     try:
         return _create_backup(output, using)
     except OSError as exc:  # disk full, no permission: the temporary files are already gone

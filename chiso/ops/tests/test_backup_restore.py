@@ -239,6 +239,13 @@ def test_a_backup_into_a_missing_folder_is_refused_in_vietnamese(db, tmp_path):
     assert list(tmp_path.iterdir()) == []
 
 
+def test_a_backup_inside_the_media_folder_is_refused(db, settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path
+    with pytest.raises(CommandError, match="Không ghi bản sao lưu vào trong CHISO_MEDIA_ROOT"):
+        call_command("backup", "-o", str(tmp_path / "sao-luu.tar.gz"))
+    assert list(tmp_path.iterdir()) == []
+
+
 def test_sizes_are_written_the_vietnamese_way():
     assert size_label(512) == "512 byte"
     assert size_label(1946) == "1,9 KB"
