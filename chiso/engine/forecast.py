@@ -28,12 +28,7 @@ AT_RISK = "at_risk"
 REACHED = "reached"
 INSUFFICIENT = "insufficient"
 
-VERDICT_LABELS: dict[str, str] = {
-    ON_TRACK: "đúng tiến độ",
-    REACHED: "đã đạt mục tiêu",
-    AT_RISK: "có nguy cơ",
-    INSUFFICIENT: "chưa đủ dữ liệu để dự báo",
-}
+VERDICTS: tuple[str, ...] = (ON_TRACK, REACHED, AT_RISK, INSUFFICIENT)  # worded in chiso.results.vocabulary
 
 DEFAULT_WINDOW = 4
 
@@ -81,10 +76,6 @@ class Forecast:
     target_date: date
     # The fitted line at every observed x and at the target date, for charts.
     line: tuple[tuple[date, Fraction], ...] = ()
-
-    @property
-    def verdict_label(self) -> str:
-        return VERDICT_LABELS[self.verdict]
 
     @property
     def on_track(self) -> bool | None:

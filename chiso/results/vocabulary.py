@@ -27,7 +27,7 @@ __all__ = [
     "UNIT_STATUSES", "UNIT_STATUS_MARKS", "SUBMISSION_STATUSES", "BASES", "OFFICIAL", "PROVISIONAL",
     "NOT_OFFICIAL", "PROVISIONAL_BANNER", "NOT_RANKED", "WHOLE_SCOPE",
     "level_name", "level_agency", "level_words", "verdict", "unit_status", "status_label",
-    "status_mark", "submission_status", "basis_label", "rate",
+    "status_mark", "submission_status", "basis_label", "rate", "FORECAST_VERDICTS", "forecast_verdict",
 ]
 
 # --------------------------------------------------------------------------- levels
@@ -111,6 +111,16 @@ NOT_OFFICIAL = _("chưa có số liệu chính thức")
 # Printed under the title of every provisional export.
 PROVISIONAL_BANNER = _("SỐ LIỆU TẠM TÍNH")
 
+# --------------------------------------------------------------------------- forecast verdicts
+
+# Every verdict of ``chiso.engine.forecast.VERDICTS``.
+FORECAST_VERDICTS: dict[str, Promise] = {
+    "on_track": _("đúng tiến độ"),
+    "reached": _("đã đạt mục tiêu"),
+    "at_risk": _("có nguy cơ"),
+    "insufficient": _("chưa đủ dữ liệu để dự báo"),
+}
+
 # --------------------------------------------------------------------------- ranking
 
 NOT_RANKED = _("Không xếp hạng")
@@ -162,6 +172,11 @@ def status_mark(status: str, icon: bool = False) -> str:
 def submission_status(status: str) -> str:
     """A report's review state in words: "Đang nhập", "Đã duyệt", …"""
     return str(SUBMISSION_STATUSES.get(status, status))
+
+
+def forecast_verdict(verdict: str) -> str:
+    """"đúng tiến độ", "có nguy cơ", …"""
+    return str(FORECAST_VERDICTS.get(verdict, verdict))
 
 
 def basis_label(basis: str) -> str:

@@ -79,6 +79,12 @@ def level_label(level: str) -> str:
     return vocabulary.level_agency(level)
 
 
+@register.filter
+def forecast_label(verdict: str) -> str:
+    """"đúng tiến độ", "đã đạt mục tiêu", "có nguy cơ", "chưa đủ dữ liệu để dự báo"."""
+    return vocabulary.forecast_verdict(verdict)
+
+
 @register.simple_tag
 def not_ranked() -> str:
     """"Không xếp hạng", for a category below a criterion's minimum."""

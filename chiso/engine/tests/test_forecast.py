@@ -44,7 +44,7 @@ def test_a_slow_trend_is_at_risk():
     # +2 points per quarter: 56% at the end of 2024, +4 quarters → 64% at the end of 2025 < 90%
     history = list(zip(Q, [F(50, 100), F(52, 100), F(54, 100), F(56, 100)], strict=True))
     fc = forecast_rate(history, F(9, 10), END_2025)
-    assert fc.verdict == AT_RISK and fc.verdict_label == "có nguy cơ"
+    assert fc.verdict == AT_RISK
     assert fc.projected == F(64, 100)
     assert fc.slope_per_month == F(2, 300)
     assert fc.points_used == 4 and fc.on_track is False
@@ -56,7 +56,7 @@ def test_a_fast_trend_is_on_track_and_the_projection_is_capped_at_100_percent():
     history = list(zip(Q, [F(40, 100), F(50, 100), F(60, 100), F(70, 100)], strict=True))
     fc = forecast_rate(history, F(9, 10), END_2025)
     # 70% + 12 months × 1/30 per month = 110% → capped at 100%
-    assert fc.verdict == ON_TRACK and fc.verdict_label == "đúng tiến độ"
+    assert fc.verdict == ON_TRACK
     assert fc.projected == F(1)
 
 

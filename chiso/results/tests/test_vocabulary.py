@@ -6,6 +6,7 @@ from pathlib import Path
 from django.utils import translation
 
 from chiso.assessments.models import SUBMISSION_STATUS_CHOICES
+from chiso.engine.forecast import VERDICTS as FORECAST_VERDICTS
 from chiso.engine.model import LEVELS, STATUSES
 from chiso.results import vocabulary as v
 
@@ -17,6 +18,7 @@ def test_every_engine_code_has_a_word_and_a_mark():
     assert set(v.UNIT_STATUSES) == {"complete", "incomplete", "not_reported"} == set(v.UNIT_STATUS_MARKS)
     assert set(v.LEVEL_NAMES) == set(v.LEVEL_AGENCIES) == set(v.LEVEL_WORDS) == set(LEVELS)
     assert set(v.BASES) == {"official", "provisional"}
+    assert set(v.FORECAST_VERDICTS) == set(FORECAST_VERDICTS)
 
 
 def test_submission_statuses_are_worded_as_the_workflow_words_them():
@@ -40,6 +42,7 @@ def test_vietnamese_words_follow_the_provinces_documents():
         assert (v.status_mark("met"), v.status_mark("not_met", icon=True), v.status_mark("not_reported")) == (
             "Đ", "✗", "CBC")
         assert v.rate(13 / 20) == "65,00%"
+        assert v.forecast_verdict("at_risk") == "có nguy cơ"
 
 
 def test_english_words_come_from_the_catalogue():
@@ -56,6 +59,7 @@ def test_english_words_come_from_the_catalogue():
         assert str(v.PROVISIONAL_BANNER) == "PROVISIONAL FIGURES"
         assert str(v.NOT_RANKED) == "Not ranked"
         assert str(v.MARK_LEGEND).startswith("Đ: met · K: not met")
+        assert v.forecast_verdict("on_track") == "on track"
         assert v.rate(13 / 20) == "65,00%"  # figures keep the Vietnamese style in every language
 
 
