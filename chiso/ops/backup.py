@@ -477,37 +477,62 @@ def _restore_database(manifest: dict, workdir: Path, using: str) -> None:
 def restore_backup(archive: Path, *, using: str = "default") -> RestoreReport:
     """Check every member of ``archive``, then put its database and files in place — all or nothing."""
     media_root = Path(settings.MEDIA_ROOT).absolute()
-    # Staged beside MEDIA_ROOT so the files move into place with one rename on the same disk.
+    # Staged on MEDIA_ROOT's own disk (inside it when it exists: it may be a mount of a network
+    # drive), so the files move into place by renaming, and back again if the database step fails.
     try:
-        media_root.parent.mkdir(parents=True, exist_ok=True)
-        workdir = Path(tempfile.mkdtemp(dir=media_root.parent, prefix=".chiso-restore-"))
+        if not media_root.is_dir():
+            media_root.parent.mkdir(parents=True, exist_ok=True)
+        staging_parent = media_root if media_root.is_dir() else media_root.parent
+        workdir = Path(tempfile.mkdtemp(dir=staging_parent, prefix=".chiso-restore-"))
     except OSError as exc:
         raise BackupError(f"Không tạo được thư mục tạm trong {media_root.parent} ({exc.strerror or exc}): "
-                          "thư mục chứa CHISO_MEDIA_ROOT cần quyền ghi. Không thay đổi gì.") from exc
+                          "cần quyền ghi vào CHISO_MEDIA_ROOT hoặc thư mục chứa nó. Không thay đổi gì.") from exc
     try:
         manifest = unpack(archive, workdir)
         pending = check_target(manifest, using=using)
-        staged_media = workdir / MEDIA_PREFIX.rstrip("/")
-        moved = False
-        media_existed = media_root.exists()
-        if staged_media.is_dir():
-            if media_existed:
-                shutil.rmtree(media_root)  # empty (checked above): only empty folders can be here
-            os.rename(staged_media, media_root)
-            moved = True
+        moved = _move_media_in(workdir / MEDIA_PREFIX.rstrip("/"), media_root)
         try:
             _restore_database(manifest, workdir, using)
         except BaseException:
-            if moved:
-                os.rename(media_root, staged_media)
-                if media_existed:
-                    media_root.mkdir(parents=True, exist_ok=True)
+            for staged, placed, existed in reversed(moved):
+                os.rename(placed, staged)
+                if existed:
+                    placed.mkdir()
             raise
+    except OSError as exc:
+        raise BackupError(f"Không ghi được khi khôi phục ({exc.strerror or exc}: {exc.filename}). "
+                          "CSDL và thư mục tệp giữ nguyên.") from exc
     finally:
         shutil.rmtree(workdir, ignore_errors=True)
     media = [m for m in manifest["members"] if m["path"].startswith(MEDIA_PREFIX)]
     return RestoreReport(manifest=manifest, files=len(media), bytes=sum(m["size"] for m in media),
                          pending_migrations=pending)
+
+
+def _move_media_in(staged_media: Path, media_root: Path) -> list[tuple[Path, Path, bool]]:
+    """Rename the staged files into MEDIA_ROOT (which holds no file: checked before); return
+    (staged, placed, an empty folder was there) for each rename, so it can be undone."""
+    moved: list[tuple[Path, Path, bool]] = []
+    if not staged_media.is_dir():
+        return moved
+    if not media_root.is_dir():
+        os.rename(staged_media, media_root)
+        return [(staged_media, media_root, False)]
+    try:
+        for entry in sorted(staged_media.iterdir()):
+            placed = media_root / entry.name
+            existed = placed.is_dir()
+            if existed:
+                shutil.rmtree(placed)  # only empty folders can be here
+            os.rename(entry, placed)
+            moved.append((entry, placed, existed))
+    except OSError:
+        for staged, placed, existed in reversed(moved):
+            os.rename(placed, staged)
+            if existed:
+                placed.mkdir()
+        raise
+    return moved
 
 
 def created_label(manifest: dict) -> str:
