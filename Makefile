@@ -83,6 +83,7 @@ lint: setup
 bench: setup secret
 	$(BIN)/python bench/ingest.py --rows 100000
 	$(BIN)/python bench/dashboard.py --units 1000
+	$(BIN)/python bench/evaluate.py --units 10000 --indicators 60 --periods 12
 
 clean:
 	rm -rf $(VENV) node_modules var/test-*
