@@ -21,7 +21,6 @@ from django.forms import BoundField
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
@@ -38,6 +37,7 @@ from chiso.accounts.permissions import (
 from chiso.engine.model import Indicator, IndicatorResult, UnitResult
 from chiso.engine.periods import parse_period
 from chiso.engine.targets import describe_target, select_target
+from chiso.results.models import BASIS_PROVISIONAL
 from chiso.units.models import Unit, unit_infos
 
 from . import offline
@@ -70,10 +70,12 @@ from .workflow import (
     WorkflowError,
     apply_transition,
     available_transitions,
+    close_round,
     days_left,
     evaluate_submission,
     may_transition,
     open_round,
+    reopen_round,
     save_values,
     show_stored,
     status_label,
@@ -696,13 +698,14 @@ def round_detail(request: HttpRequest, pk: int) -> HttpResponse:
                             pk=pk)
     subs = list(visible.filter(round=rnd).select_related("unit").order_by("unit__path"))
     units = Unit.objects.filter(pk__in=[s.unit_id for s in subs])
-    evaluation = evaluate_framework(rnd.framework, rnd.period, units=units)
+    # The round's progress page judges what each unit has entered so far: provisional, and labelled so.
+    evaluation = evaluate_framework(rnd.framework, rnd.period, units=units, basis=BASIS_PROVISIONAL)
     results = {r.unit.code: r for r in evaluation.results}
     if len(results) < len(subs):  # units the framework scope no longer covers: evaluate them one by one
         for info in unit_infos(units):
             if info.code not in results:
-                results[info.code] = evaluate_framework(rnd.framework, rnd.period,
-                                                        unit=units.get(code=info.code)).result(info.code)
+                results[info.code] = evaluate_framework(rnd.framework, rnd.period, unit=units.get(code=info.code),
+                                                        basis=BASIS_PROVISIONAL).result(info.code)
     rows = [{"sub": s, "result": results.get(s.unit.code)} for s in subs]
     counts = {
         "units": len(subs),
@@ -725,10 +728,10 @@ def round_close(request: HttpRequest, pk: int) -> HttpResponse:
     """Close (or reopen) a round: a closed round takes no more entries, transitions or reminders."""
     rnd = get_object_or_404(Round, pk=pk)
     if request.POST.get("reopen"):
-        Round.objects.filter(pk=rnd.pk).update(closed_at=None)
+        reopen_round(rnd)
         messages.success(request, _("Đã mở lại đợt đánh giá."))
     else:
-        Round.objects.filter(pk=rnd.pk, closed_at__isnull=True).update(closed_at=timezone.now())
+        close_round(rnd)
         messages.success(request, _("Đã đóng đợt đánh giá: không nhận thêm số liệu."))
     return redirect("assessments:round_detail", pk=rnd.pk)
 

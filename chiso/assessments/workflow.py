@@ -366,7 +366,7 @@ def save_values(
     try:
         outcome = write_values(submission.framework, cells, user,
                                expected_versions={submission.pk: expected_version},
-                               reason=_("Biểu mẫu báo cáo"))
+                               reason=_("Biểu mẫu báo cáo"), applicable_only=True)
     except CellConflict as exc:
         raise ConflictError(conflict_message(exc.current), exc.current) from exc
     except ReportLocked as exc:
@@ -440,6 +440,24 @@ def open_round(
         # Figures of units now asked for a report stop counting as official until approved.
         mark_stale(framework.pk, code, [u.pk for u in units])
     return rnd
+
+
+def close_round(rnd: Round) -> None:
+    """Close a round: no more entries, transitions or reminders.
+
+    Takes the lock of every report of the round first, so a save already
+    under way finishes before the close and any later save sees it closed.
+    """
+    with transaction.atomic():
+        list(Submission.objects.select_for_update().filter(round=rnd).values_list("pk", flat=True))
+        Round.objects.filter(pk=rnd.pk, closed_at__isnull=True).update(closed_at=timezone.now())
+    rnd.refresh_from_db()
+
+
+def reopen_round(rnd: Round) -> None:
+    """Reopen a closed round (its reports keep their status)."""
+    Round.objects.filter(pk=rnd.pk).update(closed_at=None)
+    rnd.refresh_from_db()
 
 
 def days_left(deadline: date, today: date | None = None) -> int:

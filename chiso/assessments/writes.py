@@ -39,6 +39,7 @@ from chiso.units.models import Unit
 from .models import (
     STATUS_APPROVED,
     STATUS_SUBMITTED,
+    Round,
     Submission,
     Value,
 )
@@ -200,6 +201,13 @@ def reports_for(framework: Framework, keys: Iterable[tuple[int, str]], lock: boo
         key = (sub.unit_id, sub.round.period)
         if key in keys:
             out[key] = sub  # later rounds win
+    if lock and out:
+        # Read each round's state again now that its reports are locked: a close that
+        # committed while this write waited for the lock must be seen (close_round locks them too).
+        closed = dict(Round.objects.filter(pk__in={s.round_id for s in out.values()})
+                      .values_list("pk", "closed_at"))
+        for sub in out.values():
+            sub.round.closed_at = closed.get(sub.round_id)
     return out
 
 
@@ -221,6 +229,49 @@ def locked_reason(sub: Submission) -> str | None:
     return None
 
 
+def not_applicable(framework: Framework, unit_ids: Iterable[int], period: str) -> dict[int, set[str]]:
+    """Unit id → codes of the criteria (and composite items) that do not apply to the unit.
+
+    Asks the engine (an evaluation with no figures), once per distinct unit shape.
+    """
+    from chiso.engine.evaluate import evaluate_unit
+    from chiso.units.models import unit_infos
+
+    spec = framework.spec()
+    units = list(Unit.objects.filter(pk__in=set(unit_ids)))
+    infos = {info.code: info for info in unit_infos(units)}
+    by_shape: dict[tuple, set[str]] = {}
+    out: dict[int, set[str]] = {}
+    for unit in units:
+        info = infos[unit.code]
+        shape = (info.level, info.kind, tuple(sorted((k, repr(v)) for k, v in info.attributes.items())))
+        if shape not in by_shape:
+            codes: set[str] = set()
+            for r in evaluate_unit(spec, info, {}, period).indicators:
+                if r.status == "not_applicable":
+                    codes.add(r.code)
+                codes.update(f"{r.code}.{item.code}" for item in r.items or () if item.status == "not_applicable")
+            by_shape[shape] = codes
+        out[unit.pk] = by_shape[shape]
+    return out
+
+
+def _refuse_not_applicable(framework: Framework, cells: Sequence[CellWrite]) -> None:
+    wanted = [c for c in cells if not c.is_empty]
+    if not wanted:
+        return
+    names = dict(Unit.objects.filter(pk__in={c.unit_id for c in wanted}).values_list("pk", "name"))
+    problems = []
+    for period in {c.period for c in wanted}:
+        skip = not_applicable(framework, {c.unit_id for c in wanted if c.period == period}, period)
+        for cell in wanted:
+            if cell.period == period and any(cell.element.startswith(f"{code}.") for code in skip[cell.unit_id]):
+                problems.append(_("%(label)s: chỉ tiêu không áp dụng cho %(unit)s, không nhận số liệu.") % {
+                    "label": cell.label or cell.element, "unit": names.get(cell.unit_id, "")})
+    if problems:
+        raise WriteRefused(_("Không ghi số liệu nào: có ô thuộc chỉ tiêu không áp dụng."), problems)
+
+
 def write_values(
     framework: Framework,
     cells: Sequence[CellWrite],
@@ -229,6 +280,7 @@ def write_values(
     expected_versions: dict[int, int] | None = None,
     reason: str = "",
     dry_run: bool = False,
+    applicable_only: bool = False,
 ) -> WriteOutcome:
     """Store ``cells`` of ``framework`` through the guard; all or nothing.
 
@@ -236,7 +288,8 @@ def write_values(
     closed round), ``WriteRefused`` (an element the framework does not have) or
     ``CellConflict`` (a report's version is not the one in
     ``expected_versions`` and a cell this writer changed was changed by
-    someone else meanwhile). Nothing is written then.
+    someone else meanwhile). Nothing is written then. ``applicable_only``
+    (forms) also refuses figures for criteria that do not apply to the unit.
     """
     kinds = element_kinds(framework.spec())
     outcome = WriteOutcome(dry_run=dry_run)
@@ -244,6 +297,8 @@ def write_values(
     if unknown:
         raise WriteRefused(_("Bộ chỉ tiêu %(fw)s không có phần tử %(e)s.") % {
             "fw": framework.code, "e": ", ".join(unknown)})
+    if applicable_only:
+        _refuse_not_applicable(framework, cells)
     with transaction.atomic():
         keys = {(c.unit_id, c.period) for c in cells}
         reports = reports_for(framework, keys, lock=not dry_run)
