@@ -61,12 +61,32 @@ def pick_framework(code: str | None, choices: Sequence[Framework]) -> Framework 
     return find(DEFAULT_FRAMEWORK) or (choices[0] if choices else None)
 
 
+_PERIODS_SEEN: dict[tuple, list[str]] = {}
+reader.on_forget(_PERIODS_SEEN.clear)
+
+
 def periods_with_values(framework: Framework, units: QuerySet[Unit]) -> list[Period]:
-    """Periods in which any of ``units`` has a value of ``framework``, oldest first."""
-    codes = (
-        ValueRow.objects.filter(framework=framework, unit__in=units)
-        .order_by().values_list("period", flat=True).distinct()
-    )
+    """Periods in which ``framework`` has values, oldest first.
+
+    Scanning every stored value on each page costs a thousand-unit province
+    a tenth of a second, so the scan is kept per process and done again only
+    when the framework's revisions (one row per period, bumped by every
+    write) say something was written. Values loaded in bulk outside the
+    write path show from the next write or restart.
+    """
+    from chiso.results.models import Revision
+
+    written = tuple(Revision.objects.filter(framework=framework).order_by("period")
+                    .values_list("period", "number"))
+    key = (framework.pk, framework.checksum, written)
+    codes = _PERIODS_SEEN.get(key)
+    if codes is None:
+        codes = list(ValueRow.objects.filter(framework=framework).order_by()
+                     .values_list("period", flat=True).distinct())
+        codes = sorted(set(codes) | {p for p, _n in written})
+        if len(_PERIODS_SEEN) > 256:
+            _PERIODS_SEEN.clear()
+        _PERIODS_SEEN[key] = codes
     out = []
     for code in codes:
         try:

@@ -37,10 +37,20 @@ _KEPT: dict[tuple[int, str, str, str], _Kept] = {}
 _LOCK = threading.Lock()
 
 
+_FORGETTERS: list = []
+
+
+def on_forget(clear) -> None:
+    """Register another per-process memory keyed by database state, dropped with ours."""
+    _FORGETTERS.append(clear)
+
+
 def forget() -> None:
     """Drop what this process keeps (tests that rebuild the database call it)."""
     with _LOCK:
         _KEPT.clear()
+    for clear in _FORGETTERS:
+        clear()
 
 
 @dataclass(frozen=True)
@@ -58,7 +68,7 @@ class Figures:
 
 
 def _current(framework: Framework, period: str, basis: str, revision: int,
-             infos: Sequence[UnitInfo]) -> dict[str, tuple[UnitResult, str, str]]:
+             infos: Sequence[UnitInfo], digests: dict[str, str]) -> dict[str, tuple[UnitResult, str, str]]:
     key = (framework.pk, framework.checksum, period, basis)
     with _LOCK:
         kept = _KEPT.setdefault(key, _Kept())
@@ -74,18 +84,31 @@ def _current(framework: Framework, period: str, basis: str, revision: int,
         with _LOCK:
             _KEPT[key] = kept
     todo = [info for info in infos
-            if (got := kept.results.get(info.code)) is None or got[1] != store.checksum(framework, info)]
+            if (got := kept.results.get(info.code)) is None or got[1] != digests[info.code]]
     if not todo:
         return kept.results
-    computed = store.recompute(framework, period, todo)
-    with _LOCK:
-        for b, results in computed.items():
-            held = _KEPT.get((framework.pk, framework.checksum, period, b))
-            if held is None:
-                continue
-            for code, (result, why) in results.items():
-                held.results[code] = (result, store.checksum(framework, result.unit), why)
+    with _recompute_lock(key):
+        # Another thread of this process may have done it while this one waited.
+        held = _KEPT.get(key, kept).results
+        todo = [i for i in todo if (got := held.get(i.code)) is None or got[1] != digests[i.code]]
+        computed = store.recompute(framework, period, todo) if todo else {}
+        with _LOCK:
+            for b, results in computed.items():
+                held_b = _KEPT.get((framework.pk, framework.checksum, period, b))
+                if held_b is None:
+                    continue
+                for code, (result, why) in results.items():
+                    held_b.results[code] = (result, digests.get(code) or store.checksum(framework, result.unit), why)
     return _KEPT[key].results
+
+
+_RECOMPUTING: dict[tuple, threading.Lock] = {}
+
+
+def _recompute_lock(key: tuple) -> threading.Lock:
+    """One recompute at a time per (framework, period, basis) in a process: no thundering herd."""
+    with _LOCK:
+        return _RECOMPUTING.setdefault(key, threading.Lock())
 
 
 def figures_many(framework: Framework, periods: Sequence[str], infos: Sequence[UnitInfo],
@@ -94,9 +117,10 @@ def figures_many(framework: Framework, periods: Sequence[str], infos: Sequence[U
     check_basis(basis)
     spec = framework.spec()
     revs = store.revisions(framework, [parse_period(p).code for p in periods])
+    digests = {i.code: store.checksum(framework, i) for i in infos}
     out: dict[str, Figures] = {}
     for period, revision in revs.items():
-        held = _current(framework, period, basis, revision, infos)
+        held = _current(framework, period, basis, revision, infos, digests)
         results = tuple(held[i.code][0] for i in infos)
         left = {i.code: held[i.code][2] for i in infos if held[i.code][2]}
         evaluation = Evaluation(framework=spec, period=parse_period(period), results=results,

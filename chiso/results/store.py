@@ -87,8 +87,12 @@ def recompute(framework: Framework, period: str, infos: Sequence[UnitInfo]) -> d
     by_id = {ids[i.code]: i.code for i in infos if i.code in ids}
     with transaction.atomic():
         row = Revision.objects.select_for_update().filter(framework=framework, period=period).first()
-        if row is None:
-            bump_revision(framework.pk, period)
+        if row is None:  # never written through the write path (bulk loads): revision 0, as readers assume
+            try:
+                with transaction.atomic():
+                    Revision.objects.create(framework=framework, period=period, number=0)
+            except IntegrityError:
+                pass
             row = Revision.objects.select_for_update().get(framework=framework, period=period)
         number = row.number
         values, left = load_inputs(framework, [period], by_id, BASIS_OFFICIAL)

@@ -117,9 +117,23 @@ class UnitLineage(models.Model):
 
 
 def unit_infos(units) -> list[UnitInfo]:
-    """Engine views of many units in two queries, whatever their number."""
-    units = list(units.select_related("parent") if hasattr(units, "select_related") else units)
+    """Engine views of many units in two queries, whatever their number.
+
+    A queryset is read as plain rows (no model instances): a thousand-unit
+    province is read on every dashboard page.
+    """
+    if not hasattr(units, "values_list"):
+        units = list(units)
+        parent_ids = set(
+            Unit.objects.filter(parent_id__in=[u.pk for u in units]).values_list("parent_id", flat=True)
+        )
+        return [u.to_info(has_children=u.pk in parent_ids) for u in units]
+    rows = list(units.values_list("pk", "code", "name", "level", "kind", "attributes", "parent__code"))
     parent_ids = set(
-        Unit.objects.filter(parent_id__in=[u.pk for u in units]).values_list("parent_id", flat=True)
+        Unit.objects.filter(parent_id__in=units.values("pk")).order_by().values_list("parent_id", flat=True).distinct()
     )
-    return [u.to_info(has_children=u.pk in parent_ids) for u in units]
+    return [
+        UnitInfo(code=code, name=name, level=level, kind=kind, attributes=dict(attributes or {}),
+                 parent_code=parent_code, has_children=pk in parent_ids)
+        for pk, code, name, level, kind, attributes, parent_code in rows
+    ]
