@@ -9,10 +9,13 @@ what to load and groups what the engine returns.
 
 from __future__ import annotations
 
+import threading
+from collections import OrderedDict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from fractions import Fraction
+from typing import Any
 
 from django.db.models import Count, Q, QuerySet
 from django.http import Http404
@@ -65,6 +68,58 @@ _PERIODS_SEEN: dict[tuple, list[str]] = {}
 reader.on_forget(_PERIODS_SEEN.clear)
 
 
+def framework_revisions(framework: Framework) -> tuple[tuple[str, int], ...]:
+    """(period, revision) of every period of ``framework`` written through the write path: one query."""
+    from chiso.results.models import Revision
+
+    return tuple(Revision.objects.filter(framework=framework).order_by("period").values_list("period", "number"))
+
+
+class PageMemo:
+    """What a dashboard page computed, kept per process under a key made of database state.
+
+    The key holds the framework version, the basis, the viewer's scope, the
+    period(s), the language, every revision of the framework and the units
+    counter — all read from the database — so a write anywhere changes the key
+    and no process can serve a page computed from older figures.
+    """
+
+    def __init__(self, size: int = 64) -> None:
+        self.size = size
+        self.items: OrderedDict[tuple, Any] = OrderedDict()
+        self.lock = threading.Lock()
+
+    def get_or_build(self, key: tuple, build):
+        with self.lock:
+            if key in self.items:
+                self.items.move_to_end(key)
+                return self.items[key]
+        value = build()
+        with self.lock:
+            self.items[key] = value
+            while len(self.items) > self.size:
+                self.items.popitem(last=False)
+        return value
+
+    def clear(self) -> None:
+        with self.lock:
+            self.items.clear()
+
+
+PAGES = PageMemo()
+reader.on_forget(PAGES.clear)
+
+
+def state_key(framework: Framework, basis: str, scope: tuple, written: tuple | None = None) -> tuple:
+    """The database state a page of ``framework`` depends on (see ``PageMemo``)."""
+    from django.utils import translation
+
+    from chiso.results.store import counter
+
+    return (framework.pk, framework.checksum, basis, scope, translation.get_language(),
+            written if written is not None else framework_revisions(framework), counter("units"))
+
+
 def periods_with_values(framework: Framework, units: QuerySet[Unit]) -> list[Period]:
     """Periods in which ``framework`` has values, oldest first.
 
@@ -74,10 +129,7 @@ def periods_with_values(framework: Framework, units: QuerySet[Unit]) -> list[Per
     write) say something was written. Values loaded in bulk outside the
     write path show from the next write or restart.
     """
-    from chiso.results.models import Revision
-
-    written = tuple(Revision.objects.filter(framework=framework).order_by("period")
-                    .values_list("period", "number"))
+    written = framework_revisions(framework)
     key = (framework.pk, framework.checksum, written)
     codes = _PERIODS_SEEN.get(key)
     if codes is None:

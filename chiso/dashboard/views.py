@@ -25,6 +25,7 @@ from chiso.accounts.permissions import (
     ROLE_VIEWER,
     get_unit_for_user_or_404,
     role_required,
+    scope_paths,
     visible_units,
 )
 from chiso.assessments.evaluation import evaluate_framework
@@ -75,6 +76,11 @@ class Selection:
             if self.framework else None
         )
         self.spec = self.framework.spec() if self.framework else None
+
+    def state_key(self) -> tuple:
+        """The database state this selection's pages depend on (framework, basis, scope, revisions)."""
+        scope = (scope_paths(self.request.user), self.area.path if self.area else None, self.level)
+        return data.state_key(self.framework, self.basis, scope)
 
     @property
     def ready(self) -> bool:
@@ -154,6 +160,14 @@ def overview(request: HttpRequest, area_code: str | None = None) -> HttpResponse
         return _empty(request, sel, "Tổng quan")
     period = sel.period
     trend = data.trend_periods(period, sel.periods, collecting=sel.collecting)
+    key = ("overview", sel.state_key(), period.code, tuple(p.code for p in trend))
+    page = data.PAGES.get_or_build(key, lambda: _overview_data(sel, period, trend))
+    context = {**sel.context(), **page, "nav": "overview"}
+    return render(request, "dashboard/overview.html", context)
+
+
+def _overview_data(sel: Selection, period: Period, trend: list[Period]) -> dict[str, Any]:
+    """Everything the overview shows, computed from stored results (kept in ``data.PAGES``)."""
     infos = data.units_in_scope(sel.framework, sel.units)
     ev = data.evaluate_periods(sel.framework, [period], sel.units, infos, basis=sel.basis)[period.code]
     summaries = data.period_summaries(sel.framework, trend, sel.units, infos, basis=sel.basis)
@@ -192,8 +206,7 @@ def overview(request: HttpRequest, area_code: str | None = None) -> HttpResponse
             "counts": [n for _, _, n in histogram],
         },
     }
-    context = {
-        **sel.context(),
+    return {
         "evaluation": ev,
         "summary": ev.summary,
         "level_rows": level_rows,
@@ -204,9 +217,7 @@ def overview(request: HttpRequest, area_code: str | None = None) -> HttpResponse
         "not_reported": not_reported,
         "districts": districts,
         "chart": chart,
-        "nav": "overview",
     }
-    return render(request, "dashboard/overview.html", context)
 
 
 # ---------------------------------------------------------------------------

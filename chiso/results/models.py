@@ -38,6 +38,17 @@ class Revision(models.Model):
         verbose_name_plural = _("phiên bản số liệu")
 
 
+class Counter(models.Model):
+    """A named change counter (``units``: bumped whenever a unit is saved or deleted)."""
+
+    name = models.CharField(max_length=32, unique=True)
+    number = models.PositiveBigIntegerField(default=0)
+
+    class Meta:
+        verbose_name = _("bộ đếm thay đổi")
+        verbose_name_plural = _("bộ đếm thay đổi")
+
+
 class StoredResult(models.Model):
     """One unit's evaluation for one framework version, period and basis.
 

@@ -68,29 +68,30 @@ class Figures:
 
 
 def _current(framework: Framework, period: str, basis: str, revision: int,
-             infos: Sequence[UnitInfo], digests: dict[str, str]) -> dict[str, tuple[UnitResult, str, str]]:
+             infos: Sequence[UnitInfo]) -> dict[str, tuple[UnitResult, str, str]]:
     key = (framework.pk, framework.checksum, period, basis)
+    digest = store.checksum(framework)
     with _LOCK:
         kept = _KEPT.setdefault(key, _Kept())
     if kept.revision != revision:
         since = None if kept.revision < 0 else kept.revision
         fresh = dict(kept.results)
-        for code, stale, digest, why, payload in store.load_stored(framework, period, basis, since):
+        for code, stale, row_digest, why, payload in store.load_stored(framework, period, basis, since):
             if stale:
                 fresh.pop(code, None)
             else:
-                fresh[code] = (pickle.loads(payload), digest, why)
+                fresh[code] = (pickle.loads(payload), row_digest, why)
         kept = _Kept(revision, fresh)
         with _LOCK:
             _KEPT[key] = kept
     todo = [info for info in infos
-            if (got := kept.results.get(info.code)) is None or got[1] != digests[info.code]]
+            if (got := kept.results.get(info.code)) is None or got[1] != digest or got[0].unit != info]
     if not todo:
         return kept.results
     with _recompute_lock(key):
         # Another thread of this process may have done it while this one waited.
         held = _KEPT.get(key, kept).results
-        todo = [i for i in todo if (got := held.get(i.code)) is None or got[1] != digests[i.code]]
+        todo = [i for i in todo if (got := held.get(i.code)) is None or got[1] != digest or got[0].unit != i]
         computed = store.recompute(framework, period, todo) if todo else {}
         with _LOCK:
             for b, results in computed.items():
@@ -98,7 +99,7 @@ def _current(framework: Framework, period: str, basis: str, revision: int,
                 if held_b is None:
                     continue
                 for code, (result, why) in results.items():
-                    held_b.results[code] = (result, digests.get(code) or store.checksum(framework, result.unit), why)
+                    held_b.results[code] = (result, digest, why)
     return _KEPT[key].results
 
 
@@ -117,10 +118,9 @@ def figures_many(framework: Framework, periods: Sequence[str], infos: Sequence[U
     check_basis(basis)
     spec = framework.spec()
     revs = store.revisions(framework, [parse_period(p).code for p in periods])
-    digests = {i.code: store.checksum(framework, i) for i in infos}
     out: dict[str, Figures] = {}
     for period, revision in revs.items():
-        held = _current(framework, period, basis, revision, infos, digests)
+        held = _current(framework, period, basis, revision, infos)
         results = tuple(held[i.code][0] for i in infos)
         left = {i.code: held[i.code][2] for i in infos if held[i.code][2]}
         evaluation = Evaluation(framework=spec, period=parse_period(period), results=results,

@@ -12,8 +12,9 @@ from django.db.models.signals import post_delete, post_save
 from django.dispatch import receiver
 
 from chiso.assessments.models import Submission, Value
+from chiso.units.models import Unit
 
-from .store import mark_stale
+from .store import bump_counter, mark_stale
 
 
 @receiver([post_save, post_delete], sender=Value, dispatch_uid="results-value-changed")
@@ -32,3 +33,10 @@ def _submission_changed(sender, instance: Submission, raw: bool = False, **kwarg
     rnd = Round.objects.filter(pk=instance.round_id).values_list("framework_id", "period").first()
     if rnd is not None:
         mark_stale(rnd[0], rnd[1], [instance.unit_id])
+
+
+@receiver([post_save, post_delete], sender=Unit, dispatch_uid="results-unit-changed")
+def _unit_changed(sender, instance: Unit, raw: bool = False, **kwargs) -> None:
+    # Pages keyed on the units they show (names, levels, parents) read this counter.
+    if not raw:
+        bump_counter("units")

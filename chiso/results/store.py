@@ -11,7 +11,6 @@ is busy.
 
 from __future__ import annotations
 
-import hashlib
 import pickle
 from collections.abc import Iterable, Sequence
 
@@ -60,6 +59,25 @@ def _enqueue(framework_id: int, period: str) -> None:
     recompute_results.enqueue(framework_id, period)
 
 
+def bump_counter(name: str) -> None:
+    """Add one to a named counter (``units``), creating it the first time."""
+    from .models import Counter
+
+    if Counter.objects.filter(name=name).update(number=F("number") + 1):
+        return
+    try:
+        with transaction.atomic():
+            Counter.objects.create(name=name, number=1)
+    except IntegrityError:
+        Counter.objects.filter(name=name).update(number=F("number") + 1)
+
+
+def counter(name: str) -> int:
+    from .models import Counter
+
+    return Counter.objects.filter(name=name).values_list("number", flat=True).first() or 0
+
+
 def revisions(framework: Framework, periods: Sequence[str]) -> dict[str, int]:
     """period → revision number (0 when nothing was ever written), in one query."""
     found = dict(Revision.objects.filter(framework=framework, period__in=list(periods))
@@ -67,9 +85,9 @@ def revisions(framework: Framework, periods: Sequence[str]) -> dict[str, int]:
     return {p: found.get(p, 0) for p in periods}
 
 
-def checksum(framework: Framework, info: UnitInfo) -> str:
-    """What a stored result was computed from besides the figures: framework document and unit."""
-    return hashlib.sha256(f"{framework.checksum}|{info!r}".encode()).hexdigest()
+def checksum(framework: Framework, info: UnitInfo | None = None) -> str:
+    """The framework document a stored result was computed from (the unit is compared as such)."""
+    return framework.checksum
 
 
 def recompute(framework: Framework, period: str, infos: Sequence[UnitInfo]) -> dict[str, dict[str, tuple[UnitResult, str]]]:
