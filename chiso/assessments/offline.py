@@ -269,6 +269,8 @@ def import_workbook(sub: Submission, fileobj: Any, name: str, user: Any) -> list
         current = _canonical(old.number, old.text, kind) if old is not None else ""
         new = _canonical(number, text, kind)
         if current != original and new != current:
+            if new == original:
+                continue  # left as it was downloaded: the newer figure stored since then stays
             problems.append(_(
                 "%(w)s: số liệu này đã được %(who)s sửa thành “%(now)s” sau khi bạn tải biểu mẫu; "
                 "hãy tải biểu mẫu mới rồi điền lại.") % {

@@ -160,3 +160,18 @@ def test_another_units_form_is_404(world, own_submission, other_submission):
     c = client_for(world.reporter)
     assert c.get(reverse("assessments:offline_download", args=[other_submission.pk])).status_code == 404
     assert c.post(reverse("assessments:offline_upload", args=[other_submission.pk]), {}).status_code == 404
+
+
+def test_a_row_left_as_downloaded_keeps_the_newer_figure_stored_since(world, own_submission):
+    put_values(own_submission, {"3.numerator": Decimal(40), "3.denominator": Decimal(100)})
+    c = client_for(world.reporter)
+    _r, wb = download(c, own_submission)
+    own_submission.refresh_from_db()
+    save_values(own_submission, world.admin, [ValueChange("3.numerator", number=Decimal(95))],
+                own_submission.version)  # e.g. an import while the form was being filled offline
+    ws = wb[SHEET]
+    ws.cell(rows_by_element(ws)["3.denominator"], COL_VALUE, 120)  # the one figure the reporter changed
+    r = upload(c, own_submission, wb)
+    assert r.status_code in (200, 302)
+    assert Value.objects.get(element="3.numerator").number == 95
+    assert Value.objects.get(element="3.denominator").number == 120
