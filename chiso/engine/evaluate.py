@@ -689,6 +689,15 @@ def _compiled_rules(ind: Indicator) -> tuple[tuple[Rule, Expression | None], ...
     return tuple(out)
 
 
+# What the fast ratio step has already established for a met or not-met ratio (whole
+# numerator ≤ denominator, both ≥ 0): the rule the bundled frameworks write most holds.
+_IMPLIED_BY_RATIO = frozenset({"numerator<=denominator", "denominator>=numerator"})
+
+
+def _implied_by_ratio(rule: Rule) -> bool:
+    return "".join(rule.expr.split()) in _IMPLIED_BY_RATIO
+
+
 def _fast_rules(checks, code: str, ctx: _Context, lookup, result: IndicatorResult) -> None:
     """``_apply_rules`` for a fast result (status met, not met or missing): mark it invalid in place."""
     message = ctx.framework_failures.get(code)
@@ -702,7 +711,8 @@ def _fast_rules(checks, code: str, ctx: _Context, lookup, result: IndicatorResul
         result._explanation = message
 
 
-def _ratio_step(ind: Indicator, code: str, target: Target, target_text: str, decimals: int, rules: bool, slow):
+def _ratio_step(ind: Indicator, code: str, target: Target, target_text: str, decimals: int, rules: bool, slow,
+                rule_targets: frozenset[str] = frozenset()):
     meets = _comparison(target)
     if meets is None or not _FRACTION_FIELDS:
         return None
@@ -710,6 +720,9 @@ def _ratio_step(ind: Indicator, code: str, target: Target, target_text: str, dec
     head = (code, ind.name, ind.kind, target, target_text, (), None, None, None, True)
     render = _Render(_evaluate_ratio, ind, code, target, target_text, decimals, (num_key, den_key))
     checks = _compiled_rules(ind)
+    # for a met or not-met ratio, only the rules its own checks do not already settle
+    open_checks = tuple((rule, expr) for rule, expr in checks if not _implied_by_ratio(rule))
+    decided_rules = bool(open_checks) or code in rule_targets
 
     def step(values: Mapping[str, Value], ctx: _Context) -> IndicatorResult:
         a = values.get(num_key)
@@ -732,7 +745,7 @@ def _ratio_step(ind: Indicator, code: str, target: Target, target_text: str, dec
         result = _new(IndicatorResult)
         result._head, result._status, result._explanation = head, status, None
         result._lazy, result._raw = render, (a, b)
-        if rules and status != "invalid":
+        if rules and (status == "missing" or (status != "invalid" and decided_rules)):
 
             def lookup(name: str) -> object:
                 if name == "numerator" and a is not None:
@@ -743,7 +756,7 @@ def _ratio_step(ind: Indicator, code: str, target: Target, target_text: str, dec
                     return a / b
                 return ctx.base(name)
 
-            _fast_rules(checks, code, ctx, lookup, result)
+            _fast_rules(checks if status == "missing" else open_checks, code, ctx, lookup, result)
         return result
 
     return step
@@ -833,8 +846,11 @@ class _Prepared:
             return _shared(_result(ind, ind.code, "not_applicable", _no_target(stub, year)))
         target_text = describe_target(target, ind.kind, fw.decimals)
         rules = bool(ind.rules) or ind.code in self.rule_targets
-        make = _ratio_step if ind.kind == "ratio" else _value_step
-        return make(ind, ind.code, target, target_text, fw.decimals, rules, slow) or reference
+        if ind.kind == "ratio":
+            step = _ratio_step(ind, ind.code, target, target_text, fw.decimals, rules, slow, self.rule_targets)
+        else:
+            step = _value_step(ind, ind.code, target, target_text, fw.decimals, rules, slow)
+        return step or reference
 
 
 def _shared(result: IndicatorResult):
