@@ -35,7 +35,7 @@ from chiso.engine.numbers import (
 )
 from chiso.engine.periods import PeriodError, parse_period
 from chiso.frameworks.models import Framework
-from chiso.tabular import ProblemList, Row, cell_text, lower_first, read_table
+from chiso.tabular import ImportProblem, ProblemList, Row, Table, cell_text, lower_first, read_table
 from chiso.units.models import Unit
 
 from .evaluation import element_kinds
@@ -100,6 +100,43 @@ class _Parsed:
     text: str
     shown: str
     comment: str | None  # None: no comment column
+
+
+# Stable machine codes of the problems an import can report (the API answers with them).
+E_FILE = "E_FILE_INVALID"  # the file itself: unreadable, a column missing… (from chiso.tabular)
+E_UNIT_MISSING = "E_UNIT_MISSING"
+E_UNIT_UNKNOWN = "E_UNIT_UNKNOWN"
+E_OUT_OF_SCOPE = "E_OUT_OF_SCOPE"
+E_PERIOD_MISSING = "E_PERIOD_MISSING"
+E_PERIOD_INVALID = "E_PERIOD_INVALID"
+E_PERIOD_OUTSIDE_UNIT = "E_PERIOD_OUTSIDE_UNIT"
+E_ELEMENT_MISSING = "E_ELEMENT_MISSING"
+E_ELEMENT_UNKNOWN = "E_ELEMENT_UNKNOWN"
+E_VALUE_MISSING = "E_VALUE_MISSING"
+E_NOT_A_NUMBER = "E_NOT_A_NUMBER"
+E_NOT_A_BOOLEAN = "E_NOT_A_BOOLEAN"
+E_DUPLICATE = "E_DUPLICATE_ROW"
+E_REPORT_LOCKED = "E_REPORT_LOCKED"
+
+
+@dataclass(frozen=True)
+class CodedProblem(ImportProblem):
+    """A problem of a values import with its machine code and the cell as sent."""
+
+    code: str = E_FILE
+    value: str = ""
+
+
+class _Problems(ProblemList):
+    def add(self, row: int | None, column: str | None, message: str,
+            code: str = E_FILE, value: Any = None) -> None:
+        self.items.append(CodedProblem(self.file, row, column, message, code,
+                                       "" if value is None else cell_text(value)))
+
+
+def problem_code(problem: ImportProblem) -> str:
+    """The machine code of any problem of a values import (file-level ones are ``E_FILE_INVALID``)."""
+    return getattr(problem, "code", E_FILE)
 
 
 def to_decimal(value: Fraction | int | bool) -> Decimal:
@@ -181,7 +218,16 @@ def import_values(
     """
     fw = _resolve_framework(framework)
     table = read_table(source, fields=FIELDS, required=REQUIRED, filename=filename, sheet=sheet)
-    problems = ProblemList(table.file)
+    return import_table(table, fw, user, dry_run, units=units)
+
+
+def import_table(table: Table, framework: Framework, user=None, dry_run: bool = False, *, units=None) -> ImportReport:
+    """:func:`import_values` for rows already read (a file, or the API's JSON rows).
+
+    Every problem raised is a :class:`CodedProblem` carrying a stable code.
+    """
+    fw = framework
+    problems = _Problems(table.file)
     kinds = element_kinds(fw.spec())
     allowed_ids = None if units is None else {u.pk for u in units}
 
@@ -205,12 +251,14 @@ def import_values(
                 item.row, table.fields["value"],
                 f"đơn vị {item.unit}, kỳ {item.period}, phần tử {item.element} đã có ở dòng "
                 f"{first.row} với giá trị khác ({first.shown!r} ≠ {item.shown!r})",
+                E_DUPLICATE, item.shown,
             )
         elif item.comment and first.comment and item.comment != first.comment:
             problems.add(
                 item.row, table.fields.get("comment"),
                 f"đơn vị {item.unit}, kỳ {item.period}, phần tử {item.element} đã có ở dòng "
                 f"{first.row} với ghi chú khác",
+                E_DUPLICATE, item.comment,
             )
     problems.raise_if_any()
 
@@ -222,7 +270,7 @@ def import_values(
         why = locked_reason(sub)
         if why:
             item = first_row[key]
-            problems.add(item.row, table.fields["unit"], lower_first(why))
+            problems.add(item.row, table.fields["unit"], lower_first(why), E_REPORT_LOCKED, item.unit)
     problems.raise_if_any()
 
     report = ImportReport(file=table.file, framework=fw.code, dry_run=dry_run, rows=len(parsed))
@@ -239,7 +287,7 @@ def import_values(
     try:
         outcome = write_values(fw, cells, user, dry_run=dry_run, reason=f"Nhập từ tệp {table.file}")
     except WriteRefused as exc:
-        problems.add(None, None, lower_first(" ".join([exc.message, *exc.problems])))
+        problems.add(None, None, lower_first(" ".join([exc.message, *exc.problems])), exc.code)
         problems.raise_if_any()
         raise
     codes_by_id = {u.pk: u.code for u in unit_by_code.values()}
@@ -260,30 +308,33 @@ def _read_row(
     allowed_ids: set[int] | None,
     has_comment: bool,
     framework_code: str,
-    problems: ProblemList,
+    problems: _Problems,
 ) -> _Parsed | None:
     ok = True
     code = row.text("unit")
     if not code:
-        problems.add(row.number, row.column("unit"), "thiếu mã đơn vị")
+        problems.add(row.number, row.column("unit"), "thiếu mã đơn vị", E_UNIT_MISSING)
         ok = False
     elif code not in unit_by_code:
-        problems.add(row.number, row.column("unit"), f"không có đơn vị mã {code!r} trong hệ thống")
+        problems.add(row.number, row.column("unit"), f"không có đơn vị mã {code!r} trong hệ thống",
+                     E_UNIT_UNKNOWN, code)
         ok = False
     elif allowed_ids is not None and unit_by_code[code].pk not in allowed_ids:
-        problems.add(row.number, row.column("unit"), f"bạn không được nhập số liệu cho đơn vị {code!r}")
+        problems.add(row.number, row.column("unit"), f"bạn không được nhập số liệu cho đơn vị {code!r}",
+                     E_OUT_OF_SCOPE, code)
         ok = False
 
     period_code = ""
     raw_period = row.text("period")
     if not raw_period:
-        problems.add(row.number, row.column("period"), "thiếu kỳ (ví dụ 2025-01, 2025-Q1, 2025)")
+        problems.add(row.number, row.column("period"), "thiếu kỳ (ví dụ 2025-01, 2025-Q1, 2025)",
+                     E_PERIOD_MISSING)
         ok = False
     else:
         try:
             period = parse_period(raw_period)
         except PeriodError as exc:
-            problems.add(row.number, row.column("period"), lower_first(exc))
+            problems.add(row.number, row.column("period"), lower_first(exc), E_PERIOD_INVALID, raw_period)
             ok = False
         else:
             period_code = period.code
@@ -295,6 +346,7 @@ def _read_row(
                     row.number, row.column("period"),
                     f"đơn vị {code} chỉ có hiệu lực từ {format_date(unit.valid_from)}, "
                     f"kỳ {period.label} nằm trước thời gian đó",
+                    E_PERIOD_OUTSIDE_UNIT, raw_period,
                 )
                 ok = False
             elif unit is not None and unit.valid_to and period.start > unit.valid_to:
@@ -302,13 +354,15 @@ def _read_row(
                     row.number, row.column("period"),
                     f"đơn vị {code} chỉ có hiệu lực đến {format_date(unit.valid_to)}, "
                     f"kỳ {period.label} nằm sau thời gian đó",
+                    E_PERIOD_OUTSIDE_UNIT, raw_period,
                 )
                 ok = False
 
     element = row.text("element")
     kind = kinds.get(element)
     if not element:
-        problems.add(row.number, row.column("element"), "thiếu mã phần tử (ví dụ 2.numerator)")
+        problems.add(row.number, row.column("element"), "thiếu mã phần tử (ví dụ 2.numerator)",
+                     E_ELEMENT_MISSING)
         ok = False
     elif kind is None:
         near = difflib.get_close_matches(element, list(kinds), n=3)
@@ -316,6 +370,7 @@ def _read_row(
         problems.add(
             row.number, row.column("element"),
             f"phần tử {element!r} không có trong bộ chỉ tiêu {framework_code}{hint}",
+            E_ELEMENT_UNKNOWN, element,
         )
         ok = False
 
@@ -323,15 +378,17 @@ def _read_row(
     number: Decimal | None = None
     text = shown = ""
     if raw_value is None:
-        problems.add(row.number, row.column("value"), "ô giá trị để trống")
+        problems.add(row.number, row.column("value"), "ô giá trị để trống", E_VALUE_MISSING)
         ok = False
     elif kind is not None:
         try:
             number, text, shown = read_value(kind, raw_value)
         except (NumberError, InvalidOperation, ValueError) as exc:
-            problems.add(row.number, row.column("value"), lower_first(exc))
+            problems.add(row.number, row.column("value"), lower_first(exc),
+                         E_NOT_A_BOOLEAN if kind == "boolean" else E_NOT_A_NUMBER, raw_value)
             ok = False
-    comment = row.text("comment") if has_comment else None
+    # A row without the comment cell at all (API rows may leave it out) leaves the stored comment alone.
+    comment = row.text("comment") if has_comment and "comment" in row.cells else None
     if not ok:
         return None
     return _Parsed(row.number, code, period_code, element, number, text, shown, comment)
