@@ -5,6 +5,8 @@ from __future__ import annotations
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from chiso.results.models import BASIS_OFFICIAL, BASIS_PROVISIONAL
+
 from .services import FORMATS, KIND_LABELS, KINDS, default_meta
 
 
@@ -17,6 +19,11 @@ class ExportForm(forms.Form):
                            help_text=_("Để trống: toàn bộ đơn vị bạn được xem"))
     kind = forms.ChoiceField(label=_("Loại báo cáo"), choices=[(k, KIND_LABELS[k]) for k in KINDS])
     format = forms.ChoiceField(label=_("Định dạng"), choices=[(f, f.upper()) for f in FORMATS])
+    basis = forms.ChoiceField(
+        label=_("Số liệu"), required=False, initial=BASIS_OFFICIAL,
+        choices=[(BASIS_OFFICIAL, _("Chính thức (báo cáo đã duyệt)")),
+                 (BASIS_PROVISIONAL, _("Tạm tính (kể cả chưa duyệt; ghi “SỐ LIỆU TẠM TÍNH”)"))],
+    )
     number = forms.CharField(label=_("Số văn bản"), max_length=20, required=False,
                              help_text=_("Để trống để ghi tay sau khi vào sổ"))
     date = forms.DateField(label=_("Ngày văn bản"), required=False, input_formats=["%d/%m/%Y", "%Y-%m-%d"],

@@ -67,6 +67,7 @@ def export(request: HttpRequest) -> HttpResponse:
         exported = export_report(
             data["kind"], data["format"], data["framework"], data["period"],
             unit=unit, meta=form.meta(), units=visible_units(request.user),
+            basis=data.get("basis") or "official",
         )
     except PdfUnavailable as exc:
         query = request.GET.copy()

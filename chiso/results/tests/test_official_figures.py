@@ -246,3 +246,21 @@ def test_results_are_stored_and_a_write_marks_only_its_unit_stale(world, own_sub
     doc = evaluate_json("--basis", "provisional")
     assert not stored.filter(stale=True).exists()
     assert next(u for u in doc["units"] if u["unit"] == world.commune_b.code)["status"] == "incomplete"
+
+
+def test_the_report_page_exports_on_the_basis_chosen(world, own_submission):
+    from docx import Document
+
+    put_values(own_submission, VALID_COMMUNE_VALUES)
+    client = client_for(world.admin)
+    params = {"framework": "web-thu-nghiem", "period": "2025", "unit": world.commune_a.code,
+              "kind": "appendix", "format": "docx"}
+
+    def text(**extra) -> str:
+        response = client.get(reverse("reports:export"), {**params, **extra})
+        assert response.status_code == 200
+        doc = Document(io.BytesIO(response.content))
+        return "\n".join(p.text for p in doc.paragraphs)
+
+    assert "SỐ LIỆU TẠM TÍNH" in text(basis="provisional")
+    assert "SỐ LIỆU TẠM TÍNH" not in text()
