@@ -16,6 +16,7 @@ run: setup secret
 	$(BIN)/chiso migrate --noinput
 	$(BIN)/chiso load_frameworks
 	$(BIN)/chiso load_demo --demo-accounts
+	$(BIN)/chiso recompute
 	$(BIN)/chiso collectstatic --noinput -v 0
 	@echo
 	@echo "  Chỉ Số đang chạy tại http://$(HOST):$(PORT)/"

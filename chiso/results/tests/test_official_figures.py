@@ -264,3 +264,16 @@ def test_the_report_page_exports_on_the_basis_chosen(world, own_submission):
 
     assert "SỐ LIỆU TẠM TÍNH" in text(basis="provisional")
     assert "SỐ LIỆU TẠM TÍNH" not in text()
+
+
+def test_recompute_fills_missing_results_and_is_safe_twice(world, own_submission, test_framework):
+    put_values(own_submission, VALID_COMMUNE_VALUES)
+    StoredResult.objects.all().delete()
+    call_command("recompute", "--framework", "web-thu-nghiem", stdout=io.StringIO())
+    stored = StoredResult.objects.filter(framework=test_framework, period="2025")
+    first = {(r.unit_id, r.basis): (r.status, r.revision) for r in stored}
+    assert {b for _u, b in first} == {"official", "provisional"}
+    assert first[(world.commune_a.pk, "provisional")][0] == "complete"
+    assert first[(world.commune_a.pk, "official")][0] == "not_reported"
+    call_command("recompute", stdout=io.StringIO())
+    assert {(r.unit_id, r.basis): (r.status, r.revision) for r in stored} == first
