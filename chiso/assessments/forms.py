@@ -33,6 +33,7 @@ from chiso.engine.numbers import (
 )
 from chiso.engine.periods import PeriodError, parse_period
 from chiso.frameworks.models import Framework
+from chiso.results.inputs import row_to_value
 from chiso.units.models import LEVEL_CHOICES, Unit
 
 from .evaluation import element_kinds
@@ -137,16 +138,6 @@ def show_value(kind: str, value: Any) -> str:
     return format_number(frac, decimals=6)
 
 
-def _stored_engine_value(kind: str, number: Decimal | None, text: str) -> Any:
-    if kind == "text":
-        return text or None
-    if number is None:
-        return None
-    if kind == "boolean":
-        return number != 0
-    return Fraction(number)
-
-
 @dataclass
 class InputRow:
     element: str
@@ -212,12 +203,12 @@ class EntryForm(forms.Form):
                 f.widget.attrs.update({"inputmode": "decimal", "autocomplete": "off"})
             f.label = row.label
             if old is not None:
-                f.initial = show_value(row.kind, _stored_engine_value(row.kind, old.number, old.text))
+                f.initial = show_value(row.kind, row_to_value(row.kind, old.number, old.text))
                 row.source = old.source
                 if old.source in ("computed", "override"):
                     computed = old.number if old.source == "computed" else _decimal_or_none(
                         old.provenance.get("computed"))
-                    row.computed = show_value(row.kind, _stored_engine_value(row.kind, computed, ""))
+                    row.computed = show_value(row.kind, row_to_value(row.kind, computed, ""))
                     row.computed_source = str(
                         (old.provenance.get("computed_provenance") if old.source == "override"
                          else old.provenance) or "")

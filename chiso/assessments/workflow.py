@@ -36,7 +36,6 @@ from chiso.engine.aggregate import in_scope
 from chiso.engine.evaluate import evaluate_unit
 from chiso.engine.model import Framework as FrameworkSpec
 from chiso.engine.model import Indicator, UnitResult
-from chiso.engine.numbers import format_number
 from chiso.engine.periods import parse_period
 from chiso.frameworks.models import Framework
 from chiso.results.store import mark_stale
@@ -53,6 +52,7 @@ from .models import (
     Submission,
     SubmissionEvent,
 )
+from .writes import show_stored  # noqa: F401  (re-exported: one way to show a stored value)
 
 NARRATIVE = "narrative"
 
@@ -324,17 +324,6 @@ def to_decimal(value: Fraction | int | bool | None) -> Decimal | None:
     if frac.denominator == 1:
         return Decimal(frac.numerator)
     return (Decimal(frac.numerator) / Decimal(frac.denominator)).quantize(Decimal("0.000001"))
-
-
-def show_stored(number: Decimal | None, text: str, kind: str) -> str:
-    """A stored value as a person reads it: 54.919, Có/Không, or the text."""
-    if kind == "text" or (number is None and text):
-        return text
-    if number is None:
-        return ""
-    if kind == "boolean":
-        return _("Có") if number != 0 else _("Không")
-    return format_number(Fraction(number), decimals=6)
 
 
 def save_values(
