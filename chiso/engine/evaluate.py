@@ -808,7 +808,10 @@ class _Prepared:
     """What is the same for every unit of one framework: worked out once, steps once per level and year."""
 
     def __init__(self, framework: Framework) -> None:
-        self.framework = framework
+        # the parts it needs, not the framework itself, so that the cache below does not keep it alive
+        self.indicators = framework.indicators
+        self.levels = framework.levels
+        self.decimals = framework.decimals
         self.element_ids = tuple(framework.element_ids())
         self.element_set = frozenset(self.element_ids)
         self.aliases = {ind.alias: (ind, code) for ind, code in _walk(framework.indicators) if ind.alias}
@@ -820,12 +823,11 @@ class _Prepared:
         key = (level, year)
         found = self._steps.get(key)
         if found is None:
-            found = self._steps[key] = tuple(self._step(ind, level, year) for ind in self.framework.indicators)
+            found = self._steps[key] = tuple(self._step(ind, level, year) for ind in self.indicators)
         return found
 
     def _step(self, ind: Indicator, level: str, year: int):
-        fw = self.framework
-        levels = fw.levels
+        levels, decimals = self.levels, self.decimals
 
         def slow(ctx: _Context) -> IndicatorResult:
             return _evaluate(ind, ind.code, ctx, levels)
@@ -844,12 +846,12 @@ class _Prepared:
             target = Target("=", True)
         if target is None:
             return _shared(_result(ind, ind.code, "not_applicable", _no_target(stub, year)))
-        target_text = describe_target(target, ind.kind, fw.decimals)
+        target_text = describe_target(target, ind.kind, decimals)
         rules = bool(ind.rules) or ind.code in self.rule_targets
         if ind.kind == "ratio":
-            step = _ratio_step(ind, ind.code, target, target_text, fw.decimals, rules, slow, self.rule_targets)
+            step = _ratio_step(ind, ind.code, target, target_text, decimals, rules, slow, self.rule_targets)
         else:
-            step = _value_step(ind, ind.code, target, target_text, fw.decimals, rules, slow)
+            step = _value_step(ind, ind.code, target, target_text, decimals, rules, slow)
         return step or reference
 
 
@@ -863,15 +865,22 @@ _PREPARED_KEPT = 32
 
 
 def _prepare(framework: Framework) -> _Prepared:
-    """The framework's preparation, kept while the framework object lives (a few at a time)."""
+    """The framework's preparation, kept while the framework object lives (a few at a time).
+
+    Frameworks are immutable, so one prepared for an object stays right for it;
+    the entry goes when the object is collected.
+    """
     key = id(framework)
     found = _PREPARED.get(key)
     if found is not None and found[0]() is framework:
         return found[1]
     prepared = _Prepared(framework)
-    if len(_PREPARED) >= _PREPARED_KEPT:
-        _PREPARED.pop(next(iter(_PREPARED)))
-    _PREPARED[key] = (weakref.ref(framework), prepared)
+    while len(_PREPARED) >= _PREPARED_KEPT:
+        try:
+            _PREPARED.pop(next(iter(_PREPARED)), None)
+        except (StopIteration, RuntimeError):  # emptied or changed by another thread meanwhile
+            break
+    _PREPARED[key] = (weakref.ref(framework, lambda _ref, key=key: _PREPARED.pop(key, None)), prepared)
     return prepared
 
 
