@@ -330,6 +330,12 @@ class IndicatorResult:
     def __reduce__(self) -> tuple:
         return (IndicatorResult, self._fields())
 
+    def __setstate__(self, state: object) -> None:
+        """Load a result pickled when this class was a dataclass (its state: a dict of the fields)."""
+        if isinstance(state, tuple):  # (dict, slots) form
+            state = state[0] or {}
+        self.__init__(**{name: state[name] for name in _RESULT_FIELDS if name in state})
+
 
 @dataclass(frozen=True)
 class CategoryResult:

@@ -113,3 +113,14 @@ def test_results_compare_print_and_pickle_like_the_dataclass_they_were():
     assert a._replace(status="invalid").status == "invalid"
     with pytest.raises(AttributeError):
         a.status = "not_met"
+
+
+def test_a_result_pickled_by_the_dataclass_version_still_loads():
+    import pickle
+
+    # pickle.dumps of IndicatorResult("2", "Tỷ lệ", "ratio", "met", F(3, 4), Target(">=", F(1, 2)), "≥ 50%",
+    # "3/4 = 75% ≥ 50% → Đạt", {"numerator": F(3), "denominator": F(4)}) when it was a frozen dataclass
+    old = b'\x80\x05\x95\x9a\x01\x00\x00\x00\x00\x00\x00\x8c\x12chiso.engine.model\x94\x8c\x0fIndicatorResult\x94\x93\x94)\x81\x94}\x94(\x8c\x04code\x94\x8c\x012\x94\x8c\x04name\x94\x8c\tT\xe1\xbb\xb7 l\xe1\xbb\x87\x94\x8c\x04kind\x94\x8c\x05ratio\x94\x8c\x06status\x94\x8c\x03met\x94\x8c\x05value\x94\x8c\tfractions\x94\x8c\x08Fraction\x94\x93\x94K\x03K\x04\x86\x94R\x94\x8c\x06target\x94h\x00\x8c\x06Target\x94\x93\x94)\x81\x94}\x94(\x8c\x02op\x94\x8c\x02>=\x94h\rh\x10K\x01K\x02\x86\x94R\x94\x8c\x07minimum\x94N\x8c\x07maximum\x94Nub\x8c\x0btarget_text\x94\x8c\x07\xe2\x89\xa5 50%\x94\x8c\x0bexplanation\x94\x8c\x1c3/4 = 75% \xe2\x89\xa5 50% \xe2\x86\x92 \xc4\x90\xe1\xba\xa1t\x94\x8c\x06inputs\x94}\x94(\x8c\tnumerator\x94h\x10K\x03K\x01\x86\x94R\x94\x8c\x0bdenominator\x94h\x10K\x04K\x01\x86\x94R\x94u\x8c\x05items\x94)\x8c\x06points\x94N\x8c\nmax_points\x94N\x8c\x08category\x94N\x8c\x08required\x94\x88ub.'
+    r = pickle.loads(old)
+    assert (r.code, r.status, r.value, r.target_text, r.explanation) == ("2", "met", F(3, 4), "≥ 50%", "3/4 = 75% ≥ 50% → Đạt")
+    assert r.inputs == {"numerator": F(3), "denominator": F(4)} and r.required is True
