@@ -273,11 +273,16 @@ class IndicatorResult:
         self._raw = None
 
     def _fill(self) -> None:
-        value, inputs, explanation = self._lazy.render(self._raw)
+        # Safe when two threads read at once: both work out the same fields, and ``_lazy``
+        # is cleared only after they are set (``_raw`` is kept for the same reason).
+        lazy = self._lazy
+        if lazy is None:
+            return
+        value, inputs, explanation = lazy.render(self._raw)
         self._value, self._inputs = value, inputs
         if self._explanation is None:  # a failed rule gives its message up front
             self._explanation = explanation
-        self._lazy = self._raw = None
+        self._lazy = None
 
     @property
     def status(self) -> str:
