@@ -292,7 +292,7 @@ def peak_mib() -> float:
 
 
 def _s(seconds: float) -> str:
-    return format_number(Fraction(round(seconds * 1000), 1000), 2) + " s"
+    return format_number(Fraction(round(seconds * 1000), 1000), 3) + " s"
 
 
 def main() -> int:
