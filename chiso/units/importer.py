@@ -26,6 +26,7 @@ from chiso.engine.numbers import NumberError, parse_bool
 from chiso.tabular import (
     ProblemList,
     Row,
+    Table,
     cell_text,
     lower_first,
     normalize_header,
@@ -287,6 +288,15 @@ def import_units(
     row, column) when anything is wrong; then the database is untouched.
     """
     table = read_table(source, fields=FIELDS, required=REQUIRED, filename=filename, sheet=sheet)
+    return import_unit_table(table, dry_run=dry_run)
+
+
+def import_unit_table(table: Table, *, dry_run: bool = False) -> UnitImportReport:
+    """Create or update the units of an already read ``table``; all or nothing.
+
+    The registry import (``chiso.units.registry``) builds its table from the package's data and
+    comes through here, so registry units and file units obey the same checks.
+    """
     problems = ProblemList(table.file)
     rows = _read_rows(table, problems)
     by_code = _merge_duplicates(rows, problems, table.fields["code"])

@@ -100,12 +100,16 @@ class LineageReport:
     created: list[tuple[str, str]] = field(default_factory=list)
     updated: list[tuple[str, str]] = field(default_factory=list)
     unchanged: list[tuple[str, str]] = field(default_factory=list)
+    kept: list[tuple[str, str]] = field(default_factory=list)  # differ, but declared by the province
 
     def summary(self) -> str:
         verb = "Sẽ tạo" if self.dry_run else "Đã tạo"
         head = (f"{self.file}: {verb} {len(self.created)} liên kết kế thừa, "
                 f"{'sẽ cập nhật' if self.dry_run else 'cập nhật'} {len(self.updated)}, "
                 f"không đổi {len(self.unchanged)}.")
+        if self.kept:
+            head += (f" Giữ nguyên {len(self.kept)} liên kết đã khai báo khác danh mục "
+                     f"(tỷ trọng, loại hoặc ngày do tỉnh nhập).")
         if self.dry_run:
             head += " (Chạy thử: chưa ghi gì vào cơ sở dữ liệu.)"
         return head
@@ -244,10 +248,15 @@ def _stored_links() -> list[Link]:
     ]
 
 
-def save_links(links: Iterable[Link], report: LineageReport, units: dict[str, Unit] | None = None) -> None:
+def save_links(
+    links: Iterable[Link], report: LineageReport, units: dict[str, Unit] | None = None,
+    *, keep_existing: bool = False,
+) -> None:
     """Create or update ``links`` by (predecessor, successor); a link already as wanted is left alone.
 
-    The caller holds the transaction; ``report`` lists what changed.
+    With ``keep_existing`` (the registry import) a stored link that differs is kept as it is: a
+    share the province declared for a split must survive loading the registry again. The caller
+    holds the transaction; ``report`` lists what changed.
     """
     links = list(links)
     if units is None:
@@ -273,6 +282,9 @@ def save_links(links: Iterable[Link], report: LineageReport, units: dict[str, Un
         changed = {k: v for k, v in wanted.items() if getattr(row, k) != v}
         if not changed:
             report.unchanged.append(pair)
+            continue
+        if keep_existing:
+            report.kept.append(pair)
             continue
         report.updated.append(pair)
         if not report.dry_run:
