@@ -65,6 +65,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "chiso.web.middleware.UploadLimitMiddleware",  # an oversized evidence upload: 413 before the body is read
     "chiso.web.middleware.MalformedRequestMiddleware",  # NUL bytes, bad encodings: 400, not 500
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",

@@ -12,6 +12,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from typing import Any
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
@@ -67,6 +68,7 @@ from .reminders import pending_submissions, send_reminders
 from .workflow import (
     TRANSITIONS,
     ConflictError,
+    ValueChange,
     WorkflowError,
     apply_transition,
     available_transitions,
@@ -125,6 +127,8 @@ class Block:
     comments: list[ReviewComment] = field(default_factory=list)
     evidence: list[Evidence] = field(default_factory=list)
     evidence_required: bool = False
+    evidence_error: str = ""  # why the file just sent for this criterion was refused
+    evidence_notes: list[str] = field(default_factory=list)  # e.g. "saved as …"
 
     @property
     def applicable(self) -> bool:
@@ -253,6 +257,15 @@ def submission_history(submission: Submission, limit: int = 300) -> list[History
             old=status_label(ev.from_status) if ev.from_status else "—", new=status_label(ev.to_status),
             note=ev.comment, kind="status",
         ))
+    # Per-criterion comments of every return stay readable here after the report moves on.
+    for c in submission.comments.select_related("author"):
+        if not c.indicator:
+            continue
+        entries.append(HistoryEntry(
+            at=c.created_at, who=user_label(c.author),
+            what=_("Nhận xét chỉ tiêu %(code)s") % {"code": c.indicator},
+            old="—", new="—", note=c.text, kind="comment",
+        ))
     records = Value.history.filter(
         framework_id=submission.round.framework_id, unit_id=submission.unit_id, period=submission.period,
     ).select_related("history_user").order_by("history_date", "history_id")
@@ -302,8 +315,13 @@ def _merge_after_conflict(sub: Submission, form: EntryForm, posted) -> tuple[Ent
 def _form_context(request: HttpRequest, sub: Submission, form: EntryForm, result: UnitResult,
                   version: int | None = None, **extra: Any) -> dict[str, Any]:
     year = parse_period(sub.period).year
-    blocks = build_blocks(form, result, year, _comments_by_indicator(sub), _evidence_by_indicator(sub))
-    comments = _comments_by_indicator(sub)
+    # The reviewer's comments tell the reporter what to fix, so they show only while the report
+    # is returned; once resubmitted or approved they live on in the history below.
+    comments = _comments_by_indicator(sub) if sub.status == STATUS_RETURNED else {}
+    blocks = build_blocks(form, result, year, comments, _evidence_by_indicator(sub))
+    evidence_errors = extra.pop("evidence_errors", {})
+    for block in _walk_blocks(blocks):
+        block.evidence_error = evidence_errors.get(block.code, "")
     can_edit = can_edit_unit(request.user, sub.unit) and sub.is_editable
     return {
         "sub": sub,
@@ -325,6 +343,7 @@ def _form_context(request: HttpRequest, sub: Submission, form: EntryForm, result
         "period_label": parse_period(sub.period).label,
         "days_left": days_left(sub.round.deadline),
         "evidence_form": EvidenceForm(),
+        "evidence_max_bytes": settings.EVIDENCE_MAX_BYTES,
         "all_evidence": list(sub.evidence.all()),
         "offline_form": OfflineUploadForm(),
         "can_review": can_review_unit(request.user, sub.unit) and sub.status == STATUS_SUBMITTED,
@@ -368,12 +387,9 @@ def submission(request: HttpRequest, pk: int) -> HttpResponse:
     except ValueError:
         posted_version = -1
     action = request.POST.get("action", "save")
-    if not form.is_valid():
-        result = evaluate_submission(sub, form.engine_values())
-        return render(request, "assessments/submission.html", _form_context(
-            request, sub, form, result, version=posted_version,
-            error=_("Chưa lưu: có ô nhập chưa đúng (xem chữ đỏ dưới từng ô).")), status=400)
     form.read_seen(request.POST.get("seen"))
+    if not form.is_valid():
+        return _save_valid_cells(request, sub, form, posted_version)
     try:
         described = save_values(sub, request.user, form.changes(), posted_version)
     except ConflictError as exc:
@@ -403,6 +419,46 @@ def submission(request: HttpRequest, pk: int) -> HttpResponse:
         messages.success(request, _("Đã nộp báo cáo. Người thẩm định sẽ xem và duyệt hoặc trả lại kèm nhận xét."))
         return redirect("assessments:my_work")
     return redirect("assessments:submission", pk=sub.pk)
+
+
+def _valid_changes(form: EntryForm) -> list[ValueChange]:
+    """The changes of a form that failed validation, without the cells that failed (their stored
+    figure stays as it is): a reporter's other figures are never thrown away for one typo."""
+    invalid = set(form.errors)
+    keep = []
+    for change in form.changes():
+        row = form.plan.rows.get(change.element)
+        names = {row.name, row.reason_name} if row is not None else {field_name(change.element)}
+        if not names & invalid:
+            keep.append(change)
+    return keep
+
+
+def _save_valid_cells(request: HttpRequest, sub: Submission, form: EntryForm, posted_version: int) -> HttpResponse:
+    """"Lưu nháp" with some invalid cells: store the valid ones, show the page again with every
+    typed value and the invalid cells marked (HTTP 400: the whole form was not accepted)."""
+    try:
+        described = save_values(sub, request.user, _valid_changes(form), posted_version)
+    except ConflictError as exc:
+        form, seen = _merge_after_conflict(sub, form, request.POST)
+        result = evaluate_submission(sub, form.engine_values())
+        return render(request, "assessments/submission.html", _form_context(
+            request, sub, form, result, version=exc.current.version, conflict=exc.message,
+            seen=seen), status=409)
+    except WorkflowError as exc:
+        messages.error(request, exc.message)
+        return redirect("assessments:submission", pk=sub.pk)
+    sub.refresh_from_db()
+    n_bad = len({name for name in form.errors if name != "__all__"})
+    if described:
+        error = _("Đã lưu %(n)d thay đổi hợp lệ; %(bad)d ô chưa đúng chưa được lưu (xem chữ đỏ dưới "
+                  "từng ô), sửa rồi bấm “Lưu nháp” lần nữa.") % {"n": len(described), "bad": n_bad}
+    else:
+        error = _("Chưa lưu: có ô nhập chưa đúng (xem chữ đỏ dưới từng ô).")
+    result = evaluate_submission(sub, form.engine_values())
+    return render(request, "assessments/submission.html", _form_context(
+        request, sub, form, result, version=sub.version, seen=EntryForm(sub).seen_json(),
+        error=error), status=400)
 
 
 @login_required
@@ -447,35 +503,85 @@ def transition(request: HttpRequest, pk: int) -> HttpResponse:
 # --- evidence ----------------------------------------------------------------------------------
 
 
+def _walk_blocks(blocks: list[Block]):
+    for block in blocks:
+        yield block
+        yield from _walk_blocks(block.items)
+
+
+def _evidence_block(sub: Submission, code: str) -> Block | None:
+    """The criterion ``code`` as the evidence part of the form needs it (no inputs, no verdict)."""
+    spec = sub.framework.spec()
+
+    def find(indicators, prefix: str, depth: int) -> Block | None:
+        for ind in indicators:
+            full = f"{prefix}{ind.code}"
+            if full == code:
+                return Block(code=full, name=ind.name, kind=ind.kind, depth=depth, indicator=ind, result=None,
+                             target_text="", slug=slug(full), evidence_required=ind.evidence_required,
+                             evidence=list(sub.evidence.filter(indicator=full).select_related("uploaded_by")))
+            found = find(ind.items, f"{full}.", depth + 1)
+            if found is not None:
+                return found
+        return None
+
+    return find(spec.indicators, "", 0)
+
+
 @login_required
 @require_POST
 def evidence_upload(request: HttpRequest, pk: int) -> HttpResponse:
+    """Store one evidence file for a criterion.
+
+    Sent by htmx (the page's usual way), the answer is that criterion's evidence block only, with
+    the file's refusal reason or the renaming note in it: the rest of the page, and the figures
+    typed but not saved yet, stay as they are. Without JavaScript the page reloads at the
+    criterion (success) or is shown again with the reason next to it (refusal).
+    """
     sub = _submission_or_404(request.user, pk)
     if not can_edit_unit(request.user, sub.unit):
         raise PermissionDenied(_("Bạn không được nộp minh chứng cho đơn vị này."))
     form = EvidenceForm(request.POST, request.FILES)
-    anchor = ""
+    code = (request.POST.get("indicator") or "").strip()
+    if code and code not in _all_codes(sub):
+        raise Http404
+    error, notes, stored = "", [], None
     if not sub.is_editable:
-        messages.error(request, _("Báo cáo đang ở trạng thái “%(s)s”, không thêm minh chứng được.") % {
-            "s": status_label(sub.status)})
+        error = _("Báo cáo đang ở trạng thái “%(s)s”, không thêm minh chứng được.") % {
+            "s": status_label(sub.status)}
     elif not form.is_valid():
-        messages.error(request, _("Hãy chọn một tệp minh chứng."))
+        error = _("Hãy chọn một tệp minh chứng.")
     else:
-        code = form.cleaned_data["indicator"].strip()
-        codes = _all_codes(sub)
-        if code and code not in codes:
-            raise Http404
-        anchor = f"#ind-{slug(code)}" if code else ""
         upload = form.cleaned_data["file"]
         try:
-            ev = store_evidence(sub, upload, request.user, code, form.cleaned_data["description"])
+            stored = store_evidence(sub, upload, request.user, code, form.cleaned_data["description"])
         except EvidenceError as exc:
-            messages.error(request, str(exc))
+            error = str(exc)
         else:
-            messages.success(request, _("Đã lưu minh chứng “%(name)s”.") % {"name": ev.original_name})
-            note = renamed_note(ev, upload.name)
+            notes.append(_("Đã lưu minh chứng “%(name)s”.") % {"name": stored.original_name})
+            note = renamed_note(stored, upload.name)
             if note:
-                messages.warning(request, note)
+                notes.append(note)
+    block = _evidence_block(sub, code) if code else None
+    if request.htmx and block is not None:
+        block.evidence_error, block.evidence_notes = error, notes
+        response = render(request, "assessments/_evidence_upload_result.html", {
+            "b": block, "sub": sub, "editable": sub.is_editable, "new_evidence": stored,
+            "evidence_max_bytes": settings.EVIDENCE_MAX_BYTES,
+        })
+        if stored is not None:
+            response["HX-Trigger"] = "evidence-changed"  # the form re-checks what is missing to submit
+        return response
+    if error and block is not None and sub.is_editable:
+        return render(request, "assessments/submission.html", _form_context(
+            request, sub, EntryForm(sub), evaluate_submission(sub), evidence_errors={code: error},
+            error=_("Chưa lưu minh chứng của chỉ tiêu %(code)s: %(why)s") % {"code": code, "why": error}),
+            status=400)
+    if error:
+        messages.error(request, error)
+    for i, note in enumerate(notes):
+        (messages.success if i == 0 else messages.warning)(request, note)
+    anchor = f"#ind-{slug(code)}" if code and not error else ""
     return redirect(reverse("assessments:submission", args=[sub.pk]) + anchor)
 
 

@@ -58,3 +58,43 @@ class MalformedRequestMiddleware:
 
 def _has_nul(params) -> bool:
     return any("\x00" in key or any("\x00" in v for v in params.getlist(key)) for key in params)
+
+
+class UploadLimitMiddleware:
+    """Refuse an evidence upload larger than EVIDENCE_MAX_BYTES from its Content-Length, with HTTP 413.
+
+    Django's DATA_UPLOAD_MAX_MEMORY_SIZE does not count uploaded files, and the CSRF check parses
+    the whole multipart body before any view runs; placed first, this answers before anything
+    reads the body. The page checks the size too (data-max-bytes), so this is for pages without
+    JavaScript and for scripts.
+    """
+
+    SLACK = 256 * 1024  # the form's other fields and multipart boundaries
+    LIMITED = {("assessments", "evidence_upload")}
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if request.method == "POST" and self._too_large(request):
+            from django.shortcuts import render
+
+            return render(request, "web/too_large.html",
+                          {"limit": settings.EVIDENCE_MAX_BYTES}, status=413)
+        return self.get_response(request)
+
+    def _too_large(self, request) -> bool:
+        try:
+            length = int(request.META.get("CONTENT_LENGTH") or 0)
+        except ValueError:
+            return False
+        limit = int(getattr(settings, "EVIDENCE_MAX_BYTES", 0) or 0)
+        if not limit or length <= limit + self.SLACK:
+            return False
+        from django.urls import Resolver404, resolve
+
+        try:
+            match = resolve(request.path_info)
+        except Resolver404:
+            return False
+        return (match.namespace, match.url_name) in self.LIMITED

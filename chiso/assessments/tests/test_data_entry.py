@@ -168,7 +168,31 @@ def test_a_bad_number_is_refused_and_the_typed_text_kept(world, own_submission):
     page = text_of(r)
     assert 'Không đọc được "năm mươi" thành số' in page
     assert 'value="năm mươi"' in page
-    assert Value.objects.count() == 0
+    # The valid cell is kept; the invalid one is not stored and stays marked on the page.
+    assert [(v.element, v.number) for v in Value.objects.all()] == [("1.denominator", 100)]
+    assert "Đã lưu 1 thay đổi hợp lệ; 1 ô chưa đúng chưa được lưu" in page
+
+
+def test_a_draft_save_keeps_every_valid_cell_and_a_second_save_finishes_the_job(world, own_submission):
+    c = client_for(world.reporter)
+    r = c.post(url(own_submission), form_data(
+        own_submission, v_1_numerator="54.919", v_1_denominator="58.669", v_3_numerator="7O",
+        v_3_denominator="100", action="save"))
+    assert r.status_code == 400
+    stored = {v.element: v.number for v in Value.objects.filter(unit=world.commune_a)}
+    assert stored == {"1.numerator": 54919, "1.denominator": 58669, "3.denominator": 100}
+    own_submission.refresh_from_db()
+    page = text_of(r)
+    assert f'name="version" value="{own_submission.version}"' in page  # the next save is not a conflict
+    assert 'value="7O"' in page and "has-error" in page
+    # Fixing the one cell and saving again stores it, without a conflict with the first save.
+    data = {k: v for k, v in form_data(own_submission, v_1_numerator="54.919", v_1_denominator="58.669",
+                                      v_3_numerator="70", v_3_denominator="100", action="save").items()}
+    seen = page.split('name="seen" value="', 1)[1].split('"', 1)[0]
+    data["seen"] = seen
+    r = c.post(url(own_submission), data)
+    assert r.status_code == 302
+    assert Value.objects.get(unit=world.commune_a, element="3.numerator").number == 70
 
 
 def test_a_computed_value_is_marked_and_overridden_only_with_a_reason(world, own_submission):

@@ -110,7 +110,7 @@ def test_open_fill_submit_return_fix_resubmit_approve(live_server, world, browse
     pdf.write_bytes(PDF_BYTES)
     rep.set_input_files("#evfile-1", str(pdf))
     rep.locator('button[form="ev-1"]').click()
-    expect(rep.locator(".messages")).to_contain_text("Đã lưu minh chứng “bien-ban-kiem-tra.pdf”")
+    expect(rep.locator("#evmsg-1")).to_contain_text("Đã lưu minh chứng “bien-ban-kiem-tra.pdf”")
     expect(rep.locator("#ind-1 .evidence-list")).to_contain_text("bien-ban-kiem-tra.pdf")
     rep.screenshot(path=str(SHOTS / "e2e-2-nhap-lieu-dien-thoai.png"), full_page=True)
     rep.get_by_role("button", name="Nộp báo cáo").click()
@@ -161,7 +161,7 @@ def test_open_fill_submit_return_fix_resubmit_approve(live_server, world, browse
     expect(admin.locator("#count-approved")).to_have_text("1")
     expect(admin.locator("#count-complete")).to_have_text("1")
     expect(admin.locator("#count-not-reported")).to_have_text("1")
-    expect(admin.locator("#count-rate")).to_have_text("50%")
+    expect(admin.locator("#count-rate")).to_have_text("50,00%")
     admin.screenshot(path=str(SHOTS / "e2e-5-ket-qua-dot.png"), full_page=True)
     # The approved form is locked for the reporter.
     rep.goto(base + f"/danh-gia/bao-cao/{sub.pk}/")

@@ -20,6 +20,50 @@
     }
   }, true);
 
+  // <input type="file" data-max-bytes="…">: a file over the limit is refused here, before a
+  // single byte is sent (the server refuses it too); the reason appears in the element named by
+  // data-size-message, built from the data-too-large template ({name}, {size}).
+  function sizeLabel(bytes) {
+    var mb = bytes / (1024 * 1024);
+    return (mb >= 1 ? mb.toFixed(1).replace(".", ",") + " MB" : Math.ceil(bytes / 1024) + " KB");
+  }
+  function tooLarge(input) {
+    var limit = parseInt(input.getAttribute("data-max-bytes"), 10);
+    if (!limit || !input.files) return null;
+    for (var i = 0; i < input.files.length; i++) {
+      if (input.files[i].size > limit) return input.files[i];
+    }
+    return null;
+  }
+  document.addEventListener("change", function (event) {
+    var input = event.target;
+    if (!input.matches || !input.matches("input[type=file][data-max-bytes]")) return;
+    var box = document.getElementById(input.getAttribute("data-size-message"));
+    var file = tooLarge(input);
+    if (box) box.textContent = "";
+    if (!file) return;
+    if (box) {
+      var p = document.createElement("p");
+      p.className = "errorlist evidence-error";
+      p.textContent = (input.getAttribute("data-too-large") || "{name}: {size}")
+        .replace("{name}", file.name).replace("{size}", sizeLabel(file.size));
+      box.appendChild(p);
+    }
+    input.value = "";
+  });
+  document.addEventListener("submit", function (event) {
+    var form = event.target;
+    if (!form || !form.elements) return;
+    for (var i = 0; i < form.elements.length; i++) {
+      var el = form.elements[i];
+      if (el.matches && el.matches("input[type=file][data-max-bytes]") && tooLarge(el)) {
+        event.preventDefault();
+        event.stopPropagation();
+        return;
+      }
+    }
+  }, true);
+
   // Unit tree: expand / collapse every branch at once.
   document.addEventListener("click", function (event) {
     var button = event.target.closest ? event.target.closest("[data-tree-toggle]") : null;
