@@ -360,6 +360,8 @@ def _read_row(
 
     element = row.text("element")
     kind = kinds.get(element)
+    if kind is None and element.endswith(".narrative"):
+        kind = "text"  # an indicator's "Nội dung thực hiện", accepted as the write path does
     if not element:
         problems.add(row.number, row.column("element"), "thiếu mã phần tử (ví dụ 2.numerator)",
                      E_ELEMENT_MISSING)
