@@ -6,6 +6,8 @@ app_name = "accounts"
 
 urlpatterns = [
     path("tai-khoan/doi-mat-khau/", views.PasswordChange.as_view(), name="password_change"),
+    path("tai-khoan/ma-api/", views.api_tokens, name="api_tokens"),
+    path("tai-khoan/ma-api/<int:pk>/thu-hoi/", views.api_token_revoke, name="api_token_revoke"),
     path("quan-tri/nguoi-dung/", views.user_list, name="user_list"),
     path("quan-tri/nguoi-dung/them/", views.user_create, name="user_create"),
     path("quan-tri/nguoi-dung/<int:pk>/", views.user_edit, name="user_edit"),

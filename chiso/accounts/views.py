@@ -11,6 +11,7 @@ import secrets
 from dataclasses import dataclass, field
 from datetime import date
 
+from django import forms
 from django.contrib import messages
 from django.contrib.auth import get_user_model, update_session_auth_hash
 from django.contrib.auth.views import PasswordChangeView
@@ -19,13 +20,15 @@ from django.db.models import Count, Q
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse, reverse_lazy
+from django.utils import timezone
 from django.utils.decorators import method_decorator
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
 from django.views.decorators.http import require_POST
 
 from chiso.accounts.forms import UnitForm, UploadForm, UserForm
 from chiso.accounts.models import ROLE_ADMIN, ROLE_CHOICES, Profile
-from chiso.accounts.permissions import role_required
+from chiso.accounts.permissions import is_administrator, role_required
 from chiso.frameworks.models import Framework
 from chiso.units.models import LEVEL_CHOICES, Unit
 
@@ -49,6 +52,59 @@ class PasswordChange(PasswordChangeView):
         Profile.objects.filter(user=self.request.user).update(must_change_password=False)
         messages.success(self.request, _("Đã đổi mật khẩu."))
         return response
+
+
+# ---------------------------------------------------------------------------
+# The user's own API tokens (administrators also see and revoke everyone's)
+# ---------------------------------------------------------------------------
+
+any_role = role_required(*[r for r, _label in ROLE_CHOICES])
+
+
+class ApiTokenForm(forms.Form):
+    label = forms.CharField(label=_lazy("Tên gợi nhớ"), max_length=100, required=False,
+                            help_text=_lazy("Ví dụ: hệ thống một cửa của huyện"))
+    expires = forms.DateField(label=_lazy("Hết hạn sau ngày"), required=False,
+                              widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+                              help_text=_lazy("Bỏ trống: không hết hạn"))
+
+    def clean_expires(self):
+        day = self.cleaned_data.get("expires")
+        if day is not None and day < timezone.localdate():
+            raise forms.ValidationError(_("Ngày này đã qua."))
+        return day
+
+
+@any_role
+def api_tokens(request: HttpRequest) -> HttpResponse:
+    """Create (shown once) and list one's API tokens: a token acts with one's own role and scope."""
+    from chiso.api.models import ApiToken
+
+    form = ApiTokenForm(request.POST or None)
+    new_token = None
+    if request.method == "POST" and form.is_valid():
+        _token, new_token = ApiToken.issue(request.user, form.cleaned_data["label"], form.cleaned_data["expires"])
+        form = ApiTokenForm()
+    others = (ApiToken.objects.usable().exclude(user=request.user).select_related("user")
+              if is_administrator(request.user) else [])
+    return render(request, "accounts/api_tokens.html", {
+        "form": form, "new_token": new_token,
+        "tokens": ApiToken.objects.filter(user=request.user), "others": others,
+    })
+
+
+@any_role
+@require_POST
+def api_token_revoke(request: HttpRequest, pk: int) -> HttpResponse:
+    """Revoke one's own token; administrators may revoke anyone's (another's is a 404 otherwise)."""
+    from chiso.api.models import ApiToken
+
+    tokens = ApiToken.objects.all() if is_administrator(request.user) else ApiToken.objects.filter(user=request.user)
+    token = get_object_or_404(tokens, pk=pk)
+    token.revoke(by=request.user)
+    messages.success(request, _("Đã thu hồi mã %(t)s: phần mềm dùng mã này không truy cập được nữa.")
+                     % {"t": token.shown})
+    return redirect("accounts:api_tokens")
 
 
 # ---------------------------------------------------------------------------

@@ -221,10 +221,12 @@ def import_values(
     return import_table(table, fw, user, dry_run, units=units)
 
 
-def import_table(table: Table, framework: Framework, user=None, dry_run: bool = False, *, units=None) -> ImportReport:
+def import_table(table: Table, framework: Framework, user=None, dry_run: bool = False, *, units=None,
+                 provenance: dict[str, Any] | None = None) -> ImportReport:
     """:func:`import_values` for rows already read (a file, or the API's JSON rows).
 
     Every problem raised is a :class:`CodedProblem` carrying a stable code.
+    ``provenance`` is added to each value's provenance (e.g. the API token that sent it).
     """
     fw = framework
     problems = _Problems(table.file)
@@ -281,7 +283,7 @@ def import_table(table: Table, framework: Framework, user=None, dry_run: bool = 
         cells.append(CellWrite(
             unit.pk, item.period, item.element, number=item.number, text=item.text,
             comment=item.comment, source="import",
-            provenance={"file": table.file, "row": item.row, "imported_at": now.isoformat()},
+            provenance={"file": table.file, "row": item.row, "imported_at": now.isoformat(), **(provenance or {})},
             label=item.element, row=item.row,
         ))
     try:

@@ -1,0 +1,87 @@
+"""Personal API tokens: a machine acts as one person, with that person's role and scope.
+
+Only a SHA-256 hash of the secret is stored; the first characters (``prefix``)
+are kept in clear so a token can be found and named ("cs_Ab12…") without the
+secret. A token is shown once, when it is created, and then never again.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import secrets
+from datetime import date
+from typing import Any
+
+from django.conf import settings
+from django.db import models
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+TOKEN_PREFIX = "cs_"
+PREFIX_LENGTH = 8  # characters of the secret kept in clear (after "cs_"), for lookup
+
+
+def hash_token(raw: str) -> str:
+    """The stored form of a token: its SHA-256 in hex (tokens are long random strings, no salt needed)."""
+    return hashlib.sha256(raw.encode("utf-8")).hexdigest()
+
+
+class ApiTokenQuerySet(models.QuerySet):
+    def usable(self, today: date | None = None) -> ApiTokenQuerySet:
+        """Tokens neither revoked nor expired."""
+        today = today or timezone.localdate()
+        return self.filter(revoked_at__isnull=True).filter(
+            models.Q(expires__isnull=True) | models.Q(expires__gte=today))
+
+
+class ApiToken(models.Model):
+    """One personal API token of one user (``Authorization: Bearer cs_…``)."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="api_tokens")
+    label = models.CharField(_("tên gợi nhớ"), max_length=100, blank=True)
+    prefix = models.CharField(max_length=16, db_index=True)
+    digest = models.CharField(max_length=64, unique=True)
+    created_at = models.DateTimeField(_("tạo lúc"), default=timezone.now)
+    expires = models.DateField(_("hết hạn ngày"), null=True, blank=True)
+    revoked_at = models.DateTimeField(_("thu hồi lúc"), null=True, blank=True)
+    revoked_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True,
+                                   on_delete=models.SET_NULL, related_name="+")
+    last_used_at = models.DateTimeField(_("dùng lần cuối lúc"), null=True, blank=True)
+    last_used_ip = models.GenericIPAddressField(_("dùng lần cuối từ"), null=True, blank=True)
+
+    objects = ApiTokenQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        verbose_name = _("mã truy cập API")
+        verbose_name_plural = _("mã truy cập API")
+
+    def __str__(self) -> str:
+        return f"{self.shown} ({self.user})"
+
+    @property
+    def shown(self) -> str:
+        """How the token is named once created: its visible beginning, never the secret."""
+        return f"{self.prefix}…"
+
+    def is_expired(self, today: date | None = None) -> bool:
+        return self.expires is not None and self.expires < (today or timezone.localdate())
+
+    @property
+    def is_usable(self) -> bool:
+        return self.revoked_at is None and not self.is_expired()
+
+    @classmethod
+    def issue(cls, user: Any, label: str = "", expires: date | None = None) -> tuple[ApiToken, str]:
+        """Create a token for ``user``; returns it and the secret, which is never stored."""
+        raw = TOKEN_PREFIX + secrets.token_urlsafe(32)
+        token = cls.objects.create(user=user, label=label.strip(), expires=expires,
+                                   prefix=raw[: len(TOKEN_PREFIX) + PREFIX_LENGTH], digest=hash_token(raw))
+        return token, raw
+
+    def revoke(self, by: Any = None) -> None:
+        """Stop the token from working (kept for the record of its use)."""
+        if self.revoked_at is None:
+            self.revoked_at = timezone.now()
+            self.revoked_by = by
+            self.save(update_fields=["revoked_at", "revoked_by"])
