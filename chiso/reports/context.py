@@ -186,6 +186,43 @@ def result_text(ir: IndicatorResult, decimals: int = 2) -> str:
     return "" if value is None else str(value)
 
 
+def percent_format(decimals: int) -> str:
+    """The spreadsheet number format of a rate with ``decimals`` places (``0.00%``; Excel shows ``93,61%``
+    in a Vietnamese locale)."""
+    return f"0.{'0' * decimals}%" if decimals > 0 else "0%"
+
+
+def number_format(value: Fraction | int) -> str:
+    """``#,##0`` for a whole number, ``#,##0.00`` otherwise (shown ``54.919`` / ``3,50`` in Vietnamese)."""
+    return "#,##0" if Fraction(value).denominator == 1 else "#,##0.00"
+
+
+def spreadsheet_number(value: Fraction | int | None) -> int | float | None:
+    """A whole number as ``int``, any other as ``float``: what a spreadsheet cell stores."""
+    if value is None:
+        return None
+    value = Fraction(value)
+    return int(value) if value.denominator == 1 else float(value)
+
+
+def result_number(ir: IndicatorResult, decimals: int = 2) -> tuple[int | float, str] | None:
+    """The "Kết quả" as a spreadsheet number and its format, or ``None`` when it is words.
+
+    A rate is the fraction itself formatted as a percentage (so it sums and sorts), points and
+    counts are plain numbers; yes/no, verdicts and missing figures stay text.
+    """
+    if ir.status in ("missing", "invalid") or ir.kind in ("composite", "text"):
+        return None
+    value = ir.value
+    if ir.kind == "score" and ir.points is not None:
+        return spreadsheet_number(ir.points), number_format(ir.points)
+    if isinstance(value, bool) or not isinstance(value, Fraction | int):
+        return None
+    if ir.kind == "ratio":
+        return float(value), percent_format(decimals)
+    return spreadsheet_number(value), number_format(value)
+
+
 def counts_text(ir: IndicatorResult, unit_label: str = "") -> str:
     """The counts a ratio rests on: ``54.919 / 58.669 hồ sơ`` (empty when not a ratio)."""
     if ir.kind != "ratio":
@@ -249,6 +286,8 @@ class AppendixRow:
     status: str
     failing: bool
     sub: bool = False  # a lettered sub-item of a composite criterion
+    number: int | float | None = None  # the result as a spreadsheet number (a rate as a fraction)
+    number_format: str = ""
 
     @property
     def content(self) -> str:
@@ -320,6 +359,7 @@ def _appendix_row(
         lines.append(ir.explanation)
     verdict_text = "" if ir.kind == "text" else verdict(ir.status)
     name = f"{letter or ir.code}) {ir.name}" if sub else ir.name
+    numeric = result_number(ir, decimals)
     return AppendixRow(
         tt=tt,
         name=name,
@@ -330,6 +370,8 @@ def _appendix_row(
         status=ir.status,
         failing=ir.status in FAILING and ir.kind != "text",
         sub=sub,
+        number=numeric[0] if numeric else None,
+        number_format=numeric[1] if numeric else "",
     )
 
 
@@ -747,6 +789,7 @@ class RankingCell:
     level: str  # "Mức 3" or "Không xếp hạng"
     ranked: bool
     reason: str
+    points_value: int | float | None = None
 
     @property
     def text(self) -> str:
@@ -766,6 +809,9 @@ class RankingRow:
     note: str
     ranked_all: bool
     rank: str = ""  # the engine's position within the level ("2" for both of two tied units)
+    total_value: int | float | None = None
+    max_total_value: int | float | None = None
+    share_value: float | None = None
 
 
 @dataclass
@@ -783,6 +829,7 @@ class RankingContext:
     not_reported_line: str
     summary_line: str
     kind: str = "ranking"
+    share_format: str = "0.00%"  # the spreadsheet format of the share column
 
 
 def ranking_context(
@@ -827,6 +874,7 @@ def ranking_context(
                     level=level,
                     ranked=cr.ranked,
                     reason=cr.reason,
+                    points_value=spreadsheet_number(cr.points),
                 )
             )
         share = score.share
@@ -843,6 +891,9 @@ def ranking_context(
                 note="; ".join(notes),
                 ranked_all=all(c.ranked for c in cells),
                 rank=str(entry.position),
+                total_value=spreadsheet_number(score.points),
+                max_total_value=spreadsheet_number(score.max_points),
+                share_value=float(share) if share is not None else None,
             )
         )
     missing = [r.unit.name for lv in levels for r in lv.not_reported]
@@ -869,4 +920,5 @@ def ranking_context(
             f"Đánh giá {format_int(len(rows))}/{format_int(total)} đơn vị; "
             f"{format_int(ranked_all)} đơn vị được xếp hạng ở tất cả hạng mục."
         ),
+        share_format=percent_format(decimals),
     )

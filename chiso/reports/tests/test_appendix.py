@@ -48,15 +48,25 @@ def test_appendix_xlsx_has_seed_figures_and_print_setup(nq17, world):
     header = 5
     assert [c.value for c in ws[header]][:3] == ["TT", "Chỉ tiêu, nhiệm vụ 17/NQ-CP", "Mục tiêu năm 2025"]
     rows = _rows_by_tt(ws, header)
-    assert rows["2"][4] == "93,61%" and rows["2"][5] == "Đạt"
+    # rates are numbers with a percentage format (Excel shows 93,61% in a Vietnamese locale)
+    assert rows["2"][4] == 54919 / 58669 and rows["2"][5] == "Đạt"
     assert "54.919 / 58.669 hồ sơ" in rows["2"][3]
-    assert rows["11"][4] == "87,31%" and rows["11"][5] == "Chưa đạt"
-    assert rows["15"][4] == "98,53%" and rows["15"][5] == "Chưa đạt"
+    assert rows["11"][4] == 54935 / 62922 and rows["11"][5] == "Chưa đạt"
+    assert rows["15"][4] == 32177 / 32656 and rows["15"][5] == "Chưa đạt"
+    assert rows["3"][4] == "Chưa có số liệu"  # no figure: words, not a number
+    # the target "= 100%" is text, never a formula showing "1"
+    assert rows["11"][2] == "= 100%"
     # failing rows: bold red text and the "Chưa đạt" word (not colour alone)
     r11 = next(r for r in ws.iter_rows(min_row=header + 1) if str(r[0].value) == "11")
     assert r11[4].font.b and r11[4].font.color.rgb.endswith("C00000")
     r2 = next(r for r in ws.iter_rows(min_row=header + 1) if str(r[0].value) == "2")
     assert not r2[4].font.b
+    assert r2[4].data_type == "n" and r2[4].number_format == "0.00%"
+    assert r11[2].data_type == "s"
+    assert not [c.coordinate for row in ws.iter_rows() for c in row if c.data_type == "f"]
+    # rows grow with their wrapped text; the print area covers the table and its notes
+    assert ws.row_dimensions[r2[0].row].height >= 4 * 12
+    assert ws.print_area == f"'Phụ lục'!$A$1:$F${ws.max_row}"
     # layout: frozen header, widths, wrap, A4 landscape fit to width, header row repeated
     assert ws.freeze_panes == f"A{header + 1}"
     assert ws.column_dimensions["D"].width >= 60

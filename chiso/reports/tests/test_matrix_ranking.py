@@ -118,8 +118,11 @@ def test_ranking_xlsx_and_docx(ranking, world):
     ws = wb["Xếp hạng"]
     rows = {r[1]: r for r in ws.iter_rows(min_row=6, max_row=7, values_only=True)}
     snv = rows["Sở Nội vụ"]
-    assert snv[3:5] == ("38", "Không xếp hạng")
-    assert snv[7:10] == ("91", "108", "84,26%")
+    assert snv[3:5] == (38, "Không xếp hạng")  # points are numbers
+    assert snv[7:9] == (91, 108) and round(snv[9], 6) == round(91 / 108, 6)
+    snv_cells = next(r for r in ws.iter_rows(min_row=6, max_row=7) if r[1].value == "Sở Nội vụ")
+    assert snv_cells[9].number_format == "0.00%" and snv_cells[7].number_format == "#,##0"
+    assert not [c.coordinate for row in ws.iter_rows() for c in row if c.data_type == "f"]
     assert [r[1] for r in wb["Chưa báo cáo"].iter_rows(min_row=2, values_only=True)] == [
         "UBND huyện Phú Tân", "UBND xã Phú Lâm", "UBND thị trấn Phú Mỹ"]
 
