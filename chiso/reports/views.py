@@ -35,16 +35,19 @@ ROLES = (ROLE_VIEWER, ROLE_REVIEWER, ROLE_REPORTER)
 def index(request: HttpRequest) -> HttpResponse:
     """The report form (filled from the query string, e.g. from a dashboard's buttons)."""
     initial = {k: v for k, v in request.GET.items() if k in ExportForm.base_fields}
-    form = ExportForm(initial={"kind": "report", "format": "docx", **initial})
-    form.fields["unit"].widget.attrs["list"] = "reports-units"
+    form = ExportForm(initial={"kind": "report", "format": "docx", **initial}, user=request.user)
+    return _form_page(request, form)
+
+
+def _form_page(request: HttpRequest, form: ExportForm, status: int = 200, problem: str = "") -> HttpResponse:
     defaults = default_meta()  # shown as placeholders: an empty field keeps the default
     for name, value in (("signer", defaults.signer), ("authority", defaults.authority),
                         ("position", defaults.position), ("recipients", "\n".join(defaults.recipients))):
         if value:
             form.fields[name].widget.attrs["placeholder"] = value
     frameworks = Framework.objects.order_by("code", "-effective_from")
-    units = visible_units(request.user).filter(active=True).only("code", "name").order_by("path")[:2000]
-    return render(request, "reports/index.html", {"form": form, "frameworks": frameworks, "units": units})
+    return render(request, "reports/index.html", {"form": form, "frameworks": frameworks, "problem": problem},
+                  status=status)
 
 
 def _problem(request: HttpRequest, message: str, status: int, docx_url: str | None = None) -> HttpResponse:
@@ -56,11 +59,13 @@ def _problem(request: HttpRequest, message: str, status: int, docx_url: str | No
 @role_required(*ROLES)
 def export(request: HttpRequest) -> HttpResponse:
     """Download one report: ?framework=&period=&unit=&kind=&format= (+ number, date, signer …)."""
-    form = ExportForm(request.GET)
+    form = ExportForm(request.GET, user=request.user)
     if not form.is_valid():
+        # The form again with each problem under its field (a mis-typed unit is not a 404).
         lines = [f"{form.fields[name].label}: {' '.join(errors)}" if name in form.fields else " ".join(errors)
                  for name, errors in form.errors.items()]
-        return _problem(request, _("Chưa xuất được báo cáo: %(problems)s") % {"problems": "; ".join(lines)}, 400)
+        return _form_page(request, form, 400,
+                          _("Chưa xuất được báo cáo: %(problems)s") % {"problems": "; ".join(lines)})
     data = form.cleaned_data
     unit = get_unit_for_user_or_404(request.user, data["unit"]) if data["unit"] else None
     try:

@@ -18,8 +18,8 @@ def test_viewer_downloads_the_appendix_from_the_report_page(live_server, nq17, w
     log_in(page, base, "viewer")
     page.get_by_role("navigation", name="Điều hướng chính").get_by_role("link", name="Báo cáo").click()
     assert page.locator("h1").inner_text() == "Xuất báo cáo"
-    page.get_by_label("Kỳ").fill("2025-01")
-    page.get_by_label("Mã đơn vị").fill("AG")
+    page.get_by_label("Kỳ").select_option("2025-01")
+    page.locator("select#id_unit").select_option("AG")
     page.get_by_label("Loại báo cáo").select_option("appendix")
     page.get_by_label("Định dạng").select_option("xlsx")
     page.get_by_label("Số văn bản").fill("05")

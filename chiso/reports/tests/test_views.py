@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import html
 from io import BytesIO
 
 import openpyxl
@@ -42,6 +43,24 @@ def test_unit_outside_scope_is_not_found(nq17, world):
     resp = client_for(world.outsider).get(reverse("reports:export"), {
         "framework": "nq17-2019", "period": "2025-01", "unit": "AG", "kind": "appendix", "format": "docx"})
     assert resp.status_code == 404
+    assert "Không tìm thấy trang" in resp.content.decode()  # the site's Vietnamese 404 page
+
+
+def test_a_mistyped_unit_is_a_form_error_not_a_404(nq17, world):
+    resp = client_for(world.admin).get(reverse("reports:export"), {
+        "framework": "nq17-2019", "period": "2025-01", "unit": "UBND xã Phú Lâm", "kind": "appendix",
+        "format": "docx"})
+    assert resp.status_code == 400
+    page = html.unescape(resp.content.decode())
+    assert "Không có đơn vị mã “UBND xã Phú Lâm”. Hãy chọn đơn vị trong danh sách." in page
+    assert 'class="field has-error"' in page and "<h1>Xuất báo cáo</h1>" in page  # the form, again
+
+
+def test_the_form_offers_pickers_for_period_and_unit(nq17, world):
+    page = client_for(world.reviewer).get(reverse("reports:index")).content.decode()
+    assert '<select name="unit"' in page and '<select name="period"' in page
+    assert '<option value="2025-01">Tháng 01/2025 (2025-01)</option>' in page
+    assert 'value="AG-PT-PL"' in page and 'value="AG-STTTT"' not in page
 
 
 def test_bad_requests_get_a_vietnamese_message(nq17, world):
