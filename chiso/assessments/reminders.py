@@ -59,11 +59,14 @@ class ReminderOutcome:
     sent: list[tuple[Submission, list[str]]] = field(default_factory=list)
     skipped_today: list[Submission] = field(default_factory=list)
     no_recipient: list[Submission] = field(default_factory=list)
+    failed: list[Submission] = field(default_factory=list)  # the mail server refused: nothing recorded
 
     def summary(self) -> str:
         return _("Đã gửi nhắc %(sent)d đơn vị; %(today)d đơn vị đã được nhắc hôm nay; "
                  "%(none)d đơn vị chưa có người báo cáo có email.") % {
-            "sent": len(self.sent), "today": len(self.skipped_today), "none": len(self.no_recipient)}
+            "sent": len(self.sent), "today": len(self.skipped_today), "none": len(self.no_recipient)} + (
+            _(" Máy chủ thư không nhận %(n)d thư: chưa ghi là đã nhắc, có thể gửi lại.") % {"n": len(self.failed)}
+            if self.failed else "")
 
 
 def send_reminders(
@@ -86,13 +89,20 @@ def send_reminders(
             continue
         try:
             with transaction.atomic():
-                # The row is written first: a second run (or a concurrent one) on the same day stops here.
-                Reminder.objects.create(submission=sub, sent_on=today, recipients=", ".join(emails),
-                                        sent_by=sent_by)
-                send_mail(reminder_subject(sub), reminder_body(sub, base_url),
-                          settings.DEFAULT_FROM_EMAIL, emails)
+                # The row is claimed first, in its own short transaction: a second run (or a
+                # concurrent one) on the same day stops here, and no database lock is held
+                # while the mail server answers.
+                claim = Reminder.objects.create(submission=sub, sent_on=today, recipients=", ".join(emails),
+                                                sent_by=sent_by)
         except IntegrityError:
             outcome.skipped_today.append(sub)
+            continue
+        try:
+            send_mail(reminder_subject(sub), reminder_body(sub, base_url),
+                      settings.DEFAULT_FROM_EMAIL, emails)
+        except Exception:
+            claim.delete()  # not sent: a later run may try again today
+            outcome.failed.append(sub)
             continue
         outcome.sent.append((sub, emails))
     return outcome

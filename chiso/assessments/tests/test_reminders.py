@@ -109,3 +109,20 @@ def test_the_page_is_for_reviewers_and_administrators_in_their_scope(world, comm
     assert "Sở Thông tin và Truyền thông" not in page  # outside the district reviewer's scope
     page = client_for(world.admin).get(reverse("assessments:reminders")).content.decode()
     assert "Sở Thông tin và Truyền thông" in page
+
+
+def test_a_mail_server_failure_records_nothing_and_holds_no_lock(world, commune_round, monkeypatch):
+    from chiso.assessments import reminders
+    from chiso.assessments.models import Reminder, Submission
+
+    def refuse(*args, **kwargs):
+        raise ConnectionRefusedError("máy chủ thư không trả lời")
+
+    monkeypatch.setattr(reminders, "send_mail", refuse)
+    world.reporters["AG-PT-PL"].email = "phulam@example.gov.vn"
+    world.reporters["AG-PT-PL"].save()
+    subs = Submission.objects.filter(round=commune_round, unit=world.commune_a)
+    outcome = reminders.send_reminders(subs)
+    assert [s.unit.code for s in outcome.failed] == ["AG-PT-PL"]
+    assert not Reminder.objects.exists()
+    assert "Máy chủ thư không nhận 1 thư" in outcome.summary()
