@@ -220,6 +220,34 @@ def cant_split(row):
     tr_pr.append(OxmlElement("w:cantSplit"))
 
 
+def keep_with_next(*paragraphs):
+    """Keep each paragraph on the same page as the next one (the closing line with the signature)."""
+    for p in paragraphs:
+        p.paragraph_format.keep_with_next = True
+        p.paragraph_format.keep_together = True
+
+
+def end_paragraph(doc):
+    """A 1 pt last paragraph after a closing table.
+
+    A document must end with a paragraph; after a table that fills the page, a full-height
+    empty one would be pushed to a page of its own (a trailing blank page).
+    """
+    p = doc.add_paragraph()
+    fmt = p.paragraph_format
+    fmt.space_before = fmt.space_after = Pt(0)
+    p_pr = p._p.get_or_add_pPr()
+    spacing = p_pr.find(qn("w:spacing"))
+    spacing.set(qn("w:line"), "20")
+    spacing.set(qn("w:lineRule"), "exact")
+    r_pr = OxmlElement("w:rPr")
+    sz = OxmlElement("w:sz")
+    sz.set(qn("w:val"), "2")
+    r_pr.append(sz)
+    p_pr.append(r_pr)
+    return p
+
+
 def page_number_header(section):
     """Page numbers centred in the top margin, from page 2 (Decree 30)."""
     section.different_first_page_header_footer = True
@@ -246,7 +274,8 @@ def page_number_header(section):
 
 
 def annex_heading(doc):
-    """"Phụ lục 1" / TITLE IN CAPITALS / "(Kèm theo Báo cáo số …)" as seed 002."""
+    """"Phụ lục 1" / TITLE IN CAPITALS / "(Kèm theo Báo cáo số …)" as seed 002; page numbers from page 2."""
+    page_number_header(doc.sections[0])
     para(doc, "{{ meta.annex_label }}", bold=True, size=14, align=CENTER)
     para(doc, "{{ title }}", bold=True, size=14, align=CENTER, before=3)
     para(doc, "{{ meta.attached_line }}", italic=True, size=13, align=CENTER, before=3)
@@ -350,13 +379,19 @@ def build_report(path: Path) -> None:
     loop("not_reported_lines")
     body("II. KHÓ KHĂN, HẠN CHẾ", bold=True)
     loop("difficulty_lines")
+    tag(doc, "{%p if next_steps_lines %}")
     body("III. PHƯƠNG HƯỚNG, NHIỆM VỤ THỜI GIAN TỚI", bold=True)
-    loop("next_steps_lines", italic=True)
-    body("{{ closing }}")
-    para(doc, "", size=14)
+    loop("next_steps_lines")
+    tag(doc, "{%p endif %}")
+    closing = body("{{ closing }}")
+    gap = para(doc, "", size=14)
+    # the closing line, "Nơi nhận" and the signature never part: keep-with-next into a row that
+    # cannot split across pages
+    keep_with_next(closing, gap)
 
     sign = doc.add_table(rows=1, cols=2)
     sign.alignment = WD_TABLE_ALIGNMENT.CENTER
+    cant_split(sign.rows[0])
     left, right = sign.rows[0].cells
     cell_text(left, "Nơi nhận:", bold=True, italic=True, size=12, align=LEFT)
     tag(left, "{%p for line in meta.recipient_lines %}")
@@ -369,7 +404,9 @@ def build_report(path: Path) -> None:
     para(right, "{{ meta.signer }}", bold=True, size=14, align=CENTER)
     for cell in (left, right):
         cell.vertical_alignment = WD_CELL_VERTICAL_ALIGNMENT.TOP
+        keep_with_next(*cell.paragraphs)
     set_widths(sign, [8.0, 8.5])
+    end_paragraph(doc)
     doc.save(path)
 
 

@@ -96,6 +96,8 @@ class ReportMeta:
     archive: str = "Lưu: VT, CNTT."
     annex_label: str = "Phụ lục 1"
     subject: str = ""
+    addressee: str = ""  # "Kính gửi: …" under the subject, when the report is sent to one body
+    next_steps: str = ""  # section III, written by the officer (one paragraph a line)
 
     @property
     def parent_agency_caps(self) -> str:
@@ -630,10 +632,8 @@ def report_context(
     if not difficulty_lines:
         difficulty_lines.append("Các đơn vị được đánh giá đều đạt tất cả tiêu chí áp dụng.")
 
-    next_steps = [
-        "[Phần này do đơn vị soạn thảo bổ sung: nhiệm vụ, giải pháp trọng tâm thời gian tới "
-        "và đề xuất, kiến nghị.]"
-    ]
+    # section III is the officer's own text (form field / --next-steps); never a bracketed placeholder
+    next_steps = [line.strip() for line in (meta.next_steps or "").splitlines() if line.strip()]
     closing = f"Trên đây là báo cáo kết quả thực hiện {framework.title}{where} {phrase} của {meta.agency}./."
     return ReportContext(
         meta=meta,

@@ -45,7 +45,8 @@ def cqdt(world):
     return fw
 
 
-META = dict(number="05", day=date(2026, 1, 5), signer="Nguyễn Văn An")
+META = dict(number="05", day=date(2026, 1, 5), signer="Nguyễn Văn An",
+            next_steps="Đôn đốc Sở Nội vụ hoàn thành tiêu chí 1.\n\nRà soát số liệu của huyện Phú Tân.")
 
 
 def test_date_line_has_leading_zeros_for_days_below_ten_and_months_one_and_two():
@@ -132,6 +133,7 @@ def test_docx_follows_decree_30_layout(cqdt, world):
 
     for heading in ("I. KẾT QUẢ THỰC HIỆN", "II. KHÓ KHĂN, HẠN CHẾ", "III. PHƯƠNG HƯỚNG, NHIỆM VỤ THỜI GIAN TỚI"):
         assert _runs(paragraphs[texts.index(heading)])[0].bold
+    assert not any("[" in t for t in texts)  # no bracketed placeholder goes out
     result = paragraphs[texts.index(
         "Kết quả: 2/5 đơn vị hoàn thành (đạt 40,00%), so với mục tiêu ≥ 90% năm 2025: chưa đạt.")]
     assert result.alignment == WD_ALIGN_PARAGRAPH.JUSTIFY
@@ -144,8 +146,8 @@ def test_docx_follows_decree_30_layout(cqdt, world):
         "III. PHƯƠNG HƯỚNG, NHIỆM VỤ THỜI GIAN TỚI")]
     assert any(t.endswith("2/4 đơn vị chưa đạt (Sở Nội vụ, UBND huyện Phú Tân).") for t in difficulties)
     assert any("UBND thị trấn Phú Mỹ" in t for t in difficulties)
-    steps = texts[texts.index("III. PHƯƠNG HƯỚNG, NHIỆM VỤ THỜI GIAN TỚI") + 1]
-    assert steps.startswith("[Phần này do đơn vị soạn thảo bổ sung")
+    steps = texts[texts.index("III. PHƯƠNG HƯỚNG, NHIỆM VỤ THỜI GIAN TỚI") + 1:]
+    assert steps[:2] == ["Đôn đốc Sở Nội vụ hoàn thành tiêu chí 1.", "Rà soát số liệu của huyện Phú Tân."]
 
     # "Nơi nhận" block and signature
     recipients, signature = doc.tables[1].rows[0].cells
@@ -164,3 +166,12 @@ def test_report_is_not_offered_as_xlsx(cqdt, world):
 
     with pytest.raises(ReportError, match="chỉ xuất được DOCX hoặc PDF"):
         export_report("report", "xlsx", cqdt, "2025", unit=world.province)
+
+
+def test_section_three_is_left_out_when_the_officer_wrote_nothing(cqdt, world):
+    meta = default_meta(number="05", day=date(2026, 1, 5))
+    out = export_report("report", "docx", cqdt, "2025", unit=world.province, meta=meta)
+    texts = [p.text for p in Document(BytesIO(out.content)).paragraphs if p.text.strip()]
+    assert "II. KHÓ KHĂN, HẠN CHẾ" in texts
+    assert "III. PHƯƠNG HƯỚNG, NHIỆM VỤ THỜI GIAN TỚI" not in texts
+    assert not any("[" in t or "]" in t for t in texts)

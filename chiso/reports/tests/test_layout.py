@@ -1,0 +1,66 @@
+"""Decree 30 layout checked on the PDF LibreOffice makes: the signature block never splits,
+no blank page at the end, page numbers on the annexes, wide tables inside the page."""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+from datetime import date
+from io import BytesIO
+from pathlib import Path
+
+import pytest
+from docx import Document
+
+from chiso.reports.services import default_meta, export_report
+
+from .test_matrix_ranking import ntm, ranking  # noqa: F401  (fixtures)
+from .test_report import cqdt  # noqa: F401  (fixture)
+
+SIGNATURE = ("Trên đây là báo cáo", "Nơi nhận:", "KT. GIÁM ĐỐC", "PHÓ GIÁM ĐỐC", "Nguyễn Văn An", "- Lưu: VT, CNTT.")
+
+
+def pdf_pages(docx_files: list[Path], outdir: Path) -> dict[str, list[str]]:
+    """Convert DOCX files with one LibreOffice run; the text of each page of each, by file stem."""
+    assert shutil.which("soffice"), "LibreOffice chưa được cài: chạy `make libreoffice`"
+    subprocess.run(["soffice", f"-env:UserInstallation={(outdir / 'profile').as_uri()}", "--headless",
+                    "--convert-to", "pdf", "--outdir", str(outdir), *map(str, docx_files)],
+                   capture_output=True, check=True, timeout=600)
+    pages = {}
+    for docx in docx_files:
+        text = subprocess.run(["pdftotext", "-layout", str(outdir / f"{docx.stem}.pdf"), "-"],
+                              capture_output=True, check=True, timeout=60).stdout.decode()
+        pages[docx.stem] = text.split("\f")[:-1]  # pdftotext ends every page with a form feed
+    return pages
+
+
+def test_signature_block_shares_a_page_with_the_closing_line_whatever_the_length(cqdt, world, tmp_path):  # noqa: F811
+    """Section III grows one paragraph at a time so the block meets the page end at some length."""
+    files = []
+    for n in range(0, 34, 2):
+        steps = "\n".join(f"Nhiệm vụ {i + 1}: tiếp tục đôn đốc các đơn vị hoàn thành chỉ tiêu." for i in range(n))
+        meta = default_meta(number="05", day=date(2026, 1, 5), signer="Nguyễn Văn An", next_steps=steps)
+        out = export_report("report", "docx", cqdt, "2025", unit=world.province, meta=meta)
+        files.append(tmp_path / f"bao-cao-{n:02d}.docx")
+        files[-1].write_bytes(out.content)
+    pages = pdf_pages(files, tmp_path)
+    assert {len(p) for p in pages.values()} >= {2, 3}  # the block did meet a page end in this range
+    for name, texts in pages.items():
+        where = {line: [i for i, text in enumerate(texts) if line in text] for line in SIGNATURE}
+        assert all(len(found) == 1 for found in where.values()), (name, where)
+        assert len({found[0] for found in where.values()}) == 1, (name, where)
+        assert where["Nguyễn Văn An"] == [len(texts) - 1], name  # the signature is on the last page
+        assert all(text.strip() for text in texts), f"{name}: có trang trắng"
+
+
+@pytest.mark.parametrize(("kind", "fixture", "period", "unit_attr"), [
+    ("appendix", "nq17", "2025-01", "province"),
+    ("matrix", "ntm", "2024", "district"),
+    ("ranking", "ranking", "2024", "province"),
+])
+def test_annexes_have_page_numbers(request, world, kind, fixture, period, unit_attr):
+    framework = request.getfixturevalue(fixture)
+    out = export_report(kind, "docx", framework, period, unit=getattr(world, unit_attr))
+    section = Document(BytesIO(out.content)).sections[0]
+    assert 'w:instr="PAGE"' in section.header._element.xml
+    assert section.different_first_page_header_footer  # Decree 30: no number on the first page
