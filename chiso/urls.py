@@ -2,6 +2,7 @@ from django.contrib import admin
 from django.urls import include, path
 
 from chiso.api.api import api
+from chiso.ops.views import health
 
 urlpatterns = [
     path("admin/", admin.site.urls),
@@ -13,4 +14,5 @@ urlpatterns = [
     path("bao-cao/", include("chiso.reports.urls")),
     path("du-lieu-nghiep-vu/", include("chiso.ingest.urls")),
     path("api/v1/", api.urls),
+    path("suc-khoe/", health, name="health"),
 ]
