@@ -188,7 +188,7 @@ class VnRegistry:
         key = self.find_province(name, new=False)
         units = self._old_units([key])
         return ProvincePlan(self.old_provinces[key]["province"], as_of, False,
-                            f"{self.source}: {self.old_provinces[key]['province']} ({OLD_CATALOGUE})", units, [])
+                            f"{self.source}, danh mục {OLD_CATALOGUE}, {self.old_provinces[key]['province']}", units, [])
 
     def _old_units(self, province_keys: list[str]) -> list[RegistryUnit]:
         """Old provinces with their districts and communes, parents first, valid until 30/06/2025."""
@@ -293,7 +293,7 @@ class VnRegistry:
                     note = OTHER_SUCCESSOR_NOTE.format(main=f"{names.get(main, main)} ({main})")
                     links.append(Link(old, new_code, "split", REFORM_DAY, Fraction(0), note))
         return ProvincePlan(province["province"], as_of, True,
-                            f"{self.source}: {province['province']} ({NEW_CATALOGUE})", units, links)
+                            f"{self.source}, danh mục {NEW_CATALOGUE}, {province['province']}", units, links)
 
 
 def import_province(

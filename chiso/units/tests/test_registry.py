@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import sys
 from collections import Counter, defaultdict
 from datetime import date
 from decimal import Decimal
@@ -43,7 +44,11 @@ def test_the_new_an_giang_has_two_levels_and_102_commune_level_units():
 
     assert "Tỉnh An Giang ngày 01/07/2025 (hai cấp: tỉnh → xã/phường/đặc khu)." in out
     # 1 + 102 new units; 2 old provinces, 26 old districts, 298 old communes.
-    assert "Đã tạo 429 đơn vị, cập nhật 0, không đổi 0." in out
+    assert "vietnamadminunits 1.0.4, danh mục 34 tỉnh (từ 01/07/2025), Tỉnh An Giang: Đã tạo 429 đơn vị, " \
+           "cập nhật 0, không đổi 0." in out
+    assert "Đã tạo 304 liên kết kế thừa" in out
+    # Read from the package's files: its own code (an address parser that may geocode online) never runs.
+    assert "vietnamadminunits" not in sys.modules
     today = Unit.objects.active_on(NEW_DAY)
     assert today.count() == 103
     province = Unit.objects.get(code="T91")
@@ -197,8 +202,12 @@ def test_every_old_commune_of_the_country_passes_on_exactly_its_whole_figure():
         plan = registry.plan(row["provinceShort"], NEW_DAY)
         new_units += sum(1 for u in plan.units if u.code.startswith("X"))
         totals: dict[str, Fraction] = defaultdict(Fraction)
+        kinds: dict[str, list[str]] = defaultdict(list)
         for link in plan.links:
             totals[link.predecessor] += link.share
+            kinds[link.predecessor].append(link.kind)
+        # A whole merge or a rename goes to exactly one unit; only a split goes to several.
+        assert all(k == ["split"] * len(k) or len(k) == 1 for k in kinds.values()), row["province"]
         old_communes = {u.code for u in plan.units if u.code.startswith("CU-X")}
         assert old_communes <= set(totals)
         assert set(totals.values()) == {Fraction(1)}, row["province"]

@@ -96,7 +96,7 @@ class Command(BaseCommand):
         shape = ("hai cấp: tỉnh → xã/phường/đặc khu" if plan.new
                  else "ba cấp: tỉnh → huyện → xã")
         self.stdout.write(f"{plan.province} ngày {format_date(as_of)} ({shape}).")
-        self._write_units(units, options["verbosity"])
+        self._write_units(units, options["verbosity"] - 1)  # hundreds of codes: listed with -v 2
         self.stdout.write(lineage.summary())
         if lineage.created and options["verbosity"] >= 2:
             self.stdout.write("  Tạo mới: " + ", ".join(describe(p) for p in lineage.created))
