@@ -10,13 +10,17 @@ came from a proxy we trust.
 from __future__ import annotations
 
 import ipaddress
+from dataclasses import dataclass
+from datetime import datetime
 from functools import lru_cache
 
 from axes.handlers.database import AxesDatabaseHandler
-from axes.helpers import get_lockout_parameters
+from axes.helpers import get_cool_off, get_lockout_parameters
+from axes.models import AccessAttempt
 from django.conf import settings
 from django.db.models import Sum
 from django.http import HttpRequest
+from django.utils import timezone
 
 _Network = ipaddress.IPv4Network | ipaddress.IPv6Network
 
@@ -81,3 +85,61 @@ class PerParameterLimitHandler(AxesDatabaseHandler):
                 deleted, _ = attempts.delete()
                 count += deleted
         return count
+
+
+# --- what the lockout page and the user page say -------------------------------------------------
+
+ACCOUNT, ADDRESS = "account", "address"
+
+
+@dataclass(frozen=True)
+class Lock:
+    """One counter over its limit: ``kind`` is ACCOUNT (this username) or ADDRESS (this client)."""
+
+    kind: str
+    until: datetime
+    failures: int
+
+
+def _lock_from(attempts, kind: str, limit: int) -> Lock | None:
+    """The moment the counter falls back under ``limit``: attempts expire one row at a time
+    (each row's last failure + the cool-off), newest last, so it is the row whose failures bring
+    the running total, counted from the newest, up to the limit."""
+    cool_off = get_cool_off()
+    if not cool_off or limit <= 0:
+        return None
+    since = timezone.now() - cool_off
+    rows = attempts.filter(attempt_time__gte=since).order_by("-attempt_time").values_list(
+        "attempt_time", "failures_since_start")
+    total = 0
+    for at, failures in rows:
+        total += failures
+        if total >= limit:
+            whole = attempts.filter(attempt_time__gte=since).aggregate(n=Sum("failures_since_start"))["n"]
+            return Lock(kind, at + cool_off, int(whole or total))
+    return None
+
+
+def account_lock(username: str) -> Lock | None:
+    """The lock on ``username`` (failures from any address), or None."""
+    if not username:
+        return None
+    return _lock_from(AccessAttempt.objects.filter(username=username), ACCOUNT, int(settings.AXES_FAILURE_LIMIT))
+
+
+def current_locks(request: HttpRequest, username: str) -> list[Lock]:
+    """Why this login is refused right now: the account's lock, the address's lock, or both."""
+    locks = [account_lock(username)]
+    ip = client_ip(request)
+    if ip:
+        limit = int(settings.AXES_FAILURE_LIMIT)
+        ip_limit = int(getattr(settings, "AXES_IP_FAILURE_LIMIT", limit)) or limit
+        locks.append(_lock_from(AccessAttempt.objects.filter(ip_address=ip), ADDRESS, ip_limit))
+    return [lock for lock in locks if lock is not None]
+
+
+def unlock_account(username: str) -> int:
+    """Forget the failed logins of ``username`` from every address (an administrator's unlock);
+    the per-address counters stay, so an unlock does not help someone spraying passwords."""
+    deleted, _ = AccessAttempt.objects.filter(username=username).delete()
+    return deleted

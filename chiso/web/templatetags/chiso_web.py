@@ -37,3 +37,28 @@ def nav_link(context: template.Context, name: str, label: str, *args: object) ->
 def url_or_empty(name: str, *args: object) -> str:
     """The URL named ``name``, or "" when it does not resolve: ``{% url_or_empty 'x' as u %}``."""
     return _reverse_or_none(name, tuple(args)) or ""
+
+
+@register.simple_tag(takes_context=True)
+def login_locks(context: template.Context, username: str = "") -> list:
+    """The locks refusing this login (``chiso.web.lockout.current_locks``), for the lockout page."""
+    from chiso.web.lockout import current_locks
+
+    request = context.get("request")
+    return current_locks(request, username) if request is not None else []
+
+
+@register.simple_tag
+def account_lock(username: str):
+    """The lock on an account (``chiso.web.lockout.account_lock``), for the administrator's user page."""
+    from chiso.web.lockout import account_lock as lock_of
+
+    return lock_of(username)
+
+
+@register.simple_tag
+def account_history(user) -> list:
+    """Administrative actions recorded on an account (``chiso.accounts.lockout_views.account_history``)."""
+    from chiso.accounts.lockout_views import account_history as history_of
+
+    return history_of(user)
