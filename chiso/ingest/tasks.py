@@ -9,8 +9,13 @@ state, holding the phase, the progress and finally the summary or the problems.
 from __future__ import annotations
 
 import logging
+import shutil
+import tempfile
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
+from django.core.files.storage import default_storage
 from django.tasks import task
 from django.utils import timezone
 
@@ -38,8 +43,9 @@ def run_ingest(batch_id: int) -> str:
                                                    phase="Bắt đầu", progress=1)
     batch.refresh_from_db()
     try:
-        ingest_file(Path(batch.stored_path), batch.kind, system=batch.system, user=batch.user,
-                    file_name=batch.file_name, batch=batch, progress=_report(batch_id))
+        with local_copy(batch.stored_path) as path:
+            ingest_file(path, batch.kind, system=batch.system, user=batch.user,
+                        file_name=batch.file_name, batch=batch, progress=_report(batch_id))
     except ImportError_ as exc:
         IngestBatch.objects.filter(pk=batch_id).update(
             status="failed", phase="Có lỗi, không ghi gì", finished_at=timezone.now(),
@@ -54,5 +60,30 @@ def run_ingest(batch_id: int) -> str:
                      "message": f"Lỗi hệ thống khi nhập, không ghi gì: {exc.__class__.__name__}"}],
         )
     finally:
-        Path(batch.stored_path).unlink(missing_ok=True)
+        forget_upload(batch.stored_path)
     return IngestBatch.objects.get(pk=batch_id).status
+
+
+@contextmanager
+def local_copy(stored: str) -> Iterator[Path]:
+    """A local file with the upload's bytes: DuckDB reads paths, the upload may live in remote storage.
+
+    ``stored`` is a storage name (``ingest-uploads/….csv``); an absolute path of an older batch
+    is used as it is.
+    """
+    if Path(stored).is_absolute():
+        yield Path(stored)
+        return
+    with default_storage.open(stored, "rb") as source, \
+            tempfile.NamedTemporaryFile(suffix=Path(stored).suffix, delete=True) as copy:
+        shutil.copyfileobj(source, copy, 1024 * 1024)
+        copy.flush()
+        yield Path(copy.name)
+
+
+def forget_upload(stored: str) -> None:
+    """Remove the uploaded file once imported (or refused): the batch keeps what it found."""
+    if Path(stored).is_absolute():
+        Path(stored).unlink(missing_ok=True)
+    elif stored and default_storage.exists(stored):
+        default_storage.delete(stored)

@@ -5,9 +5,9 @@ from __future__ import annotations
 import uuid
 from pathlib import Path
 
-from django.conf import settings
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
+from django.core.files.storage import default_storage
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 
@@ -32,19 +32,21 @@ def upload(request: HttpRequest) -> HttpResponse:
     form = UploadForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
         upload_file = form.cleaned_data["file"]
-        folder = Path(settings.MEDIA_ROOT) / UPLOAD_DIR
-        folder.mkdir(parents=True, exist_ok=True)
-        stored = folder / f"{uuid.uuid4().hex}{Path(upload_file.name).suffix.lower()}"
-        with open(stored, "wb") as fh:
-            for chunk in upload_file.chunks():
-                fh.write(chunk)
-        batch = IngestBatch.objects.create(
-            kind=form.cleaned_data["kind"], system=form.cleaned_data["system"],
-            file_name=Path(upload_file.name).name[:255], stored_path=str(stored), user=request.user,
-            status="queued", phase="Đang chờ xử lý",
-        )
-        run_ingest.enqueue(batch.pk)
-        return redirect("ingest:batch", pk=batch.pk)
+        # Django's storage API, not a local path: a worker on another machine reads the same file.
+        name = f"{UPLOAD_DIR}/{uuid.uuid4().hex}{Path(upload_file.name).suffix.lower()}"
+        try:
+            stored = default_storage.save(name, upload_file)
+        except OSError:
+            form.add_error("file", "Máy chủ không lưu được tệp (thư mục lưu trữ đầy hoặc chỉ đọc): "
+                                   "chưa nhập gì, hãy báo quản trị hệ thống.")
+        else:
+            batch = IngestBatch.objects.create(
+                kind=form.cleaned_data["kind"], system=form.cleaned_data["system"],
+                file_name=Path(upload_file.name).name[:255], stored_path=stored, user=request.user,
+                status="queued", phase="Đang chờ xử lý",
+            )
+            run_ingest.enqueue(batch.pk)
+            return redirect("ingest:batch", pk=batch.pk)
     batches = IngestBatch.objects.select_related("user")[:20]
     return render(request, "ingest/upload.html", {"form": form, "batches": batches})
 

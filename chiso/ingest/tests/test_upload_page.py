@@ -88,3 +88,27 @@ def test_other_roles_may_not_upload(world):
         response = _upload(client_for(user), _csv([dossier("A")]))
         assert response.status_code == 403
     assert IngestBatch.objects.count() == 0 and DossierRecord.objects.count() == 0
+
+
+def test_the_upload_goes_through_the_storage_api_and_is_removed_once_imported(world, settings, tmp_path):
+    from django.core.files.storage import default_storage
+
+    settings.MEDIA_ROOT = tmp_path / "media"
+    client = client_for(world.admin)
+    seen = {}
+    real_save = default_storage.save
+
+    def save(name, content, **kw):
+        seen["name"] = real_save(name, content, **kw)
+        return seen["name"]
+
+    default_storage.save = save
+    try:
+        _upload(client, _csv([dossier("A")]))
+    finally:
+        del default_storage.save
+    batch = IngestBatch.objects.get()
+    # a storage name, not a path of this machine: a worker elsewhere opens it through the same storage
+    assert batch.stored_path == seen["name"] and batch.stored_path.startswith("ingest-uploads/")
+    assert batch.status == "done"
+    assert not default_storage.exists(batch.stored_path)
