@@ -20,9 +20,12 @@ import json
 from datetime import date, datetime, timedelta
 from typing import Any
 
+from django.conf import settings
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import RequestDataTooBig
 from django.db import transaction
 from django.http import Http404, HttpRequest, HttpResponse
+from django.urls import reverse
 from django.utils import timezone
 from ninja import Field, NinjaAPI, Query, Schema
 from ninja.errors import AuthenticationError, HttpError
@@ -33,11 +36,13 @@ from pydantic import ValidationError
 from chiso.accounts.permissions import (
     ROLE_ADMIN,
     ROLE_REPORTER,
+    can_edit_unit,
     get_unit_for_user_or_404,
     role_of,
     visible_units,
 )
 from chiso.assessments.evaluation import figures_for
+from chiso.assessments.evidence import EvidenceError, store_evidence
 from chiso.assessments.importer import FIELDS, REQUIRED
 from chiso.assessments.models import (
     STATUS_APPROVED,
@@ -169,15 +174,24 @@ def _body(request: HttpRequest, schema: type[Schema], lists: tuple[str, ...] = (
     if request.content_type in FORM_TYPES:
         data: Any = {k: (request.POST.getlist(k) if k in lists else request.POST[k]) for k in request.POST}
     else:
-        try:
-            data = json.loads(request.body or b"null")
-        except ValueError:
-            raise HttpError(422, "Nội dung gửi lên không phải JSON hợp lệ.") from None
+        data = _json(request)
     try:
         return schema.model_validate(data if data is not None else {})
     except ValidationError as exc:
         fields = sorted({".".join(str(p) for p in e["loc"]) or "(toàn bộ)" for e in exc.errors()})
         raise HttpError(422, f"Thiếu hoặc sai trường: {', '.join(fields)}.") from None
+
+
+def _json(request: HttpRequest) -> Any:
+    """The JSON body; 413 beyond DATA_UPLOAD_MAX_MEMORY_SIZE, 422 when it is not JSON."""
+    try:
+        return json.loads(request.body or b"null")
+    except RequestDataTooBig:
+        mb = settings.DATA_UPLOAD_MAX_MEMORY_SIZE // (1024 * 1024)
+        raise HttpError(413, f"Nội dung gửi lên vượt {mb} MB: chia thành nhiều lần gửi, "
+                             "hoặc gửi tệp CSV/XLSX (trường file).") from None
+    except ValueError:
+        raise HttpError(422, "Nội dung gửi lên không phải JSON hợp lệ.") from None
 
 
 def _json_body(schema: type[Schema]) -> dict[str, Any]:
@@ -232,10 +246,23 @@ def frameworks(request: HttpRequest, response: HttpResponse, page: Query[PageQue
     ]
 
 
+class UnitQuery(Schema):
+    level: str | None = Field(None, description="chỉ đơn vị ở cấp này: province | district | commune")
+    parent: str | None = Field(None, description="chỉ các đơn vị trực thuộc đơn vị mã này")
+
+
 @api.get("/units", response=list[UnitOut], summary="Đơn vị trong phạm vi của người dùng")
-def units(request: HttpRequest, response: HttpResponse, page: Query[PageQuery]) -> list[dict[str, Any]]:
+def units(request: HttpRequest, response: HttpResponse, q: Query[UnitQuery],
+          page: Query[PageQuery]) -> list[dict[str, Any]]:
     user = _user(request)
-    rows = _page(request, response, visible_units(user).select_related("parent").order_by("path"), page)
+    rows = visible_units(user).select_related("parent").order_by("path")
+    if q.level:
+        if q.level not in LEVELS:
+            raise HttpError(422, f'Cấp "{q.level}" không có: chọn {", ".join(LEVELS)}.')
+        rows = rows.filter(level=q.level)
+    if q.parent:
+        rows = rows.filter(parent=get_unit_for_user_or_404(user, q.parent))
+    rows = _page(request, response, rows, page)
     return [
         {"code": u.code, "name": u.name, "level": u.level, "kind": u.kind,
          "parent": u.parent.code if u.parent_id else None, "active": u.active}
@@ -347,7 +374,8 @@ def _flag(text: str | None) -> bool:
     return (text or "").strip().lower() in ("1", "true", "yes", "on", "có", "co")
 
 
-@api.post("/values", url_name="values", response={200: ImportSummaryOut, 403: Detail, 404: Detail, 422: ImportSummaryOut},
+@api.post("/values", url_name="values",
+          response={200: ImportSummaryOut, 403: Detail, 404: Detail, 413: Detail, 422: ImportSummaryOut},
           openapi_extra=_VALUES_BODY,
           summary="Gửi số liệu (JSON hoặc tệp CSV/XLSX), tất cả hoặc không; dry_run=true để chạy thử")
 def post_values(request: HttpRequest, framework: str | None = None, dry_run: bool = False) -> Any:
@@ -377,10 +405,7 @@ def post_values(request: HttpRequest, framework: str | None = None, dry_run: boo
             return Status(422, value_import.summary(dry_run, conflicts=value_import.file_problems(exc)))
         bad: list[dict[str, Any]] = []
     else:
-        try:
-            rows = json.loads(request.body or b"null")
-        except ValueError:
-            raise HttpError(422, "Nội dung gửi lên không phải JSON hợp lệ.") from None
+        rows = _json(request)
         if isinstance(rows, dict) and isinstance(rows.get("rows"), list):
             rows = rows["rows"]
         if not isinstance(rows, list) or not rows:
@@ -502,9 +527,7 @@ def transition(request: HttpRequest, submission_id: int) -> Any:
     """403 when the role may not, 409 with the current state when ``version`` is stale or the status
     moved on, 422 with what is missing (a submit) or a missing comment (return, reopen)."""
     user = _user(request)
-    sub = _submissions(user).filter(pk=submission_id).first()
-    if sub is None:
-        raise Http404(f"Không tìm thấy báo cáo số {submission_id}.")
+    sub = _submission_or_404(user, submission_id)
     body = _body(request, TransitionIn)
     to_status = ACTIONS.get(body.action)
     if to_status is None:
@@ -533,6 +556,89 @@ def transition(request: HttpRequest, submission_id: int) -> Any:
     event_out = {"id": event.pk, "from_status": event.from_status, "to_status": event.to_status,
                  "comment": event.comment, "at": event.at}
     return Status(200, {"submission": submission_dict(sub, user), "event": event_out})
+
+
+# --- evidence -----------------------------------------------------------------------------------------
+
+
+class EvidenceOut(Schema):
+    id: int
+    indicator: str
+    name: str
+    content_type: str
+    size: int
+    sha256: str
+    description: str
+    uploaded_by: str | None
+    uploaded_at: datetime
+    download: str = Field(..., description="đường dẫn tải tệp (cùng trang tải của web, theo phạm vi)")
+
+
+def evidence_dict(request: HttpRequest, ev: Any) -> dict[str, Any]:
+    return {
+        "id": ev.pk, "indicator": ev.indicator, "name": ev.original_name, "content_type": ev.content_type,
+        "size": ev.size, "sha256": ev.sha256, "description": ev.description,
+        "uploaded_by": ev.uploaded_by.get_username() if ev.uploaded_by_id else None, "uploaded_at": ev.uploaded_at,
+        "download": request.build_absolute_uri(reverse("assessments:evidence_download", args=(ev.pk,))),
+    }
+
+
+def _indicator_codes(sub: Submission) -> set[str]:
+    codes: set[str] = set()
+
+    def walk(ind: Any, code: str) -> None:
+        codes.add(code)
+        for item in ind.items:
+            walk(item, f"{code}.{item.code}")
+
+    for ind in sub.round.framework.spec().indicators:
+        walk(ind, ind.code)
+    return codes
+
+
+def _submission_or_404(user: Any, submission_id: int) -> Submission:
+    sub = _submissions(user).filter(pk=submission_id).first()
+    if sub is None:
+        raise Http404(f"Không tìm thấy báo cáo số {submission_id}.")
+    return sub
+
+
+@api.get("/submissions/{submission_id}/evidence", url_name="evidence", response=list[EvidenceOut],
+         summary="Minh chứng của một báo cáo")
+def evidence_list(request: HttpRequest, submission_id: int) -> list[dict[str, Any]]:
+    sub = _submission_or_404(_user(request), submission_id)
+    return [evidence_dict(request, ev) for ev in sub.evidence.select_related("uploaded_by").order_by("indicator", "pk")]
+
+
+_EVIDENCE_BODY = {"requestBody": {"required": True, "content": {"multipart/form-data": {"schema": {
+    "type": "object", "required": ["file"],
+    "properties": {"file": {"type": "string", "format": "binary", "description": "PDF, ảnh, DOCX hoặc XLSX"},
+                   "indicator": {"type": "string", "description": "mã chỉ tiêu (ví dụ 1 hoặc 4.a)"},
+                   "description": {"type": "string"}}}}}}}
+
+
+@api.post("/submissions/{submission_id}/evidence", url_name="evidence",
+          response={201: EvidenceOut, 403: Detail, 404: Detail, 409: Detail, 422: Detail},
+          openapi_extra=_EVIDENCE_BODY, summary="Nộp một tệp minh chứng (cùng kiểm tra loại và dung lượng như trên web)")
+def evidence_upload(request: HttpRequest, submission_id: int) -> Any:
+    user = _user(request)
+    sub = _submission_or_404(user, submission_id)
+    if not can_edit_unit(user, sub.unit):
+        raise HttpError(403, "Bạn không được nộp minh chứng cho đơn vị này.")
+    if not sub.is_editable:
+        raise HttpError(409, f"Báo cáo đang ở trạng thái “{status_label(sub.status)}”"
+                             f"{'' if sub.round.is_open else ' trong đợt đã đóng'}, không thêm minh chứng được.")
+    upload = request.FILES.get("file")
+    if upload is None:
+        raise HttpError(422, "Thiếu tệp: gửi tệp minh chứng trong trường file (multipart/form-data).")
+    code = (request.POST.get("indicator") or "").strip()
+    if code and code not in _indicator_codes(sub):
+        raise HttpError(422, f"Bộ chỉ tiêu {sub.round.framework.code} không có chỉ tiêu {code!r}.")
+    try:
+        ev = store_evidence(sub, upload, user, code, request.POST.get("description") or "")
+    except EvidenceError as exc:
+        raise HttpError(422, str(exc)) from None
+    return Status(201, evidence_dict(request, ev))
 
 
 # --- rounds -----------------------------------------------------------------------------------------

@@ -68,6 +68,18 @@ def _submitted(key: str):
     return args
 
 
+def _draft(key: str):
+    return lambda world: (_rounds(world)[key].pk,)
+
+
+def _pdf(world) -> dict:
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from chiso.assessments.tests.workflow_world import PDF_BYTES
+
+    return {"file": SimpleUploadedFile("bien-ban.pdf", PDF_BYTES), "indicator": "1"}
+
+
 def _approve(world) -> dict:
     return {"action": "approve", "version": "1"}
 
@@ -127,6 +139,14 @@ ROUTES = [
           label="duyệt báo cáo xã Phú Lâm"),
     Route("api:transitions", APPROVE_OTHER, method="post", args=_submitted("other"), data=_approve,
           label="duyệt báo cáo Sở TTTT"),
+    Route("api:evidence", expect(default=200, anonymous=401, outsider=404), args=_draft("own"),
+          label="minh chứng xã Phú Lâm"),
+    Route("api:evidence", expect(default=404, anonymous=401, administrator=200, viewer=200), args=_draft("other"),
+          label="minh chứng Sở TTTT"),
+    Route("api:evidence", expect(default=403, anonymous=401, administrator=201, reporter=201, outsider=404),
+          method="post", args=_draft("own"), data=_pdf, label="nộp minh chứng xã Phú Lâm"),
+    Route("api:evidence", expect(default=404, anonymous=401, administrator=201, viewer=403),
+          method="post", args=_draft("other"), data=_pdf, label="nộp minh chứng Sở TTTT"),
     Route("api:rounds", expect(default=403, anonymous=401, administrator=201), method="post", data=_new_round),
     # The account page's tokens (session only: a token cannot manage tokens).
     Route("accounts:api_tokens", expect(default=200)),

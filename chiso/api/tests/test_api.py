@@ -121,6 +121,13 @@ def test_metrics_are_the_cli_rows_of_the_units_in_scope(world, tmp_path):
 def test_the_docs_are_served_locally(world):
     c = client_for(world.admin)
     schema = c.get(f"{BASE}/openapi.json").json()
-    assert {"/api/v1/evaluations", "/api/v1/metrics", "/api/v1/units", "/api/v1/frameworks"} <= set(schema["paths"])
+    assert {"/api/v1/evaluations", "/api/v1/metrics", "/api/v1/units", "/api/v1/frameworks", "/api/v1/values",
+            "/api/v1/submissions", "/api/v1/submissions/{submission_id}/transitions",
+            "/api/v1/submissions/{submission_id}/evidence", "/api/v1/rounds"} <= set(schema["paths"])
+    assert set(schema["paths"]["/api/v1/values"]["post"]["requestBody"]["content"]) == {
+        "application/json", "multipart/form-data"}
+    assert schema["paths"]["/api/v1/submissions/{submission_id}/transitions"]["post"]["requestBody"][
+        "content"]["application/json"]["schema"]["required"] == ["action", "version"]
+    assert {"BrowserSession", "TokenAuth"} <= set(schema["components"]["securitySchemes"])
     html = c.get(f"{BASE}/docs").content.decode()
     assert "swagger-ui-bundle.js" in html and "cdn" not in html.lower()

@@ -61,3 +61,15 @@ def test_an_unchanged_evaluation_answers_304_and_a_change_a_new_etag(world):
     assert int(changed["X-Chiso-Revision"]) > revision
     statuses = {u["unit"]: u["status"] for u in changed.json()["units"]}
     assert (statuses["AG-STTTT"], statuses["AG-SNV"]) == ("complete", "complete")
+
+
+def test_units_filter_by_level_and_parent_within_scope(world):
+    c = client_for(world.viewer)
+    communes = c.get(f"{BASE}/units", {"level": "commune"}).json()
+    assert [r["code"] for r in communes] == ["AG-PT-PL", "AG-PT-PT"]
+    children = c.get(f"{BASE}/units", {"parent": "AG"}).json()
+    assert [r["code"] for r in children] == ["AG-PT", "AG-SNV", "AG-STTTT"]
+    assert [r["code"] for r in c.get(f"{BASE}/units", {"parent": "AG", "level": "district"}).json()] == ["AG-PT"]
+    assert c.get(f"{BASE}/units", {"parent": "KG"}).status_code == 404  # outside the viewer's scope
+    bad = c.get(f"{BASE}/units", {"level": "ward"})
+    assert bad.status_code == 422 and "province, district, commune" in bad.json()["detail"]

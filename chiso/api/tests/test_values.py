@@ -161,3 +161,11 @@ def test_bad_requests_are_explained(world, own_submission):
     assert broken.status_code == 422 and "không phải JSON" in broken.json()["detail"]
     unknown = admin.post("/api/v1/values?framework=khong-co", json.dumps(ROWS), content_type="application/json")
     assert unknown.status_code == 404
+
+
+def test_a_body_over_the_limit_is_413_and_nothing_is_written(world, own_submission, settings):
+    settings.DATA_UPLOAD_MAX_MEMORY_SIZE = 1024 * 1024
+    rows = ROWS * 20000  # about 2 MB of JSON
+    response = post(client_for(world.admin), rows)
+    assert response.status_code == 413 and "vượt 1 MB" in response.json()["detail"]
+    assert not Value.objects.exists()
