@@ -283,6 +283,26 @@ def annex_heading(doc):
     para(doc, "", size=6)
 
 
+def group_heading_row(table, expr: str, count: str):
+    """A row of one cell across the table (``{% colspan %}`` widens it to every column a loop adds)."""
+    row = table.add_row()
+    merged = row.cells[0].merge(row.cells[-1])
+    cell_text(merged, expr + "{% colspan " + count + " %}", bold=True, size=12, align=LEFT)
+    cant_split(row)
+    return row
+
+
+def grouped_rows(table, heading: str, count: str):
+    """Rows grouped by level: {%tr for group %} / heading / {%tr for row %} / data / {%tr endfor %} ×2."""
+    first = table.add_row()
+    cell_text(first.cells[0], "{%tr for group in groups %}", align=LEFT)
+    group_heading_row(table, heading, count)
+    data = loop_rows(table, "{%tr for row in group.rows %}", "{%tr endfor %}", len(table.columns))
+    last = table.add_row()
+    cell_text(last.cells[0], "{%tr endfor %}", align=LEFT)
+    return data
+
+
 def loop_rows(table, start: str, end: str, data_cells: int):
     """Add the three rows of a docxtpl row loop: {%tr for %} / data / {%tr endfor %}; return the data row."""
     first = table.add_row()
@@ -431,7 +451,7 @@ def build_matrix(path: Path) -> None:
     cell_text(sub.cells[5], "{%tc endfor %}", size=12)
     repeat_header(top)
     repeat_header(sub)
-    data = loop_rows(table, "{%tr for row in rows %}", "{%tr endfor %}", 8)
+    data = grouped_rows(table, "{{ group.heading }}", "column_count")
     cant_split(data)
     cells = data.cells
     cell_text(cells[0], "{{ row.stt }}", size=12)
@@ -467,7 +487,7 @@ def build_ranking(path: Path) -> None:
     for cell, text in zip(table.rows[0].cells, headers, strict=True):
         cell_text(cell, text, bold=True, size=12)
     repeat_header(table.rows[0])
-    data = loop_rows(table, "{%tr for row in rows %}", "{%tr endfor %}", len(headers))
+    data = grouped_rows(table, "{{ group.heading }}", "column_count")
     cant_split(data)
     cells = data.cells
     cell_text(cells[0], "{{ row.stt }}", size=12)
@@ -480,9 +500,14 @@ def build_ranking(path: Path) -> None:
     cell_text(cells[5], "{%tc endfor %}", size=12)
     cell_text(cells[6], "{{ row.total }}/{{ row.max_total }}", size=12)
     cell_text(cells[7], "{{ row.share }}", size=12)
-    cell_text(cells[8], "{{ row.note }}", size=11, align=LEFT)
-    set_widths(table, [1.3, 5.3, 2.0, 0.01, 3.6, 0.01, 2.4, 2.4, 5.6])  # 26,2 cm with two categories
+    cell_text(cells[8], "{{ row.note_ref }}", size=11)
+    set_widths(table, [1.3, 6.3, 2.0, 0.01, 4.3, 0.01, 2.6, 2.6, 1.9])  # 26,2 cm with two categories
     para(doc, "", size=6)
+    # the reasons a category is not ranked, numbered as in the Ghi chú column: a long note in a
+    # narrow column made one unit's row a page tall (16 pages for 59 units)
+    tag(doc, "{%p for note in notes %}")
+    para(doc, "{{ note }}", size=12, align=JUSTIFY)
+    tag(doc, "{%p endfor %}")
     para(doc, "{{ summary_line }}", size=13, before=6)
     para(doc, "Đơn vị chưa báo cáo (không đánh giá được)", bold=True, size=13, before=6)
     para(doc, "{{ not_reported_line }}", size=13)
@@ -492,7 +517,7 @@ def build_ranking(path: Path) -> None:
     para(
         doc,
         "Ghi chú: \u201cKhông xếp hạng\u201d khi có tiêu chí trong hạng mục dưới mức tối thiểu, "
-        "bất kể tổng điểm; lý do ghi ở cột Ghi chú.",
+        "bất kể tổng điểm; lý do ghi dưới bảng, theo số ở cột Ghi chú.",
         italic=True, size=12, before=6,
     )
     doc.save(path)

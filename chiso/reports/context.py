@@ -65,6 +65,30 @@ def period_phrase(period: Period) -> str:
     return f"năm {year}"
 
 
+AREA_WORDS = ("tỉnh", "thành phố", "huyện", "quận", "thị xã", "xã", "phường", "thị trấn", "đặc khu")
+COUNCIL_PREFIXES = ("ubnd ", "ủy ban nhân dân ", "uỷ ban nhân dân ")
+
+
+def scope_phrase(name: str) -> str:
+    """The covered area inside a title or sentence: `` trên địa bàn huyện Phú Tân``.
+
+    Appending a unit's name to a framework title gave "…tỉnh An Giang Huyện Phú Tân"; an area
+    is named in lower case after "trên địa bàn", an agency after "của".
+    """
+    name = (name or "").strip()
+    if not name:
+        return ""
+    lowered = name.lower()
+    for prefix in COUNCIL_PREFIXES:
+        if lowered.startswith(prefix):
+            name, lowered = name[len(prefix):].strip(), lowered[len(prefix):].strip()
+            break
+    area = next((w for w in AREA_WORDS if lowered.startswith(w + " ")), None)
+    if area is None:
+        return f" của {name}"
+    return f" trên địa bàn {area}{name[len(area):]}"
+
+
 # --------------------------------------------------------------------------- metadata
 
 
@@ -549,7 +573,7 @@ def report_context(
     # units are named province agencies first, then districts, then communes (tree order within)
     results = sorted(results, key=lambda r: LEVEL_ORDER.get(r.unit.level, 9))
     phrase = period_phrase(period)
-    where = f" {scope_name}" if scope_name else ""
+    where = scope_phrase(scope_name)
     subject = meta.subject or f"Kết quả thực hiện {framework.title}{where} {phrase}"
     legal = framework.legal_basis
     legal_lines: list[str] = []
@@ -677,6 +701,15 @@ class MatrixRow:
 
 
 @dataclass
+class RowGroup:
+    """The rows of one level under a heading with the level's subtotal ("Cấp xã: 1/3 đơn vị đạt …")."""
+
+    level: str
+    heading: str
+    rows: list
+
+
+@dataclass
 class MatrixContext:
     meta: ReportMeta
     framework_code: str
@@ -696,6 +729,12 @@ class MatrixContext:
         "—: không áp dụng. Nâng chất: Đ khi đơn vị đạt tất cả tiêu chí áp dụng trong kỳ."
     )
     kind: str = "matrix"
+    groups: list[RowGroup] = field(default_factory=list)
+
+    @property
+    def column_count(self) -> int:
+        """Columns of the table: STT, Đơn vị, Năm công nhận, the criteria, Nâng chất, Phụ ghi."""
+        return len(self.criteria) + 5
 
 
 RECOGNIZED_KEYS = ("recognized_year", "nam_cong_nhan", "recognition_year", "year_recognized")
@@ -731,6 +770,8 @@ def matrix_context(
     """Seed 003's table: STT · Đơn vị · Năm công nhận · one column per criterion · Nâng chất."""
     criteria = [ind for ind in framework.indicators if ind.kind != "text"]
     codes = [ind.code for ind in criteria]
+    # grouped by level (province agencies, districts, communes); tree order within a level
+    results = sorted(results, key=lambda r: LEVEL_ORDER.get(r.unit.level, 9))
     rows: list[MatrixRow] = []
     for i, res in enumerate(results, start=1):
         statuses = {ir.code: ir.status for ir in res.indicators}
@@ -757,7 +798,16 @@ def matrix_context(
     complete = sum(1 for r in results if r.status == "complete")
     units = len(results)
     rate = format_rate(Fraction(complete, units) if units else None, framework.decimals)
-    where = f" {scope_name}" if scope_name else ""
+    where = scope_phrase(scope_name)
+    groups: list[RowGroup] = []
+    for res, row in zip(results, rows, strict=True):
+        if not groups or groups[-1].level != res.unit.level:
+            groups.append(RowGroup(res.unit.level, "", []))
+        groups[-1].rows.append(row)
+    for group in groups:
+        done = sum(1 for r in group.rows if r.status == "complete")
+        group.heading = (f"{level_name(group.level)}: {format_int(done)}/{format_int(len(group.rows))} "
+                         "đơn vị đạt tất cả tiêu chí")
     return MatrixContext(
         meta=meta,
         framework_code=framework.code,
@@ -774,6 +824,7 @@ def matrix_context(
         summary_line=(
             f"Có {format_int(complete)}/{format_int(units)} đơn vị đạt tất cả tiêu chí (tỷ lệ {rate})."
         ),
+        groups=groups,
     )
 
 
@@ -809,6 +860,7 @@ class RankingRow:
     note: str
     ranked_all: bool
     rank: str = ""  # the engine's position within the level ("2" for both of two tied units)
+    note_ref: str = ""  # "(1)": the DOCX prints the note under the table, keeping the rows short
     total_value: int | float | None = None
     max_total_value: int | float | None = None
     share_value: float | None = None
@@ -830,6 +882,13 @@ class RankingContext:
     summary_line: str
     kind: str = "ranking"
     share_format: str = "0.00%"  # the spreadsheet format of the share column
+    groups: list[RowGroup] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)  # "(1) Sở Nội vụ – …": the reasons, under the table
+
+    @property
+    def column_count(self) -> int:
+        """Columns of the DOCX table: STT, Đơn vị, Cấp, the categories, Tổng điểm, Tỷ lệ, Ghi chú."""
+        return len(self.categories) + 6
 
 
 def ranking_context(
@@ -852,6 +911,8 @@ def ranking_context(
     levels = rank_by_level(results)
     assessed = [entry for lv in levels for entry in lv.ranked]
     rows: list[RankingRow] = []
+    footnotes: list[str] = []
+    groups: list[RowGroup] = []
     for i, entry in enumerate(assessed, start=1):
         res, score = entry.result, entry.score
         by_code = {c.code: c for c in score.categories}
@@ -891,19 +952,23 @@ def ranking_context(
                 note="; ".join(notes),
                 ranked_all=all(c.ranked for c in cells),
                 rank=str(entry.position),
+                note_ref=f"({len(footnotes) + 1})" if notes else "",
                 total_value=spreadsheet_number(score.points),
                 max_total_value=spreadsheet_number(score.max_points),
                 share_value=float(share) if share is not None else None,
             )
         )
+        if rows[-1].note_ref:
+            footnotes.append(f"{rows[-1].note_ref} {res.unit.name} – {rows[-1].note}")
+        if not groups or groups[-1].level != res.unit.level:
+            groups.append(RowGroup(res.unit.level, level_name(res.unit.level), []))
+        groups[-1].rows.append(rows[-1])
     missing = [r.unit.name for lv in levels for r in lv.not_reported]
     total = len(results)
-    not_reported_line = (
-        f"Đơn vị chưa báo cáo, không đánh giá được: {format_int(len(missing))}/{format_int(total)}"
-        + (f" ({', '.join(missing)})." if missing else ".")
-    )
+    # the names follow as a list (DOCX) or on their own sheet (XLSX): not repeated in this line
+    not_reported_line = f"Đơn vị chưa báo cáo, không đánh giá được: {format_int(len(missing))}/{format_int(total)}."
     ranked_all = sum(1 for r in rows if r.ranked_all)
-    where = f" {scope_name}" if scope_name else ""
+    where = scope_phrase(scope_name)
     return RankingContext(
         meta=meta,
         framework_code=framework.code,
@@ -921,4 +986,6 @@ def ranking_context(
             f"{format_int(ranked_all)} đơn vị được xếp hạng ở tất cả hạng mục."
         ),
         share_format=percent_format(decimals),
+        groups=groups,
+        notes=footnotes,
     )

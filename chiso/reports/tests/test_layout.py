@@ -64,3 +64,38 @@ def test_annexes_have_page_numbers(request, world, kind, fixture, period, unit_a
     section = Document(BytesIO(out.content)).sections[0]
     assert 'w:instr="PAGE"' in section.header._element.xml
     assert section.different_first_page_header_footer  # Decree 30: no number on the first page
+
+
+def _words_outside_the_page(pdf: Path) -> tuple[int, list[str]]:
+    """Pages and the words drawn beyond the right edge of their page (``pdftotext -bbox``)."""
+    import re
+
+    html = subprocess.run(["pdftotext", "-bbox", str(pdf), "-"], capture_output=True, check=True,
+                          timeout=60).stdout.decode()
+    outside: list[str] = []
+    pages = re.findall(r'<page width="([\d.]+)" height="([\d.]+)">(.*?)</page>', html, re.S)
+    for width, height, body in pages:
+        assert float(width) > float(height)  # landscape
+        for x_max, word in re.findall(r'<word xMin="[\d.]+" yMin="[\d.]+" xMax="([\d.]+)" yMax="[\d.]+">([^<]*)<', body):
+            if float(x_max) > float(width) - 20:  # 15 mm margin ≈ 42 pt; 20 pt is already in the margin
+                outside.append(word)
+    return len(pages), outside
+
+
+def test_matrix_of_eleven_criteria_fits_the_landscape_page(cqdt, world, tmp_path):  # noqa: F811
+    out = export_report("matrix", "docx", cqdt, "2025", unit=world.province)
+    doc = Document(BytesIO(out.content))
+    section = doc.sections[0]
+    available = section.page_width.twips - section.left_margin.twips - section.right_margin.twips
+    from docx.oxml.ns import qn
+
+    grid = [int(c.get(qn("w:w"))) for c in doc.tables[0]._tbl.tblGrid.findall(qn("w:gridCol"))]
+    assert len(grid) == 3 + 11 + 2 and sum(grid) <= available
+    target = tmp_path / "bang.docx"
+    target.write_bytes(out.content)
+    pages = pdf_pages([target], tmp_path)["bang"]
+    count, outside = _words_outside_the_page(tmp_path / "bang.pdf")
+    assert count == len(pages) and not outside
+    text = "\n".join(pages)
+    assert "Phụ ghi" in text and "Nâng chất" in text
+    assert "Chưa đạt: 1, 6" in text.replace("\n", " ") or "Chưa đạt: 1," in text

@@ -49,6 +49,9 @@ def test_matrix_context_marks_met_criteria_with_D(ntm, world):
     assert rows["UBND thị trấn Phú Mỹ"].upgraded == "" and rows["UBND thị trấn Phú Mỹ"].note == "Chưa đạt: 8.3"
     assert rows["UBND xã Phú Thọ"].note == "Chưa báo cáo" and rows["UBND xã Phú Thọ"].year == "2021"
     assert ctx.summary_line == "Có 1/3 đơn vị đạt tất cả tiêu chí (tỷ lệ 33,33%)."
+    assert [g.heading for g in ctx.groups] == ["Cấp xã: 1/3 đơn vị đạt tất cả tiêu chí"]
+    # the district's subtree is named as an area, never "…tỉnh An Giang UBND huyện Phú Tân"
+    assert ctx.title.endswith("TRÊN ĐỊA BÀN HUYỆN PHÚ TÂN NĂM 2024"), ctx.title
 
 
 def test_matrix_xlsx_and_docx(ntm, world):
@@ -132,8 +135,14 @@ def test_ranking_xlsx_and_docx(ranking, world):
     snv_row = next(r for r in table.rows if r.cells[1].text == "Sở Nội vụ")
     assert snv_row.cells[3].text == "38 điểm\nKhông xếp hạng"
     assert snv_row.cells[6].text == "84,26%"
+    # the reason is a numbered note under the table, so the row stays one line high
+    assert snv_row.cells[7].text == "(1)"
+    assert [r.cells[0].text for r in table.rows][1] == "Cấp tỉnh"  # rows grouped by level
     texts = [p.text for p in doc.paragraphs]
+    assert ("(1) Sở Nội vụ – Điều kiện sẵn sàng: Tiêu chí 2 đạt 3 điểm, dưới mức tối thiểu 5 điểm"
+            in texts)
     assert "- UBND huyện Phú Tân" in texts
+    assert sum(t.count("UBND huyện Phú Tân") for t in texts) == 1  # listed once, not twice
 
 
 def test_ranking_of_a_criteria_framework_is_refused(ntm, world):

@@ -175,3 +175,13 @@ def test_section_three_is_left_out_when_the_officer_wrote_nothing(cqdt, world):
     assert "II. KHÓ KHĂN, HẠN CHẾ" in texts
     assert "III. PHƯƠNG HƯỚNG, NHIỆM VỤ THỜI GIAN TỚI" not in texts
     assert not any("[" in t or "]" in t for t in texts)
+
+
+def test_scope_is_named_as_an_area_or_an_agency():
+    from chiso.reports.context import scope_phrase
+
+    assert scope_phrase("UBND huyện Phú Tân") == " trên địa bàn huyện Phú Tân"
+    assert scope_phrase("Huyện Phú Tân") == " trên địa bàn huyện Phú Tân"
+    assert scope_phrase("Ủy ban nhân dân Thị xã Tân Châu") == " trên địa bàn thị xã Tân Châu"
+    assert scope_phrase("Sở Tư pháp") == " của Sở Tư pháp"
+    assert scope_phrase("") == ""
