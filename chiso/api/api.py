@@ -24,7 +24,7 @@ from django.conf import settings
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import RequestDataTooBig
 from django.db import transaction
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.urls import reverse
 from django.utils import timezone
 from ninja import Field, NinjaAPI, Query, Schema
@@ -50,6 +50,7 @@ from chiso.assessments.models import (
     STATUS_RETURNED,
     STATUS_SUBMITTED,
     SUBMISSION_STATUS_CHOICES,
+    Evidence,
     Submission,
 )
 from chiso.assessments.serialize import evaluation_to_dict
@@ -571,7 +572,7 @@ class EvidenceOut(Schema):
     description: str
     uploaded_by: str | None
     uploaded_at: datetime
-    download: str = Field(..., description="đường dẫn tải tệp (cùng trang tải của web, theo phạm vi)")
+    download: str = Field(..., description="đường dẫn tải tệp qua API (mã truy cập hoặc phiên)")
 
 
 def evidence_dict(request: HttpRequest, ev: Any) -> dict[str, Any]:
@@ -579,7 +580,7 @@ def evidence_dict(request: HttpRequest, ev: Any) -> dict[str, Any]:
         "id": ev.pk, "indicator": ev.indicator, "name": ev.original_name, "content_type": ev.content_type,
         "size": ev.size, "sha256": ev.sha256, "description": ev.description,
         "uploaded_by": ev.uploaded_by.get_username() if ev.uploaded_by_id else None, "uploaded_at": ev.uploaded_at,
-        "download": request.build_absolute_uri(reverse("assessments:evidence_download", args=(ev.pk,))),
+        "download": request.build_absolute_uri(reverse("api:evidence_file", args=(ev.pk,))),
     }
 
 
@@ -608,6 +609,24 @@ def _submission_or_404(user: Any, submission_id: int) -> Submission:
 def evidence_list(request: HttpRequest, submission_id: int) -> list[dict[str, Any]]:
     sub = _submission_or_404(_user(request), submission_id)
     return [evidence_dict(request, ev) for ev in sub.evidence.select_related("uploaded_by").order_by("indicator", "pk")]
+
+
+@api.get("/evidence/{evidence_id}/file", url_name="evidence_file", response={200: None, 404: Detail},
+         summary="Tải một tệp minh chứng (đúng loại đã kiểm tra khi nộp)")
+def evidence_file(request: HttpRequest, evidence_id: int) -> Any:
+    """The file as an attachment, to those who may see its unit, like the web's download page."""
+    user = _user(request)
+    ev = Evidence.objects.filter(pk=evidence_id, submission__in=_submissions(user)).first()
+    if ev is None:
+        raise Http404(f"Không tìm thấy minh chứng số {evidence_id}.")
+    try:
+        handle = ev.file.open("rb")
+    except FileNotFoundError:
+        raise Http404("Tệp minh chứng không còn trên máy chủ.") from None
+    response = FileResponse(handle, content_type=ev.content_type, as_attachment=True, filename=ev.original_name)
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Content-Security-Policy"] = "default-src 'none'; sandbox"
+    return response
 
 
 _EVIDENCE_BODY = {"requestBody": {"required": True, "content": {"multipart/form-data": {"schema": {

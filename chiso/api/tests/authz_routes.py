@@ -80,6 +80,14 @@ def _pdf(world) -> dict:
     return {"file": SimpleUploadedFile("bien-ban.pdf", PDF_BYTES), "indicator": "1"}
 
 
+def _evidence_of(key: str):
+    def args(world) -> tuple:
+        from chiso.assessments.tests.workflow_world import add_evidence
+
+        return (add_evidence(_rounds(world)[key], "1").pk,)
+    return args
+
+
 def _approve(world) -> dict:
     return {"action": "approve", "version": "1"}
 
@@ -147,6 +155,10 @@ ROUTES = [
           method="post", args=_draft("own"), data=_pdf, label="nộp minh chứng xã Phú Lâm"),
     Route("api:evidence", expect(default=404, anonymous=401, administrator=201, viewer=403),
           method="post", args=_draft("other"), data=_pdf, label="nộp minh chứng Sở TTTT"),
+    Route("api:evidence_file", expect(default=200, anonymous=401, outsider=404), args=_evidence_of("own"),
+          label="tệp minh chứng xã Phú Lâm"),
+    Route("api:evidence_file", expect(default=404, anonymous=401, administrator=200, viewer=200),
+          args=_evidence_of("other"), label="tệp minh chứng Sở TTTT"),
     Route("api:rounds", expect(default=403, anonymous=401, administrator=201), method="post", data=_new_round),
     # The account page's tokens (session only: a token cannot manage tokens).
     Route("accounts:api_tokens", expect(default=200)),

@@ -31,7 +31,12 @@ def test_a_reporter_uploads_evidence_with_a_token_and_lists_it(world, own_submis
         "rep_ag_pt_pl")
     listed = Client().get(url(own_submission), **auth).json()
     assert [e["id"] for e in listed] == [doc["id"]]
-    assert listed[0]["download"].endswith(f"/minh-chung/{doc['id']}/")
+    assert listed[0]["download"] == f"http://testserver/api/v1/evidence/{doc['id']}/file"
+    download = Client().get(listed[0]["download"], **auth)
+    assert download.status_code == 200 and b"".join(download.streaming_content) == PDF_BYTES
+    assert download["Content-Type"] == "application/pdf"
+    assert download["Content-Disposition"] == 'attachment; filename="bien-ban.pdf"'
+    assert client_for(world.outsider).get(listed[0]["download"]).status_code == 404
     assert Evidence.objects.get(pk=doc["id"]).uploaded_by == world.reporter
 
 
