@@ -30,6 +30,9 @@ class Command(BaseCommand):
         parser.add_argument("--unit", help="mã một đơn vị (mặc định: mọi đơn vị trong phạm vi)")
         parser.add_argument("--format", choices=["table", "json"], default="table",
                             help="bảng dễ đọc (mặc định) hoặc JSON")
+        parser.add_argument("--as-of", dest="as_of", metavar="YYYY-MM-DD",
+                            help="đánh giá kỳ trên các đơn vị có hiệu lực ngày này; số liệu của đơn vị cũ "
+                                 "(trước sáp nhập, chia tách) được cộng dồn vào đơn vị kế thừa")
         parser.add_argument("--basis", choices=list(BASES), default=BASIS_OFFICIAL,
                             help="official: chỉ số liệu chính thức (báo cáo đã duyệt hoặc ngoài đợt đánh giá; "
                                  "mặc định); provisional: số liệu tạm tính (mọi số đang có, kể cả bản nháp)")
@@ -51,6 +54,9 @@ class Command(BaseCommand):
             except Unit.DoesNotExist as exc:
                 raise CommandError(f"Không có đơn vị mã {options['unit']!r}.") from exc
         basis = options["basis"]
+        if options["as_of"]:
+            self._as_of(framework, period, unit, basis, options)
+            return
         figures = figures_for(framework, period.code, unit=unit, basis=basis)
         evaluation = figures.evaluation
         if options["format"] == "json":
@@ -59,3 +65,29 @@ class Command(BaseCommand):
         else:
             self.stdout.write(render_table(evaluation), ending="")
             self.stdout.write(basis_line(figures))
+
+    def _as_of(self, framework, period, unit, basis: str, options) -> None:
+        from datetime import date
+
+        from chiso.results.history import aggregated_from, evaluate_as_of, method_text
+
+        try:
+            as_of = date.fromisoformat(options["as_of"])
+        except ValueError as exc:
+            raise CommandError(f"Ngày --as-of không hợp lệ: {options['as_of']!r} (cần dạng YYYY-MM-DD).") from exc
+        if unit is not None and not Unit.objects.active_on(as_of).filter(pk=unit.pk).exists():
+            raise CommandError(f"Đơn vị {unit.code} không có hiệu lực ngày {as_of:%d/%m/%Y}.")
+        history = evaluate_as_of(framework, period.code, as_of, basis, unit=unit)
+        evaluation = history.evaluation
+        if options["format"] == "json":
+            data = {"basis": basis, "as_of": as_of.isoformat(), **evaluation_to_dict(evaluation),
+                    "left_out": history.left_out}
+            for item in data["units"]:
+                item["aggregated_from"] = aggregated_from(history, item["unit"])
+            self.stdout.write(json.dumps(data, ensure_ascii=False, indent=2))
+            return
+        self.stdout.write(render_table(evaluation), ending="")
+        for result in evaluation.results:
+            text = method_text(history, result.unit.code, period.label)
+            if text:
+                self.stdout.write(f"{result.unit.code}: {text}")
