@@ -22,7 +22,7 @@ from chiso.engine.model import UnitInfo, UnitResult
 from chiso.frameworks.models import Framework
 from chiso.units.models import Unit
 
-from .inputs import load_inputs
+from .inputs import left_out, load_inputs, report_statuses
 from .models import BASES, BASIS_OFFICIAL, BASIS_PROVISIONAL, Revision, StoredResult
 
 
@@ -113,10 +113,11 @@ def recompute(framework: Framework, period: str, infos: Sequence[UnitInfo]) -> d
                 pass
             row = Revision.objects.select_for_update().get(framework=framework, period=period)
         number = row.number
-        values, left = load_inputs(framework, [period], by_id, BASIS_OFFICIAL)
         everything, _ = load_inputs(framework, [period], by_id, BASIS_PROVISIONAL)
         provisional = evaluate(spec, infos, everything.get(period, {}), period).results
-        left_here = left.get(period, {})
+        # The official basis differs only for units whose report is not approved: one read of the figures.
+        statuses = report_statuses(framework.pk, [period], by_id)
+        left_here = {code: why for uid, code in by_id.items() if (why := left_out(statuses, uid, period, BASIS_OFFICIAL))}
         kept_out = [i for i in infos if i.code in left_here]
         official_out = {r.unit.code: r for r in evaluate(spec, kept_out, {}, period).results}
         objs = []
