@@ -36,7 +36,10 @@ class UserForm(forms.Form):
                              help_text=_("Dùng để gửi nhắc nộp báo cáo."))
     phone = forms.CharField(label=_("Số điện thoại"), max_length=32, required=False)
     position = forms.CharField(label=_("Chức vụ, đơn vị công tác"), max_length=255, required=False)
-    role = forms.ChoiceField(label=_("Vai trò"), choices=ROLE_CHOICES)
+    # No role is preselected: the first choice used to be Quản trị, so a hurried "Tạo tài khoản"
+    # made every new account an administrator. The blank choice makes the choice explicit.
+    role = forms.ChoiceField(label=_("Vai trò"), choices=[("", _("— Chọn vai trò —")), *ROLE_CHOICES],
+                             error_messages={"required": _("Hãy chọn vai trò cho tài khoản.")})
     scopes = UnitChoiceField(
         label=_("Phạm vi đơn vị"), queryset=Unit.objects.order_by("path"), required=False,
         help_text=_("Chọn đơn vị gốc: người dùng làm việc với đơn vị đó và mọi đơn vị trực thuộc. "

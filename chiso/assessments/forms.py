@@ -374,8 +374,35 @@ class RoundForm(forms.Form):
             raise forms.ValidationError(str(exc)) from exc
 
     def clean_deadline(self) -> date:
+        """A deadline already past would open a round every unit is late for on day one."""
+        from django.utils import timezone
+
         deadline = self.cleaned_data["deadline"]
+        today = timezone.localdate()
+        if deadline <= today:
+            raise forms.ValidationError(_("Hạn nộp phải sau hôm nay (%(today)s).") % {
+                "today": today.strftime("%d/%m/%Y")})
         return deadline
+
+    def clean(self) -> dict[str, Any]:
+        """The period must fall (at least partly) within the framework version's validity: a round
+        of a repealed or not yet effective framework would judge units by rules not in force."""
+        data = super().clean()
+        framework, code = data.get("framework"), data.get("period")
+        if framework is None or not code:
+            return data
+        period = parse_period(code)
+        starts, ends = framework.effective_from, framework.effective_to
+        if (starts and period.end < starts) or (ends and period.start > ends):
+            first = starts.strftime("%d/%m/%Y") if starts else "…"
+            last = ends.strftime("%d/%m/%Y") if ends else "…"
+            validity = f"{first} – {last}"
+            self.add_error("period", _(
+                "Kỳ %(period)s (%(start)s – %(end)s) nằm ngoài thời gian hiệu lực của bộ chỉ tiêu này "
+                "(%(validity)s). Hãy chọn kỳ khác hoặc phiên bản bộ chỉ tiêu khác.") % {
+                "period": period.label, "start": period.start.strftime("%d/%m/%Y"),
+                "end": period.end.strftime("%d/%m/%Y"), "validity": validity})
+        return data
 
 
 class EvidenceForm(forms.Form):

@@ -97,6 +97,27 @@ def _rows(sub: Submission) -> list[dict[str, Any]]:
     return out
 
 
+def _applicable_rows(sub: Submission) -> list[dict[str, Any]]:
+    """The form's rows without the criteria (and composite items) the engine says do not apply to
+    this unit: a row there would invite figures the write path refuses anyway."""
+    from .writes import not_applicable
+
+    # The engine gives text (narrative-only) criteria no verdict and marks them not_applicable
+    # whatever the unit: they are kept.
+    texts: set[str] = set()
+
+    def walk(ind: Indicator, code: str) -> None:
+        if ind.kind == "text":
+            texts.add(code)
+        for item in ind.items:
+            walk(item, f"{code}.{item.code}")
+
+    for ind in sub.framework.spec().indicators:
+        walk(ind, ind.code)
+    skip = not_applicable(sub.framework, [sub.unit_id], sub.period).get(sub.unit_id, set()) - texts
+    return [row for row in _rows(sub) if not any(row["element"].startswith(f"{code}.") for code in skip)]
+
+
 def build_workbook(sub: Submission) -> bytes:
     """The pre-filled XLSX of one submission."""
     wb = Workbook()
@@ -108,6 +129,7 @@ def build_workbook(sub: Submission) -> bytes:
     ws["A2"] = _("Đơn vị: %(u)s (%(c)s) · Kỳ: %(p)s · Hạn nộp: %(d)s") % {
         "u": sub.unit.name, "c": sub.unit.code, "p": p.label, "d": format_date(sub.round.deadline)}
     ws["A3"] = _(
+        "Biểu chỉ liệt kê các chỉ tiêu áp dụng cho đơn vị. "
         "Chỉ điền cột F (Giá trị); số viết 54.919 hoặc 54919, tỷ lệ không cần nhập (hệ thống tự tính); "
         "ô Có/Không chọn trong danh sách. Số tính tự động chỉ sửa khi ghi lý do ở cột G. "
         "Không sửa các cột khác; tải tệp lên lại ở trang báo cáo.")
@@ -128,7 +150,7 @@ def build_workbook(sub: Submission) -> bytes:
     ws.add_data_validation(yes_no)
     input_fill = PatternFill("solid", fgColor="FFF9DB")
     r = HEADER_ROW
-    for row in _rows(sub):
+    for row in _applicable_rows(sub):
         r += 1
         old: Value | None = stored.get(row["element"])
         ws.cell(r, COL_UNIT, sub.unit.code)
