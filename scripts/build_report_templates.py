@@ -377,6 +377,9 @@ def build_report(path: Path) -> None:
     para(doc, "{{ subject }}", bold=True, size=14, align=CENTER)
     rule(doc, 6.0, 6.0)
     para(doc, "", size=8)
+    tag(doc, "{%p if meta.addressee %}")
+    para(doc, "Kính gửi: {{ meta.addressee }}", size=14, align=CENTER, after=6)
+    tag(doc, "{%p endif %}")
 
     def body(text: str, *, italic=False, bold=False):
         return para(doc, text, italic=italic, bold=bold, size=14, align=JUSTIFY, indent=1.27,

@@ -53,6 +53,50 @@ def date_words(day: date) -> str:
     return f"ngày {day.day:02d} tháng {month} năm {day.year}"
 
 
+DOCUMENT_TYPES = {
+    "NQ": "Nghị quyết", "QĐ": "Quyết định", "QD": "Quyết định", "NĐ": "Nghị định", "ND": "Nghị định",
+    "TT": "Thông tư", "TTLT": "Thông tư liên tịch", "KH": "Kế hoạch", "CT": "Chỉ thị",
+    "HD": "Hướng dẫn", "CV": "Công văn",
+}
+
+
+def document_type(number: str) -> str:
+    """The kind of a legal document from its symbol: ``17/NQ-CP`` → Nghị quyết,
+    ``51/2025/QĐ-TTg`` → Quyết định; empty when the number has no known symbol."""
+    parts = [p.strip() for p in (number or "").split("/")]
+    if len(parts) < 2 or not parts[0][:1].isdigit():
+        return ""
+    return DOCUMENT_TYPES.get(parts[-1].split("-")[0].upper(), "")
+
+
+def short_date(day: date) -> str:
+    """``07/3/2019`` as Decree 30 writes a date in figures (zeros: day < 10, months 1–2)."""
+    month = f"{day.month:02d}" if day.month in MONTHS_WITH_ZERO else str(day.month)
+    return f"{day.day:02d}/{month}/{day.year}"
+
+
+def legal_basis_sentence(legal) -> str:
+    """``Căn cứ Nghị quyết số 17/NQ-CP ngày 07/3/2019 của Chính phủ về …;`` from the framework's
+    document fields (number, date, issuer, title); empty when the number is not a document's."""
+    if legal is None:
+        return ""
+    kind = document_type(legal.number)
+    if not kind:
+        return ""
+    text = f"Căn cứ {kind} số {legal.number.strip()}"
+    if legal.date:
+        text += f" ngày {short_date(legal.date)}"
+    if legal.issuer:
+        text += f" của {legal.issuer.strip()}"
+    title = " ".join((legal.title or "").split())
+    if title.lower().startswith(kind.lower() + " "):
+        title = title[len(kind) + 1:]  # "Nghị quyết về …" after "Căn cứ Nghị quyết số …"
+    if title:
+        title = title[0].lower() + title[1:]
+        text += f" {title}" if title.startswith("về ") else f" về {title}"
+    return text.rstrip(" .;") + ";"
+
+
 def period_phrase(period: Period) -> str:
     """The period inside a sentence: ``tháng 01 năm 2025``, ``quý I năm 2025``, ``6 tháng đầu năm 2025``."""
     kind, year, index = period.kind, period.year, getattr(period, "index", 1)
@@ -122,6 +166,16 @@ class ReportMeta:
     subject: str = ""
     addressee: str = ""  # "Kính gửi: …" under the subject, when the report is sent to one body
     next_steps: str = ""  # section III, written by the officer (one paragraph a line)
+
+    def __post_init__(self) -> None:
+        """A number typed with its symbol ("15/BC-STTTT") is split, never printed "15/BC-STTTT/BC-STTTT"."""
+        number = (self.number or "").strip()
+        if "/" in number:
+            number, _, symbol = number.partition("/")
+            number = number.strip()
+            if symbol.strip():
+                self.symbol = symbol.strip()
+        self.number = number
 
     @property
     def parent_agency_caps(self) -> str:
@@ -437,7 +491,9 @@ def appendix_context(
                     )
                 )
     unit = result.unit
-    legal = framework.legal_basis.number if framework.legal_basis else ""
+    # the document's number heads the column only when it is one ("(mẫu minh hoạ)" is not)
+    legal = framework.legal_basis.number.strip() if framework.legal_basis else ""
+    legal = legal if document_type(legal) else ""
     not_met = sum(1 for r in result.indicators if r.status in FAILING and r.kind != "text")
     if result.status == "not_reported":
         summary = f"{unit.name} chưa báo cáo số liệu {period_phrase(period)}."
@@ -575,13 +631,8 @@ def report_context(
     phrase = period_phrase(period)
     where = scope_phrase(scope_name)
     subject = meta.subject or f"Kết quả thực hiện {framework.title}{where} {phrase}"
-    legal = framework.legal_basis
-    legal_lines: list[str] = []
-    if legal and legal.number:
-        when = f" ngày {legal.date.strftime('%d/%m/%Y')}" if legal.date else ""
-        issuer = f" của {legal.issuer}" if legal.issuer else ""
-        title = f" {legal.title}" if legal.title else ""
-        legal_lines.append(f"Căn cứ {legal.number}{when}{issuer}{title};")
+    sentence = legal_basis_sentence(framework.legal_basis)
+    legal_lines: list[str] = [sentence] if sentence else []
     intro = f"{meta.agency} báo cáo kết quả thực hiện {framework.title}{where} {phrase} như sau:"
 
     overall: Tally = evaluation_summary.overall

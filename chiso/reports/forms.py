@@ -42,8 +42,11 @@ class ExportForm(forms.Form):
         choices=[(BASIS_OFFICIAL, _("Chính thức (báo cáo đã duyệt)")),
                  (BASIS_PROVISIONAL, _("Tạm tính (kể cả chưa duyệt; ghi “SỐ LIỆU TẠM TÍNH”)"))],
     )
-    number = forms.CharField(label=_("Số văn bản"), max_length=20, required=False,
-                             help_text=_("Để trống để ghi tay sau khi vào sổ"))
+    number = forms.CharField(label=_("Số văn bản"), max_length=40, required=False,
+                             help_text=_("Ví dụ 15 (gõ 15/BC-STP cũng được: ký hiệu được tách ra); "
+                                         "để trống để ghi tay sau khi vào sổ"))
+    symbol = forms.CharField(label=_("Ký hiệu"), max_length=40, required=False,
+                             help_text=_("Ví dụ BC-STP; để trống: theo đơn vị xuất báo cáo"))
     date = forms.DateField(label=_("Ngày văn bản"), required=False, input_formats=["%d/%m/%Y", "%Y-%m-%d"],
                            help_text=_("dd/mm/yyyy; để trống: hôm nay"))
     signer = forms.CharField(label=_("Người ký"), max_length=100, required=False)
@@ -52,6 +55,11 @@ class ExportForm(forms.Form):
     position = forms.CharField(label=_("Chức vụ"), max_length=100, required=False)
     recipients = forms.CharField(label=_("Nơi nhận"), required=False, widget=forms.Textarea(attrs={"rows": 4}),
                                  help_text=_("Mỗi dòng một nơi nhận; dòng \u201cLưu: VT\u201d được thêm tự động"))
+    addressee = forms.CharField(label=_("Kính gửi"), max_length=200, required=False,
+                                help_text=_("Để trống: không in dòng Kính gửi"))
+    next_steps = forms.CharField(label=_("III. Phương hướng, nhiệm vụ thời gian tới"), required=False,
+                                 max_length=4000, widget=forms.Textarea(attrs={"rows": 6}),
+                                 help_text=_("Mỗi dòng một đoạn; để trống: báo cáo không có mục III"))
 
     def __init__(self, data: Any = None, *, user: Any = None, initial: dict | None = None) -> None:
         """With ``user``: the unit is chosen from the units they may see and the period from the
@@ -87,16 +95,20 @@ class ExportForm(forms.Form):
             ) % {"code": code})
         return code
 
-    def meta(self):
-        """The document metadata: the form's fields over the defaults from settings."""
+    def meta(self, unit=None):
+        """The document metadata: the form's fields over the defaults from settings and ``unit``."""
         data = self.cleaned_data
         recipients = tuple(line.strip(" -;") for line in (data.get("recipients") or "").splitlines()
                            if line.strip(" -;"))
         return default_meta(
+            unit,
             number=data.get("number"),
+            symbol=data.get("symbol"),
             day=data.get("date"),
             signer=data.get("signer"),
             authority=data.get("authority"),
             position=data.get("position"),
             recipients=recipients or None,
+            addressee=data.get("addressee"),
+            next_steps=data.get("next_steps"),
         )

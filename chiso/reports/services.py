@@ -7,6 +7,7 @@ command line are identical.
 
 from __future__ import annotations
 
+import unicodedata
 from dataclasses import dataclass, replace
 from datetime import date
 from typing import Any
@@ -70,13 +71,47 @@ def _setting(name: str, default: str) -> str:
     return str(value) if value not in (None, "") else default
 
 
-def default_meta(**overrides: Any) -> ctx.ReportMeta:
+def agency_initials(name: str) -> str:
+    """``Sở Tư pháp`` → ``STP``, ``Sở Thông tin và Truyền thông`` → ``STTTT`` (the symbol's issuer part)."""
+    letters = []
+    for word in name.split():
+        if word.lower() == "và":
+            continue
+        first = unicodedata.normalize("NFD", word[0])[0]
+        letters.append(first.upper())
+    return "".join(letters)
+
+
+def unit_identity(unit: Unit | None) -> dict[str, str]:
+    """The issuer of a report exported for ``unit``: its own name, parent agency and symbol.
+
+    A unit's attributes ``report_agency``, ``report_parent_agency``, ``report_symbol`` and
+    ``report_archive`` win; otherwise a province agency (Sở Tư pháp) issues "…/BC-STP" under the
+    province's People's Committee, and a district or commune People's Committee "…/BC-UBND".
+    The province itself (the root) keeps the settings (the ICT department reports for it).
+    """
+    if unit is None or unit.parent_id is None:
+        return {}
+    attrs = unit.attributes or {}
+    if unit.level == "province":
+        derived = {"agency": unit.name, "symbol": f"BC-{agency_initials(unit.name)}", "archive": "Lưu: VT."}
+    else:
+        derived = {"agency": unit.name, "parent_agency": "", "symbol": "BC-UBND", "archive": "Lưu: VT."}
+    for key in ("agency", "parent_agency", "symbol", "archive"):
+        given = attrs.get(f"report_{key}")
+        if given not in (None, ""):
+            derived[key] = str(given)
+    return derived
+
+
+def default_meta(unit: Unit | None = None, **overrides: Any) -> ctx.ReportMeta:
     """Document header, number and signature from settings, overridden by the given fields.
 
     Settings: ``CHISO_PROVINCE_NAME`` (An Giang), ``CHISO_PARENT_AGENCY``
     (UBND tỉnh <province>), ``CHISO_AGENCY`` (Sở Thông tin và Truyền thông),
     ``CHISO_REPORT_SYMBOL`` (BC-STTTT), ``CHISO_SIGNER_AUTHORITY`` (KT. GIÁM ĐỐC),
     ``CHISO_SIGNER_POSITION`` (PHÓ GIÁM ĐỐC), ``CHISO_SIGNER_NAME`` (empty).
+    ``unit``, the exporting unit, replaces the issuer (``unit_identity``).
     Empty overrides are ignored so a blank form field keeps the default.
     """
     province = _setting("CHISO_PROVINCE_NAME", "An Giang")
@@ -90,7 +125,7 @@ def default_meta(**overrides: Any) -> ctx.ReportMeta:
         position=_setting("CHISO_SIGNER_POSITION", "PHÓ GIÁM ĐỐC"),
         signer=_setting("CHISO_SIGNER_NAME", ""),
     )
-    given = {k: v for k, v in overrides.items() if v not in (None, "", [], ())}
+    given = {**unit_identity(unit), **{k: v for k, v in overrides.items() if v not in (None, "", [], ())}}
     return replace(meta, **given) if given else meta
 
 
@@ -172,7 +207,7 @@ def build_context(
         raise ReportError(f"Loại báo cáo \u201c{kind}\u201d không có: chọn một trong {', '.join(KINDS)}")
     fw = _framework(framework)
     per = _period(period)
-    meta = meta or default_meta()
+    meta = meta or default_meta(unit)
     spec = fw.spec()
     if kind == "ranking" and spec.kind != "score":
         raise ReportError(

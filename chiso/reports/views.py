@@ -71,7 +71,7 @@ def export(request: HttpRequest) -> HttpResponse:
     try:
         exported = export_report(
             data["kind"], data["format"], data["framework"], data["period"],
-            unit=unit, meta=form.meta(), units=visible_units(request.user),
+            unit=unit, meta=form.meta(unit), units=visible_units(request.user),
             basis=data.get("basis") or "official",
         )
     except PdfUnavailable as exc:

@@ -140,7 +140,7 @@ def test_docx_follows_decree_30_layout(cqdt, world):
     assert Cm(1) <= result.paragraph_format.first_line_indent <= Cm(1.27)
     assert result.paragraph_format.space_after >= Pt(6)
     assert Pt(13) <= _runs(result)[0].font.size <= Pt(14)
-    legal = next(p for p in paragraphs if p.text.startswith("Căn cứ 2989/QĐ-UBND ngày 23/12/2020"))
+    legal = next(p for p in paragraphs if p.text.startswith("Căn cứ Quyết định số 2989/QĐ-UBND ngày 23/12/2020"))
     assert _runs(legal)[0].italic
     difficulties = texts[texts.index("II. KHÓ KHĂN, HẠN CHẾ") + 1:texts.index(
         "III. PHƯƠNG HƯỚNG, NHIỆM VỤ THỜI GIAN TỚI")]

@@ -55,6 +55,9 @@ class Command(BaseCommand):
         meta.add_argument("--signer", help="họ tên người ký")
         meta.add_argument("--recipient", action="append", help="nơi nhận (lặp lại cho nhiều nơi)")
         meta.add_argument("--subject", help="trích yếu nội dung báo cáo")
+        meta.add_argument("--addressee", help="Kính gửi (để trống: không in dòng Kính gửi)")
+        meta.add_argument("--next-steps", help="mục III. Phương hướng, nhiệm vụ: mỗi dòng một đoạn "
+                                               "(để trống: không in mục III)")
         meta.add_argument("--annex-label", help="nhãn phụ lục, ví dụ \u201cPhụ lục 1\u201d")
 
     def handle(self, *args, **opts) -> None:
@@ -68,6 +71,7 @@ class Command(BaseCommand):
             if unit is None:
                 raise CommandError(f"Không có đơn vị mã \u201c{opts['unit']}\u201d")
         meta = default_meta(
+            unit,
             number=opts["number"],
             symbol=opts["symbol"],
             day=_date(opts["date"]) if opts["date"] else None,
@@ -80,6 +84,8 @@ class Command(BaseCommand):
             recipients=tuple(opts["recipient"]) if opts["recipient"] else None,
             subject=opts["subject"],
             annex_label=opts["annex_label"],
+            addressee=opts["addressee"],
+            next_steps=(opts["next_steps"] or "").replace("\\n", "\n"),
         )
         try:
             exported = export_report(opts["kind"], fmt, opts["framework"], opts["period"], unit=unit, meta=meta,
