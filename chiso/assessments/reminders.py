@@ -108,6 +108,14 @@ def send_reminders(
     return outcome
 
 
+def round_and_period(sub: Submission) -> str:
+    """“Round title” with its period once: a round's default title already ends with the period
+    ("… — Năm 2025"), so the period is added only when the title does not say it."""
+    label = parse_period(sub.period).label
+    title = sub.round.title or sub.round.framework.title
+    return f"“{title}”" if label in title else _("“%(title)s” (kỳ %(period)s)") % {"title": title, "period": label}
+
+
 def reminder_subject(sub: Submission) -> str:
     return _("[Chỉ Số] Nhắc nộp báo cáo %(period)s — %(unit)s") % {
         "period": parse_period(sub.period).label, "unit": sub.unit.name}
@@ -120,13 +128,12 @@ def reminder_body(sub: Submission, base_url: str = "") -> str:
     link = base_url.rstrip("/") + reverse("assessments:submission", args=[sub.pk])
     return _(
         "Kính gửi cán bộ phụ trách báo cáo của %(unit)s,\n\n"
-        "Đơn vị chưa nộp báo cáo “%(round)s” (kỳ %(period)s).\n"
+        "Đơn vị chưa nộp báo cáo %(round)s.\n"
         "Trạng thái hiện tại: %(status)s.\n"
         "Hạn nộp: %(deadline)s (%(when)s).\n\n"
         "Mở biểu mẫu để nhập và nộp: %(link)s\n\n"
         "Thư này được gửi tự động từ hệ thống Chỉ Số; mỗi ngày gửi nhiều nhất một lần."
     ) % {
-        "unit": sub.unit.name, "round": sub.round.title or sub.round.framework.title,
-        "period": parse_period(sub.period).label, "status": status_label(sub.status),
+        "unit": sub.unit.name, "round": round_and_period(sub), "status": status_label(sub.status),
         "deadline": format_date(sub.round.deadline), "when": when, "link": link,
     }

@@ -356,7 +356,7 @@ def _form_context(request: HttpRequest, sub: Submission, form: EntryForm, result
 
 @role_required(ROLE_REPORTER)
 def my_work(request: HttpRequest) -> HttpResponse:
-    """"Việc của tôi": the reporter's submissions in open rounds, deadline first."""
+    """"Việc cần làm": the reporter's submissions in open rounds, deadline first."""
     subs = (
         Submission.objects.visible_to(request.user).open()
         .select_related("round__framework", "unit").order_by("round__deadline", "unit__path")

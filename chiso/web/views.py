@@ -35,7 +35,7 @@ def home(request: HttpRequest) -> HttpResponse:
     role = role_of(request.user)
     candidates: list[dict | None] = []
     if role in (ROLE_REPORTER, ROLE_ADMIN):
-        candidates.append(_link("assessments:my_work", _("Báo cáo cần nộp"),
+        candidates.append(_link("assessments:my_work", _("Việc cần làm"),
                                 _("Các đợt đánh giá đang mở của đơn vị bạn, kèm hạn nộp.")))
     if role in (ROLE_REVIEWER, ROLE_ADMIN):
         candidates.append(_link("assessments:review_queue", _("Hồ sơ chờ thẩm định"),
