@@ -125,13 +125,15 @@ def recompute(framework: Framework, period: str, infos: Sequence[UnitInfo]) -> d
             code = result.unit.code
             digest = checksum(framework, result.unit)
             official = official_out.get(code, result)
+            pickled = pickle.dumps(result, protocol=pickle.HIGHEST_PROTOCOL)
             for basis, res, why in ((BASIS_PROVISIONAL, result, ""),
                                     (BASIS_OFFICIAL, official, left_here.get(code, ""))):
                 out[basis][code] = (res, why)
                 objs.append(StoredResult(
                     framework=framework, period=period, basis=basis, unit_id=ids[code],
                     revision=number, stale=False, status=res.status, left_out=why, checksum=digest,
-                    payload=pickle.dumps(res, protocol=pickle.HIGHEST_PROTOCOL),
+                    # the same result on both bases (its report approved or none asked): pickled once
+                    payload=pickled if res is result else pickle.dumps(res, protocol=pickle.HIGHEST_PROTOCOL),
                 ))
         StoredResult.objects.bulk_create(
             objs, batch_size=500, update_conflicts=True,
