@@ -8,6 +8,7 @@ never silently treated as anonymous.
 
 from __future__ import annotations
 
+import logging
 from typing import Any
 
 from django.http import HttpRequest
@@ -20,6 +21,8 @@ from chiso.engine.numbers import format_date
 from chiso.web.lockout import client_ip
 
 from .models import ApiToken, hash_token
+
+log = logging.getLogger("chiso.api")
 
 
 class TokenAuth(HttpBearer):
@@ -40,6 +43,10 @@ class TokenAuth(HttpBearer):
             raise HttpError(401, "Tài khoản của mã truy cập API này đã bị khóa.")
         ip = client_ip(request)
         ApiToken.objects.filter(pk=row.pk).update(last_used_at=timezone.now(), last_used_ip=ip or None)
+        if request.method not in ("GET", "HEAD", "OPTIONS"):
+            # Every write a machine makes, with the token that made it (LOG_LEVEL=INFO shows it).
+            log.info("API %s %s: %s qua mã %s (%s) từ %s", request.method, request.get_full_path(),
+                     row.user.get_username(), row.shown, row.label or "-", ip or "?")
         request.api_token = row  # type: ignore[attr-defined]
         request.user = row.user
         return row.user

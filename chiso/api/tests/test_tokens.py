@@ -121,3 +121,13 @@ def test_only_administrators_revoke_someone_elses_token(world):
     assert admin.post(f"/tai-khoan/ma-api/{token.pk}/thu-hoi/").status_code == 302
     token.refresh_from_db()
     assert token.revoked_by == world.admin
+
+
+def test_every_write_with_a_token_is_logged_with_the_token(world, caplog):
+    token, raw = ApiToken.issue(world.admin, label="một cửa")
+    with caplog.at_level("INFO", logger="chiso.api"):
+        Client().get(f"{BASE}/units", **bearer(raw))
+        Client().post(f"{BASE}/rounds", {"framework": "khong-co", "period": "2030"}, **bearer(raw),
+                      REMOTE_ADDR="10.9.8.7")
+    lines = [r.getMessage() for r in caplog.records if r.name == "chiso.api"]
+    assert lines == [f"API POST /api/v1/rounds: admin qua mã {token.shown} (một cửa) từ 10.9.8.7"]
