@@ -176,10 +176,14 @@ def _body(request: HttpRequest, schema: type[Schema], lists: tuple[str, ...] = (
         data: Any = {k: (request.POST.getlist(k) if k in lists else request.POST[k]) for k in request.POST}
     else:
         data = _json(request)
+        if data is None:
+            data = {}
+        if not isinstance(data, dict):
+            raise HttpError(422, "Cần một đối tượng JSON {…} trong thân yêu cầu.")
     try:
-        return schema.model_validate(data if data is not None else {})
+        return schema.model_validate(data)
     except ValidationError as exc:
-        fields = sorted({".".join(str(p) for p in e["loc"]) or "(toàn bộ)" for e in exc.errors()})
+        fields = sorted({".".join(str(p) for p in e["loc"]) for e in exc.errors()})
         raise HttpError(422, f"Thiếu hoặc sai trường: {', '.join(fields)}.") from None
 
 

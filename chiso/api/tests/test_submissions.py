@@ -142,3 +142,13 @@ def test_a_form_body_works_too(world, own_submission):
     response = client_for(world.reporter).post(f"/api/v1/submissions/{own_submission.pk}/transitions",
                                                {"action": "submit", "version": "1"})
     assert response.status_code == 200 and response.json()["submission"]["status"] == "submitted"
+
+
+def test_a_malformed_body_names_the_fields(world, own_submission):
+    c = client_for(world.reporter)
+    response = c.post(f"/api/v1/submissions/{own_submission.pk}/transitions", json.dumps({"action": "submit"}),
+                      content_type="application/json")
+    assert response.status_code == 422 and response.json()["detail"] == "Thiếu hoặc sai trường: version."
+    response = c.post(f"/api/v1/submissions/{own_submission.pk}/transitions", "[1]", content_type="application/json")
+    assert response.status_code == 422 and response.json()["detail"].startswith("Cần một đối tượng JSON")
+    assert Submission.objects.get(pk=own_submission.pk).version == 1
