@@ -29,6 +29,7 @@ from django.urls import reverse
 from django.utils import timezone
 from ninja import Field, NinjaAPI, Query, Schema
 from ninja.errors import AuthenticationError, HttpError
+from ninja.errors import ValidationError as NinjaValidationError
 from ninja.renderers import JSONRenderer
 from ninja.responses import Status
 from pydantic import ValidationError
@@ -227,6 +228,15 @@ def _page(request: HttpRequest, response: HttpResponse, rows: Any, page: PageQue
 @api.exception_handler(Http404)
 def _not_found(request: HttpRequest, exc: Http404):
     return api.create_response(request, {"detail": str(exc) or "Không tìm thấy."}, status=404)
+
+
+@api.exception_handler(NinjaValidationError)
+def _invalid(request: HttpRequest, exc: NinjaValidationError):
+    """Vietnamese like every other error, naming the parameters; pydantic's own list stays under ``errors``."""
+    names = sorted({".".join(str(p) for p in e.get("loc", ())[1:] if not isinstance(p, int)) or str(e.get("loc"))
+                    for e in exc.errors})
+    return api.create_response(request, {"detail": f"Thiếu hoặc sai tham số: {', '.join(names)}.",
+                                         "errors": exc.errors}, status=422)
 
 
 @api.exception_handler(AuthenticationError)

@@ -73,3 +73,13 @@ def test_units_filter_by_level_and_parent_within_scope(world):
     assert c.get(f"{BASE}/units", {"parent": "KG"}).status_code == 404  # outside the viewer's scope
     bad = c.get(f"{BASE}/units", {"level": "ward"})
     assert bad.status_code == 422 and "province, district, commune" in bad.json()["detail"]
+
+
+def test_bad_query_parameters_are_named_in_vietnamese(world):
+    response = client_for(world.viewer).get(f"{BASE}/units", {"limit": 0, "offset": -1})
+    assert response.status_code == 422
+    doc = response.json()
+    assert doc["detail"] == "Thiếu hoặc sai tham số: limit, offset."
+    assert [e["loc"] for e in doc["errors"]] == [["query", "limit"], ["query", "offset"]]
+    missing = client_for(world.viewer).get(f"{BASE}/evaluations", {"framework": "ag-cqdt-2021"})
+    assert missing.json()["detail"] == "Thiếu hoặc sai tham số: period."
