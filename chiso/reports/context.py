@@ -538,27 +538,37 @@ class Blocking:
     assessed: int
     unit_names: list[str]
     level: str | None = None
+    missing_names: list[str] = field(default_factory=list)  # failing only for want of a figure
 
     @property
     def text(self) -> str:
-        names = ", ".join(self.unit_names)
-        return (
-            f"Tiêu chí {self.code} \u201c{self.name}\u201d: {format_int(self.failing)}/"
-            f"{format_int(self.assessed)} đơn vị chưa đạt ({names})."
-        )
+        """Units not meeting the criterion apart from units without a figure for it."""
+        not_met = [n for n in self.unit_names if n not in self.missing_names]
+        parts = []
+        if not_met:
+            parts.append(f"{format_int(len(not_met))}/{format_int(self.assessed)} đơn vị chưa đạt "
+                         f"({', '.join(not_met)})")
+        if self.missing_names:
+            parts.append(f"{format_int(len(self.missing_names))} đơn vị chưa có số liệu "
+                         f"({', '.join(self.missing_names)})")
+        return f"Tiêu chí {self.code} \u201c{self.name}\u201d: {'; '.join(parts)}."
 
 
 def blocking_criteria(results: Sequence[UnitResult], limit: int | None = None) -> list[Blocking]:
     """The engine's blocking criteria (most failing first) with the failing units' names.
 
     Counting is the engine's (``chiso.engine.aggregate.blocking_criteria``):
-    only units that reported count, a missing value there fails.
+    only units that reported count, a missing value there fails; the units whose
+    figure is missing are named apart (``missing_names``).
     """
     from chiso.engine.aggregate import blocking_criteria as engine_blocking
 
     names = {r.unit.code: r.unit.name for r in results}
+    statuses = {r.unit.code: {ir.code: ir.status for ir in r.indicators} for r in results}
     out = [
-        Blocking(b.code, b.name, b.failing, b.assessed, [names.get(c, c) for c in b.units])
+        Blocking(b.code, b.name, b.failing, b.assessed, [names.get(c, c) for c in b.units],
+                 missing_names=[names.get(c, c) for c in b.units
+                                if statuses.get(c, {}).get(b.code) == "missing"])
         for b in engine_blocking(results)
     ]
     return out[:limit] if limit else out
@@ -581,6 +591,23 @@ class LevelLine:
 
 
 @dataclass
+class Subsection:
+    """A numbered part of section I ("1. Kết quả chung") and its paragraphs."""
+
+    title: str
+    lines: list[str]
+
+
+@dataclass
+class Previous:
+    """The same kind of figures for the period before, to compare with (``None`` when there are none)."""
+
+    period: Period
+    summary: object  # the engine's ``Summary``
+    results: Sequence[UnitResult]
+
+
+@dataclass
 class ReportContext:
     meta: ReportMeta
     framework_code: str
@@ -600,6 +627,9 @@ class ReportContext:
     rate_text: str
     blocking: list[Blocking]
     kind: str = "report"
+    criterion_lines: list[str] = field(default_factory=list)
+    comparison_lines: list[str] = field(default_factory=list)
+    sections: list[Subsection] = field(default_factory=list)
 
     @property
     def level_texts(self) -> list[str]:
@@ -613,6 +643,93 @@ def _tally_sentence(tally: Tally, decimals: int) -> str:
     )
 
 
+def _points(rate_now: Fraction, rate_before: Fraction, decimals: int) -> str:
+    """``tăng 3,61 điểm phần trăm`` / ``giảm …`` / ``không đổi``."""
+    diff = rate_now - rate_before
+    if diff == 0:
+        return "không đổi"
+    points = format_rate(abs(diff), decimals).rstrip("%")  # the same rounding as every printed rate
+    return f"{'tăng' if diff > 0 else 'giảm'} {points} điểm phần trăm"
+
+
+def _indicator_counts(results: Sequence[UnitResult], code: str) -> tuple[int, int, int]:
+    """(met, not met or invalid, without a figure) among the units that reported."""
+    met = not_met = missing = 0
+    for r in results:
+        if r.status == "not_reported":
+            continue
+        status = next((ir.status for ir in r.indicators if ir.code == code), None)
+        if status == "met":
+            met += 1
+        elif status in ("not_met", "invalid"):
+            not_met += 1
+        elif status == "missing":
+            missing += 1
+    return met, not_met, missing
+
+
+def _criterion_lines(framework: Framework, results: Sequence[UnitResult], decimals: int) -> list[str]:
+    """One line per criterion: how many of the units that reported meet it, at what rate."""
+    lines = []
+    for ind in framework.indicators:
+        if ind.kind == "text":
+            continue
+        met, not_met, missing = _indicator_counts(results, ind.code)
+        applicable = met + not_met + missing
+        if not applicable:
+            continue
+        text = (f"- Tiêu chí {ind.code} \u201c{ind.name}\u201d: {format_int(met)}/{format_int(applicable)} "
+                f"đơn vị đạt ({format_rate(Fraction(met, applicable), decimals)})")
+        if not_met:
+            text += f"; {format_int(not_met)} đơn vị chưa đạt"
+        if missing:
+            text += f"; {format_int(missing)} đơn vị chưa có số liệu"
+        lines.append(text + ".")
+    return lines
+
+
+def _single_unit_lines(framework: Framework, result: UnitResult, previous: UnitResult | None,
+                       previous_phrase: str, decimals: int) -> tuple[list[str], list[str], list[str]]:
+    """(overall, per-indicator, difficulties) for a framework that assesses one unit (NQ 17):
+    counts of indicators, never "0/1 đơn vị hoàn thành"; no figure is "chưa có số liệu", not "chưa đạt"."""
+    shown = [ir for ir in result.indicators if ir.kind != "text" and ir.status != "not_applicable"]
+    met = [ir for ir in shown if ir.status == "met"]
+    not_met = [ir for ir in shown if ir.status in ("not_met", "invalid")]
+    missing = [ir for ir in shown if ir.status == "missing"]
+    overall = [f"{result.unit.name} đạt {format_int(len(met))}/{format_int(len(shown))} chỉ tiêu"
+               + (f"; {format_int(len(not_met))} chỉ tiêu chưa đạt" if not_met else "")
+               + (f"; {format_int(len(missing))} chỉ tiêu chưa có số liệu" if missing else "") + "."]
+    before = {ir.code: ir for ir in previous.indicators} if previous is not None else {}
+    lines = []
+    for ir in shown:
+        spec = _indicator_spec(framework, ir.code)
+        if ir.status == "missing":
+            lines.append(f"- Chỉ tiêu {ir.code} \u201c{ir.name}\u201d: chưa có số liệu.")
+            continue
+        value = result_text(ir, decimals)
+        counts = counts_text(ir, spec.unit_label if spec is not None else "")
+        text = f"- Chỉ tiêu {ir.code} \u201c{ir.name}\u201d: {value}"
+        if counts:
+            text += f" ({counts})"
+        if ir.target_text:
+            text += f", mục tiêu {ir.target_text}"
+        text += f": {verdict(ir.status).lower()}"
+        old = before.get(ir.code)
+        if (ir.kind == "ratio" and old is not None and isinstance(ir.value, Fraction)
+                and isinstance(old.value, Fraction) and old.status != "missing"):
+            text += (f"; {previous_phrase}: {format_rate(old.value, decimals)} "
+                     f"({_points(ir.value, old.value, decimals)})")
+        lines.append(text + ".")
+    difficulties = []
+    if not_met:
+        difficulties.append(f"Các chỉ tiêu chưa đạt mục tiêu ({format_int(len(not_met))}): "
+                            + "; ".join(f"{ir.code} ({result_text(ir, decimals)})" for ir in not_met) + ".")
+    if missing:
+        difficulties.append(f"Các chỉ tiêu chưa có số liệu nên chưa đánh giá được ({format_int(len(missing))}): "
+                            + ", ".join(ir.code for ir in missing) + ".")
+    return overall, lines, difficulties
+
+
 def report_context(
     framework: Framework,
     period: Period,
@@ -620,22 +737,48 @@ def report_context(
     results: Sequence[UnitResult],
     meta: ReportMeta,
     scope_name: str = "",
+    previous: Previous | None = None,
 ) -> ReportContext:
     """Sections of the Decree 30 report: I. results, II. difficulties (from the data), III. next steps.
 
-    ``evaluation_summary`` is the engine's ``Summary`` for ``results``.
+    ``evaluation_summary`` is the engine's ``Summary`` for ``results``; ``previous`` the figures of
+    the period before (compared with when some unit reported then).
     """
     decimals = framework.decimals
     # units are named province agencies first, then districts, then communes (tree order within)
     results = sorted(results, key=lambda r: LEVEL_ORDER.get(r.unit.level, 9))
     phrase = period_phrase(period)
+    previous_phrase = period_phrase(previous.period) if previous is not None else ""
     where = scope_phrase(scope_name)
     subject = meta.subject or f"Kết quả thực hiện {framework.title}{where} {phrase}"
     sentence = legal_basis_sentence(framework.legal_basis)
     legal_lines: list[str] = [sentence] if sentence else []
     intro = f"{meta.agency} báo cáo kết quả thực hiện {framework.title}{where} {phrase} như sau:"
-
+    closing = f"Trên đây là báo cáo kết quả thực hiện {framework.title}{where} {phrase} của {meta.agency}./."
+    next_steps = [line.strip() for line in (meta.next_steps or "").splitlines() if line.strip()]
     overall: Tally = evaluation_summary.overall
+    common = dict(
+        meta=meta, framework_code=framework.code, framework_title=framework.title,
+        period_code=period.code, period_label=period.label, subject=subject, legal_lines=legal_lines,
+        intro=intro, next_steps_lines=next_steps, closing=closing, rate_text=_rate_text(overall, decimals),
+    )
+
+    if len(results) == 1:  # one assessed unit (NQ 17: the province): indicators, not units, are counted
+        before = None
+        if previous is not None:
+            before = next((r for r in previous.results if r.unit.code == results[0].unit.code), None)
+            before = before if before is not None and before.status != "not_reported" else None
+        overall_lines, criterion_lines, difficulty_lines = _single_unit_lines(
+            framework, results[0], before, previous_phrase, decimals)
+        if not difficulty_lines:
+            difficulty_lines = ["Tất cả chỉ tiêu áp dụng đều đạt mục tiêu."]
+        return ReportContext(
+            **common, overall_lines=overall_lines, level_lines=[], complete_lines=[], not_reported_lines=[],
+            difficulty_lines=difficulty_lines, blocking=[], criterion_lines=criterion_lines,
+            sections=[Subsection("1. Kết quả chung", overall_lines),
+                      Subsection("2. Kết quả từng chỉ tiêu", criterion_lines)],
+        )
+
     goal = completion_goal(framework, period)
     overall_lines = [
         f"Tổng số đơn vị được đánh giá: {format_int(overall.units)}; đã báo cáo số liệu: "
@@ -646,6 +789,15 @@ def report_context(
         reached = "đạt" if goal.met_by(overall.rate) else "chưa đạt"
         sentence += f", so với mục tiêu {_goal_text(goal)} năm {goal.year}: {reached}"
     overall_lines.append(sentence + ".")
+    comparison_lines: list[str] = []
+    if previous is not None:
+        old: Tally = previous.summary.overall
+        if old.assessed and old.rate is not None and overall.rate is not None:
+            comparison_lines.append(
+                f"So với {previous_phrase}: {format_int(old.complete)}/{format_int(old.units)} đơn vị hoàn thành "
+                f"(đạt {format_rate(old.rate, decimals)}); tỷ lệ hoàn thành "
+                f"{_points(overall.rate, old.rate, decimals)}."
+            )
 
     level_lines: list[LevelLine] = []
     for level in ("province", "district", "commune"):
@@ -682,6 +834,11 @@ def report_context(
         if complete
         else ["Chưa có đơn vị nào hoàn thành tất cả tiêu chí áp dụng."]
     )
+    incomplete = [r.unit.name for r in results if r.status not in ("complete", "not_reported")]
+    if incomplete:
+        complete_lines.append(
+            f"Các đơn vị đã báo cáo nhưng chưa đạt đủ tiêu chí ({format_int(len(incomplete))}): "
+            f"{', '.join(incomplete)}.")
     missing = [r.unit.name for r in results if r.status == "not_reported"]
     not_reported_lines = (
         [
@@ -700,34 +857,26 @@ def report_context(
         )
         difficulty_lines.extend(f"- {b.text}" for b in blocking[:5])
     if missing:
+        # the names are listed in section I.4; here only how many could not be assessed
         difficulty_lines.append(
-            f"- {format_int(len(missing))} đơn vị chưa báo cáo số liệu nên chưa đánh giá được: "
-            f"{', '.join(missing)}."
+            f"- {format_int(len(missing))} đơn vị chưa báo cáo số liệu nên chưa đánh giá được."
         )
     if not difficulty_lines:
         difficulty_lines.append("Các đơn vị được đánh giá đều đạt tất cả tiêu chí áp dụng.")
 
-    # section III is the officer's own text (form field / --next-steps); never a bracketed placeholder
-    next_steps = [line.strip() for line in (meta.next_steps or "").splitlines() if line.strip()]
-    closing = f"Trên đây là báo cáo kết quả thực hiện {framework.title}{where} {phrase} của {meta.agency}./."
+    criterion_lines = _criterion_lines(framework, results, decimals)
+    sections = [Subsection("Kết quả chung", overall_lines + comparison_lines)]
+    if len(level_lines) > 1:
+        sections.append(Subsection("Kết quả theo cấp", [line.text for line in level_lines]))
+    sections.append(Subsection("Kết quả theo tiêu chí", criterion_lines))
+    sections.append(Subsection("Đơn vị hoàn thành, chưa hoàn thành, chưa báo cáo",
+                               complete_lines + not_reported_lines))
+    sections = [s for s in sections if s.lines]
+    sections = [Subsection(f"{i}. {s.title}", s.lines) for i, s in enumerate(sections, start=1)]
     return ReportContext(
-        meta=meta,
-        framework_code=framework.code,
-        framework_title=framework.title,
-        period_code=period.code,
-        period_label=period.label,
-        subject=subject,
-        legal_lines=legal_lines,
-        intro=intro,
-        overall_lines=overall_lines,
-        level_lines=level_lines,
-        complete_lines=complete_lines,
-        not_reported_lines=not_reported_lines,
-        difficulty_lines=difficulty_lines,
-        next_steps_lines=next_steps,
-        closing=closing,
-        rate_text=_rate_text(overall, decimals),
-        blocking=blocking,
+        **common, overall_lines=overall_lines, level_lines=level_lines, complete_lines=complete_lines,
+        not_reported_lines=not_reported_lines, difficulty_lines=difficulty_lines, blocking=blocking,
+        criterion_lines=criterion_lines, comparison_lines=comparison_lines, sections=sections,
     )
 
 

@@ -183,6 +183,7 @@ def _appendix(framework: Framework, period: Period, unit: Unit | None, units, me
             )
         figures = figures_for(framework, period.code, unit=unit, basis=basis)
         result = figures.evaluation.result(unit.code)
+    _require_figures(framework, period, figures, basis)
     return _with_basis(ctx.appendix_context(spec, period, result, meta,
                                             narratives_for(framework, period.code, unit)), figures)
 
@@ -218,18 +219,54 @@ def build_context(
         return _appendix(fw, per, unit, units, meta, basis)
     scope = _scope_units(unit, units)
     figures = figures_for(fw, per.code, units=scope, basis=basis)
+    _require_figures(fw, per, figures, basis)
     evaluation = figures.evaluation
     # a district or commune subtree is named in the title; the province root is already in it
     scope_name = unit.name if unit is not None and unit.parent_id is not None else ""
     if scope_name and scope_name.lower() in fw.title.lower():
         scope_name = ""
     if kind == "report":
-        built = ctx.report_context(spec, per, evaluation.summary, evaluation.results, meta, scope_name)
+        built = ctx.report_context(spec, per, evaluation.summary, evaluation.results, meta, scope_name,
+                                   previous=_previous(fw, per, scope, basis))
     elif kind == "matrix":
         built = ctx.matrix_context(spec, per, evaluation.results, meta, scope_name)
     else:
         built = ctx.ranking_context(spec, per, evaluation.results, meta, scope_name)
     return _with_basis(built, figures)
+
+
+def _reported(figures) -> bool:
+    return any(r.status != "not_reported" for r in figures.evaluation.results)
+
+
+def _require_figures(framework: Framework, period: Period, figures, basis: str) -> None:
+    """No file when nobody in scope has figures: a report of 62 units "chưa báo cáo" is not sent."""
+    if _reported(figures):
+        return
+    results = figures.evaluation.results
+    if not results:
+        raise ReportError(
+            f"Phạm vi đã chọn không có đơn vị nào được đánh giá theo bộ chỉ tiêu {framework.code}: "
+            "chưa xuất báo cáo"
+        )
+    official = basis == BASIS_OFFICIAL
+    message = (
+        f"Chưa có số liệu{' chính thức' if official else ''} kỳ {period.label} của bộ chỉ tiêu "
+        f"{framework.code} trong phạm vi đã chọn ({len(results)} đơn vị đều chưa báo cáo): chưa xuất báo cáo"
+    )
+    if official and figures.left_out:
+        message += (f". {len(figures.left_out)} đơn vị đã nhập số liệu nhưng chưa được duyệt: "
+                    "có thể xuất số liệu tạm tính")
+    raise ReportError(message)
+
+
+def _previous(framework: Framework, period: Period, scope, basis: str) -> ctx.Previous | None:
+    """The period before on the same basis and scope, when some unit reported then (to compare with)."""
+    before = period.previous()
+    figures = figures_for(framework, before.code, units=scope, basis=basis)
+    if not _reported(figures):
+        return None
+    return ctx.Previous(before, figures.evaluation.summary, figures.evaluation.results)
 
 
 def _with_basis(context, figures):

@@ -44,7 +44,7 @@ def test_signature_block_shares_a_page_with_the_closing_line_whatever_the_length
         files.append(tmp_path / f"bao-cao-{n:02d}.docx")
         files[-1].write_bytes(out.content)
     pages = pdf_pages(files, tmp_path)
-    assert {len(p) for p in pages.values()} >= {2, 3}  # the block did meet a page end in this range
+    assert len({len(p) for p in pages.values()}) >= 2  # the block did meet a page end in this range
     for name, texts in pages.items():
         where = {line: [i for i, text in enumerate(texts) if line in text] for line in SIGNATURE}
         assert all(len(found) == 1 for found in where.values()), (name, where)

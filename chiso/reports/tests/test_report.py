@@ -78,8 +78,19 @@ def test_sections_are_written_from_the_engine_figures(cqdt, world):
     assert ctx.difficulty_lines[1].endswith(": 2/4 đơn vị chưa đạt (Sở Nội vụ, UBND huyện Phú Tân).")
     assert any("UBND thị trấn Phú Mỹ" in line for line in ctx.not_reported_lines)
     assert ctx.complete_lines == [
-        "Các đơn vị đã hoàn thành (2): Sở Thông tin và Truyền thông, UBND xã Phú Lâm."
+        "Các đơn vị đã hoàn thành (2): Sở Thông tin và Truyền thông, UBND xã Phú Lâm.",
+        "Các đơn vị đã báo cáo nhưng chưa đạt đủ tiêu chí (2): Sở Nội vụ, UBND huyện Phú Tân.",
     ]
+    # units not reported are kept apart from units not meeting
+    assert ctx.not_reported_lines == [
+        "Các đơn vị chưa báo cáo số liệu (1): UBND thị trấn Phú Mỹ; các đơn vị này được tính là chưa hoàn thành."
+    ]
+    assert ctx.criterion_lines[0].startswith("- Tiêu chí 1 \u201cTỷ lệ hồ sơ giải quyết trực tuyến")
+    assert ctx.criterion_lines[0].endswith(": 2/4 đơn vị đạt (50,00%); 2 đơn vị chưa đạt.")
+    assert [s.title for s in ctx.sections] == [
+        "1. Kết quả chung", "2. Kết quả theo cấp", "3. Kết quả theo tiêu chí",
+        "4. Đơn vị hoàn thành, chưa hoàn thành, chưa báo cáo"]
+    assert ctx.comparison_lines == []  # nothing reported for 2024
 
 
 def _runs(paragraph):
@@ -145,7 +156,8 @@ def test_docx_follows_decree_30_layout(cqdt, world):
     difficulties = texts[texts.index("II. KHÓ KHĂN, HẠN CHẾ") + 1:texts.index(
         "III. PHƯƠNG HƯỚNG, NHIỆM VỤ THỜI GIAN TỚI")]
     assert any(t.endswith("2/4 đơn vị chưa đạt (Sở Nội vụ, UBND huyện Phú Tân).") for t in difficulties)
-    assert any("UBND thị trấn Phú Mỹ" in t for t in difficulties)
+    assert "- 1 đơn vị chưa báo cáo số liệu nên chưa đánh giá được." in difficulties
+    assert sum("UBND thị trấn Phú Mỹ" in t for t in texts) == 1  # named once, in section I
     steps = texts[texts.index("III. PHƯƠNG HƯỚNG, NHIỆM VỤ THỜI GIAN TỚI") + 1:]
     assert steps[:2] == ["Đôn đốc Sở Nội vụ hoàn thành tiêu chí 1.", "Rà soát số liệu của huyện Phú Tân."]
 

@@ -33,11 +33,13 @@ def test_matrix_without_unit_covers_only_what_the_user_sees(ntm, world):  # noqa
     names = [r.cells[1].text for r in Document(BytesIO(resp.content)).tables[0].rows[2:]
              if r.cells[0].text.isdigit()]  # not the level headings
     assert names == ["UBND xã Phú Lâm", "UBND thị trấn Phú Mỹ", "UBND xã Phú Thọ"]
-    # the outsider (another province) gets an empty table, not An Giang's communes
+    # the outsider (another province) gets no file and a message, never An Giang's communes
     resp = client_for(world.outsider).get(reverse("reports:export"), {
         "framework": "ntm-xa-2021", "period": "2024", "kind": "matrix", "format": "xlsx"})
-    ws = openpyxl.load_workbook(BytesIO(resp.content)).active
-    assert ws.cell(row=6, column=2).value is None
+    assert resp.status_code == 400 and resp["Content-Type"].startswith("text/html")
+    page = html.unescape(resp.content.decode())
+    assert "không có đơn vị nào được đánh giá theo bộ chỉ tiêu ntm-xa-2021" in page
+    assert "Phú Lâm" not in page
 
 
 def test_unit_outside_scope_is_not_found(nq17, world):
