@@ -126,6 +126,8 @@ class EvaluationQuery(Schema):
     period: str
     unit: str | None = None
     basis: str | None = None  # official (default) | provisional
+    level: str | None = Field(None, description="chỉ đơn vị ở cấp này: province | district | commune")
+    parent: str | None = Field(None, description="chỉ các đơn vị trực thuộc đơn vị mã này")
 
 
 class MetricsQuery(Schema):
@@ -261,6 +263,18 @@ def frameworks(request: HttpRequest, response: HttpResponse, page: Query[PageQue
     ]
 
 
+def _units_of(user: Any, level: str | None, parent: str | None):
+    """The user's units, at ``level`` and directly under ``parent`` when given (a parent outside the scope: 404)."""
+    rows = visible_units(user)
+    if level:
+        if level not in LEVELS:
+            raise HttpError(422, f'Cấp "{level}" không có: chọn {", ".join(LEVELS)}.')
+        rows = rows.filter(level=level)
+    if parent:
+        rows = rows.filter(parent=get_unit_for_user_or_404(user, parent))
+    return rows
+
+
 class UnitQuery(Schema):
     level: str | None = Field(None, description="chỉ đơn vị ở cấp này: province | district | commune")
     parent: str | None = Field(None, description="chỉ các đơn vị trực thuộc đơn vị mã này")
@@ -270,13 +284,7 @@ class UnitQuery(Schema):
 def units(request: HttpRequest, response: HttpResponse, q: Query[UnitQuery],
           page: Query[PageQuery]) -> list[dict[str, Any]]:
     user = _user(request)
-    rows = visible_units(user).select_related("parent").order_by("path")
-    if q.level:
-        if q.level not in LEVELS:
-            raise HttpError(422, f'Cấp "{q.level}" không có: chọn {", ".join(LEVELS)}.')
-        rows = rows.filter(level=q.level)
-    if q.parent:
-        rows = rows.filter(parent=get_unit_for_user_or_404(user, q.parent))
+    rows = _units_of(user, q.level, q.parent).select_related("parent").order_by("path")
     rows = _page(request, response, rows, page)
     return [
         {"code": u.code, "name": u.name, "level": u.level, "kind": u.kind,
@@ -298,7 +306,8 @@ def evaluations(request: HttpRequest, q: Query[EvaluationQuery]) -> Any:
         unit = get_unit_for_user_or_404(user, q.unit)
         figures = figures_for(framework, period, unit=unit, basis=basis)
     else:
-        figures = figures_for(framework, period, units=visible_units(user).filter(active=True), basis=basis)
+        figures = figures_for(framework, period, units=_units_of(user, q.level, q.parent).filter(active=True),
+                              basis=basis)
     doc = {"basis": basis, **evaluation_to_dict(figures.evaluation), "left_out": figures.left_out}
     content = json.dumps(doc, ensure_ascii=False, sort_keys=True, default=str).encode("utf-8")
     etag = '"' + hashlib.sha256(content).hexdigest()[:32] + '"'

@@ -83,3 +83,17 @@ def test_bad_query_parameters_are_named_in_vietnamese(world):
     assert [e["loc"] for e in doc["errors"]] == [["query", "limit"], ["query", "offset"]]
     missing = client_for(world.viewer).get(f"{BASE}/evaluations", {"framework": "ag-cqdt-2021"})
     assert missing.json()["detail"] == "Thiếu hoặc sai tham số: period."
+
+
+def test_evaluations_filter_by_level_and_parent(world):
+    fw = load_framework("ag-cqdt-2021")
+    for unit in (world.agency_a, world.commune_a):
+        put(fw, unit, "2024", all_met(fw))
+    c = client_for(world.viewer)
+    communes = c.get(f"{BASE}/evaluations", {**EVAL, "parent": "AG-PT"}).json()
+    assert [(u["unit"], u["status"]) for u in communes["units"]] == [
+        ("AG-PT-PL", "complete"), ("AG-PT-PT", "not_reported")]
+    assert communes["summary"]["overall"]["units"] == 2
+    agencies = c.get(f"{BASE}/evaluations", {**EVAL, "level": "province", "parent": "AG"}).json()
+    assert sorted(u["unit"] for u in agencies["units"]) == ["AG-SNV", "AG-STTTT"]
+    assert c.get(f"{BASE}/evaluations", {**EVAL, "parent": "KG"}).status_code == 404
