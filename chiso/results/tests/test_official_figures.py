@@ -91,23 +91,42 @@ def test_the_api_answers_on_the_basis_asked_for(world, own_submission):
 
 
 def test_a_draft_figure_never_appears_in_an_official_docx_and_is_labelled_in_a_provisional_one(
-        world, own_submission):
+        world, own_submission, other_submission):
     from docx import Document
 
-    put_values(own_submission, VALID_COMMUNE_VALUES)
+    put_values(own_submission, VALID_COMMUNE_VALUES)  # Phú Lâm: a draft, complete if it counted
+    put_values(other_submission, VALID_COMMUNE_VALUES)  # Phú Mỹ: approved
+    approve(world, other_submission)
 
-    def text(basis: str) -> str:
-        made = export_report("appendix", "docx", "web-thu-nghiem", "2025", unit=world.commune_a, basis=basis)
+    def export(basis: str) -> tuple[str, dict[str, list[str]]]:
+        made = export_report("matrix", "docx", "web-thu-nghiem", "2025", unit=world.district, basis=basis)
         doc = Document(io.BytesIO(made.content))
-        cells = [c.text for t in doc.tables for r in t.rows for c in r.cells]
-        return "\n".join([p.text for p in doc.paragraphs] + cells)
+        rows = {}
+        for table in doc.tables:
+            for row in table.rows:
+                cells = [c.text.strip() for c in row.cells]
+                for name in ("UBND xã Phú Lâm", "UBND thị trấn Phú Mỹ"):
+                    if name in cells:
+                        rows[name] = cells
+        return "\n".join(p.text for p in doc.paragraphs), rows
 
-    official, provisional = text("official"), text("provisional")
-    assert "93,61%" not in official and "54.919" not in official
-    assert "chưa có số liệu chính thức" in official
+    official, rows = export("official")
+    assert rows["UBND xã Phú Lâm"][-1] == "Chưa báo cáo" and "Đ" not in rows["UBND xã Phú Lâm"]
+    assert rows["UBND thị trấn Phú Mỹ"][-1] != "Chưa báo cáo" and "Đ" in rows["UBND thị trấn Phú Mỹ"]
+    assert "chưa có số liệu chính thức" in official and "UBND xã Phú Lâm (đang nhập)" in official
     assert "SỐ LIỆU TẠM TÍNH" not in official
-    assert "93,61%" in provisional
+    provisional, rows = export("provisional")
+    assert rows["UBND xã Phú Lâm"][2:] == rows["UBND thị trấn Phú Mỹ"][2:]  # same figures, same marks
+    assert "Đ" in rows["UBND xã Phú Lâm"] and rows["UBND xã Phú Lâm"][-1] != "Chưa báo cáo"
     assert "SỐ LIỆU TẠM TÍNH" in provisional
+
+
+def test_an_official_appendix_with_only_draft_figures_is_refused_with_a_way_out(world, own_submission):
+    from chiso.reports.services import ReportError
+
+    put_values(own_submission, VALID_COMMUNE_VALUES)
+    with pytest.raises(ReportError, match="chưa được duyệt: có thể xuất số liệu tạm tính"):
+        export_report("appendix", "docx", "web-thu-nghiem", "2025", unit=world.commune_a)
 
 
 def test_a_provisional_xlsx_says_so_under_its_title(world, own_submission):
@@ -263,7 +282,8 @@ def test_the_report_page_exports_on_the_basis_chosen(world, own_submission):
         return "\n".join(p.text for p in doc.paragraphs)
 
     assert "SỐ LIỆU TẠM TÍNH" in text(basis="provisional")
-    assert "SỐ LIỆU TẠM TÍNH" not in text()
+    refused = client.get(reverse("reports:export"), params)  # official: nothing approved yet
+    assert refused.status_code == 400 and "có thể xuất số liệu tạm tính" in refused.content.decode()
 
 
 def test_recompute_fills_missing_results_and_is_safe_twice(world, own_submission, test_framework):

@@ -11,9 +11,8 @@ import json
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from chiso.assessments.evaluation import figures_for
+from chiso.assessments.management.arguments import framework_option, period_option
 from chiso.assessments.serialize import evaluation_to_dict, render_table
-from chiso.engine.periods import PeriodError, parse_period
-from chiso.frameworks.models import Framework
 from chiso.results.models import BASES, BASIS_OFFICIAL
 from chiso.results.text import basis_line
 from chiso.units.models import Unit
@@ -38,15 +37,8 @@ class Command(BaseCommand):
                                  "mặc định); provisional: số liệu tạm tính (mọi số đang có, kể cả bản nháp)")
 
     def handle(self, *args, **options) -> None:
-        try:
-            framework = Framework.objects.latest_of(options["framework"])
-        except Framework.DoesNotExist as exc:
-            raise CommandError(f"Không có bộ chỉ tiêu mã {options['framework']!r}.") from exc
-        try:
-            period = parse_period(options["period"])
-        except PeriodError as exc:
-            detail = str(exc)
-            raise CommandError(f"Kỳ không hợp lệ: {detail[:1].lower()}{detail[1:]}") from exc
+        framework = framework_option(options["framework"])
+        period = period_option(options["period"])
         unit = None
         if options["unit"]:
             try:

@@ -15,11 +15,10 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db import transaction
 from django.utils import timezone
 
+from chiso.assessments.management.arguments import framework_option, period_option
 from chiso.assessments.workflow import WorkflowError, open_round
 from chiso.engine.model import LEVELS
 from chiso.engine.numbers import format_date, format_int
-from chiso.engine.periods import PeriodError, parse_period
-from chiso.frameworks.models import Framework
 from chiso.units.models import Unit
 
 
@@ -39,15 +38,8 @@ class Command(BaseCommand):
         parser.add_argument("--format", choices=["table", "json"], default="table")
 
     def handle(self, *args, **options) -> None:
-        try:
-            framework = Framework.objects.latest_of(options["framework"])
-        except Framework.DoesNotExist as exc:
-            raise CommandError(f"Không có bộ chỉ tiêu mã {options['framework']!r}.") from exc
-        try:
-            period = parse_period(options["period"])
-        except PeriodError as exc:
-            detail = str(exc)
-            raise CommandError(f"Kỳ không hợp lệ: {detail[:1].lower()}{detail[1:]}") from exc
+        framework = framework_option(options["framework"])
+        period = period_option(options["period"])
         deadline = self._deadline(options["deadline"])
         roots: list[Unit | None] = []
         for code in options["unit"]:
