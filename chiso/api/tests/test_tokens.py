@@ -131,3 +131,22 @@ def test_every_write_with_a_token_is_logged_with_the_token(world, caplog):
                       REMOTE_ADDR="10.9.8.7")
     lines = [r.getMessage() for r in caplog.records if r.name == "chiso.api"]
     assert lines == [f"API POST /api/v1/rounds: admin qua mã {token.shown} (một cửa) từ 10.9.8.7"]
+
+
+def test_revoke_token_by_prefix_or_user(world):
+    one, raw_one = ApiToken.issue(world.reviewer, label="một cửa")
+    two, _raw = ApiToken.issue(world.reviewer)
+    other, raw_other = ApiToken.issue(world.admin)
+    out = io.StringIO()
+    call_command("revoke_token", one.prefix, stdout=out)
+    assert out.getvalue() == f"Đã thu hồi mã {one.shown} của reviewer (một cửa).\n"
+    assert Client().get(f"{BASE}/units", **bearer(raw_one)).status_code == 401
+    out = io.StringIO()
+    call_command("revoke_token", "--user", "reviewer", stdout=out)
+    assert out.getvalue() == f"Đã thu hồi mã {two.shown} của reviewer.\n"
+    assert ApiToken.objects.filter(user=world.reviewer, revoked_at__isnull=True).count() == 0
+    assert Client().get(f"{BASE}/units", **bearer(raw_other)).status_code == 200
+    with pytest.raises(CommandError, match="Không có mã nào còn dùng được"):
+        call_command("revoke_token", one.prefix, stdout=io.StringIO())
+    with pytest.raises(CommandError, match="một trong hai"):
+        call_command("revoke_token", stdout=io.StringIO())
