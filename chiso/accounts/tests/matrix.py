@@ -97,6 +97,7 @@ ROUTES: list[Route] = [
           args=lambda w: (w.reporter.pk,)),
     Route("accounts:user_set_active", ADMIN_POST, method="post",
           args=lambda w: (w.outsider.pk,), data=lambda w: {"active": "0"}),
+    Route("user_unlock_login", ADMIN_POST, method="post", args=lambda w: (w.reporter.pk,)),
     Route("accounts:unit_tree", ADMIN_PAGE),
     Route("accounts:unit_create", ADMIN_PAGE),
     Route("accounts:unit_import", ADMIN_PAGE),
