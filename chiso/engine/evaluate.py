@@ -27,6 +27,7 @@ from fractions import Fraction
 from .aggregate import summarize
 from .expressions import ABSENT, Expression, ExpressionError, MissingInput, compile_expression
 from .model import (
+    RATIO_INPUTS,
     CategoryResult,
     Framework,
     Indicator,
@@ -48,9 +49,10 @@ from .numbers import (
     scaled_half_up,
 )
 from .periods import Period, parse_period
+from .scoring import GroupAverage, describe_scoring, group_key, score_points, show_value
 from .targets import attributes_match, compare, describe_target, select_target
 
-__all__ = ["Evaluation", "evaluate", "evaluate_unit", "LEVEL_LABELS", "STATUS_LABELS", "UNIT_STATUS_LABELS"]
+__all__ = ["Evaluation", "evaluate", "evaluate_unit", "group_averages", "GroupAverages", "LEVEL_LABELS", "STATUS_LABELS", "UNIT_STATUS_LABELS"]
 
 LEVEL_LABELS = {"province": "cấp tỉnh", "district": "cấp huyện", "commune": "cấp xã"}
 STATUS_LABELS = {
@@ -69,6 +71,9 @@ INPUT_NAMES = {"numerator": "tử số", "denominator": "mẫu số", "value": "
 TEXT_EXPLANATION = "Chỉ tiêu mô tả, không tính đạt/không đạt"
 
 _CMP_OPS = (">=", ">", "<=", "<", "=", "==")
+
+# indicator code → group key (``scoring.group_key``) → the group's average
+GroupAverages = Mapping[str, Mapping[tuple, GroupAverage]]
 
 
 @dataclass(frozen=True)
@@ -146,7 +151,8 @@ class _Context:
     ``value`` (see ``_own_lookup``).
     """
 
-    __slots__ = ("framework", "unit", "values", "year", "decimals", "prepared", "framework_failures", "_inputs", "_aliases")
+    __slots__ = ("framework", "unit", "values", "year", "decimals", "prepared", "framework_failures", "averages",
+                 "_inputs", "_aliases")
 
     def __init__(
         self, framework: Framework, unit: UnitInfo, values: Mapping[str, Value], year: int, prepared: _Prepared
@@ -158,6 +164,7 @@ class _Context:
         self.decimals = framework.decimals
         self.prepared = prepared
         self.framework_failures: dict[str, str] = {}
+        self.averages: GroupAverages | None = None  # relative_to_average scorings: see ``group_averages``
         self._inputs: _Inputs | None = None
         self._aliases: dict[str, object] | None = None
 
@@ -225,7 +232,7 @@ def _own_values(ind: Indicator, prefix: str, values: Mapping[str, Value]) -> dic
 
 def _alias_value(ind: Indicator, own: Mapping[str, Value]) -> object:
     """What an aliased indicator looks like to a rule (``None`` when it has nothing)."""
-    if ind.kind == "ratio":
+    if ind.kind == "ratio" or ind.inputs == RATIO_INPUTS:
         out: dict[str, object] = {}
         for name in ("numerator", "denominator"):
             if name in own:
@@ -258,7 +265,7 @@ def _walk(indicators: Sequence[Indicator], prefix: str | None = None):
 def _own_lookup(ind: Indicator, own: Mapping[str, Value], ctx: _Context):
     """Names an indicator's own rules see: its inputs (as ``_alias_value`` reads them), then the common ones."""
     alias = _alias_value(ind, own)
-    if ind.kind == "ratio":
+    if ind.kind == "ratio" or ind.inputs == RATIO_INPUTS:
         mine = alias  # numerator, denominator, value (those that are there)
     else:
         mine = {"value": alias} if alias is not None else {}
@@ -316,7 +323,10 @@ def _not_applicable_reason(ind: Indicator, levels: tuple[str, ...], unit: UnitIn
     if unit.level not in levels:
         return f"Không áp dụng cho {LEVEL_LABELS.get(unit.level, unit.level)}"
     if ind.applies_if and not attributes_match(ind.applies_if, unit.attributes):
-        wanted = ", ".join(f"{k} = {v}" for k, v in ind.applies_if.items())
+        wanted = ", ".join(
+            f"{k} = {' hoặc '.join(str(x) for x in v) if isinstance(v, list | tuple) else v}"
+            for k, v in ind.applies_if.items()
+        )
         return f"Không áp dụng cho đơn vị này (chỉ áp dụng khi {wanted})"
     return None
 
@@ -455,6 +465,103 @@ def _evaluate_score(ind: Indicator, code: str, ctx: _Context) -> IndicatorResult
     return _result(ind, code, "met", f"{shown}{suffix} → Đạt", value=points, points=points, **common)
 
 
+def _measure(ind: Indicator, code: str, ctx: _Context, common: dict) -> tuple[Fraction | bool, str] | IndicatorResult:
+    """The value a computed score is scored on and how it reads ("741/1.000 = 74,1%"), or why there is none.
+
+    A ratio input is checked as a ratio indicator's counts are; a value scored as a
+    share must be written as one ("74,1%" or 0.741, not 74,1). ``common["inputs"]``
+    becomes the inputs as read.
+    """
+    scoring = ind.scoring
+    own = _own_values(ind, code, ctx.values)
+    if scoring.input == "ratio":
+        absent = [name for name in RATIO_INPUTS if name not in own]
+        if absent:
+            return _result(ind, code, "missing", f"Chưa có số liệu: {', '.join(_input_name(ind, n) for n in absent)}",
+                           **common)
+        try:
+            num, den = _as_number(own["numerator"]), _as_number(own["denominator"])
+        except _Bad as err:
+            return _result(ind, code, "invalid", str(err), **common)
+        common["inputs"] = {"numerator": num, "denominator": den}
+        for name, x in (("numerator", num), ("denominator", den)):
+            if x < 0:
+                return _result(ind, code, "invalid", f"{_input_name(ind, name).capitalize()} là số âm ({_show(x, 2)})",
+                               **common)
+            if x.denominator != 1:
+                return _result(ind, code, "invalid",
+                               f"{_input_name(ind, name).capitalize()} phải là số nguyên ({_show(x, 2)})", **common)
+        if den == 0:
+            return _result(ind, code, "invalid", "Mẫu số bằng 0", **common)
+        if num > den:
+            return _result(ind, code, "invalid",
+                           f"Tử số ({format_number(num, 0)}) lớn hơn mẫu số ({format_number(den, 0)})", **common)
+        value = num / den
+        return value, f"{format_number(num, 0)}/{format_number(den, 0)} = {format_percent(value, ctx.decimals)}"
+    if "value" not in own:
+        return _result(ind, code, "missing", f"Chưa có số liệu: {_input_name(ind, 'value')}", **common)
+    try:
+        if scoring.target is not None and isinstance(scoring.target.value, bool):
+            value: Fraction | bool = _as_bool(own["value"])
+        else:
+            value = _as_number(own["value"])
+    except _Bad as err:
+        return _result(ind, code, "invalid", str(err), **common)
+    common["inputs"] = {"value": value}
+    if isinstance(value, bool):
+        return value, show_value(scoring, value, ctx.decimals)
+    if value < 0:
+        return _result(ind, code, "invalid", f"Giá trị âm ({_show(value, ctx.decimals)})", **common)
+    if scoring.percent and value > 1:
+        return _result(ind, code, "invalid",
+                       f"Tỷ lệ phải từ 0% đến 100% (gặp {_show(value, ctx.decimals)}; viết 74,1% hoặc 0,741)", **common)
+    measured = show_value(scoring, value, ctx.decimals)
+    if ind.unit_label and not scoring.percent:
+        measured += f" {ind.unit_label}"
+    return value, measured
+
+
+def _evaluate_scored(ind: Indicator, code: str, ctx: _Context) -> IndicatorResult:
+    """A score indicator whose points are computed from a measured value (``Indicator.scoring``).
+
+    Status as for entered points: ``met`` when scored (and not below ``minimum``),
+    ``not_met`` below it, ``missing``/``invalid`` by the inputs. A
+    ``relative_to_average`` indicator evaluated without its group's average
+    (``evaluate_unit`` alone) is ``met`` with no points, and says so.
+    """
+    scoring = ind.scoring
+    maximum = _points_for(ind.max_points, ctx.unit.level)
+    minimum = _points_for(ind.minimum_points, ctx.unit.level)
+    target = Target(">=", minimum) if minimum is not None else None
+    target_text = describe_scoring(scoring, ctx.decimals)
+    if minimum is not None:
+        target_text += f"; tối thiểu {_show(minimum, ctx.decimals)} điểm"
+    common = {
+        "target": target, "target_text": target_text, "inputs": dict(_own_values(ind, code, ctx.values)),
+        "max_points": maximum, "category": ind.category,
+    }
+    if maximum is None:
+        level = LEVEL_LABELS.get(ctx.unit.level, ctx.unit.level)
+        return _result(ind, code, "not_applicable", f"Không áp dụng: chưa có điểm tối đa cho {level}",
+                       category=ind.category)
+    measured = _measure(ind, code, ctx, common)
+    if isinstance(measured, IndicatorResult):
+        return measured
+    value, shown = measured
+    average = None
+    if scoring.method == "relative_to_average" and ctx.averages is not None:
+        average = ctx.averages.get(code, {}).get(group_key(scoring, ctx.unit))
+    points, text = score_points(scoring, value, maximum, shown, ctx.decimals, average)
+    if points is None:
+        return _result(ind, code, "met", text, **common)
+    if minimum is not None and points < minimum:
+        text += f", dưới mức tối thiểu {_show(minimum, ctx.decimals)} điểm"
+        return _result(ind, code, "not_met", text, value=points, points=points, **common)
+    if minimum is not None:
+        text += f" (tối thiểu {_show(minimum, ctx.decimals)})"
+    return _result(ind, code, "met", text, value=points, points=points, **common)
+
+
 def _evaluate_composite(ind: Indicator, code: str, ctx: _Context, levels: tuple[str, ...]) -> IndicatorResult:
     required = set(ind.required_items) if ind.required_items is not None else {i.code for i in ind.items}
     items = tuple(
@@ -523,7 +630,7 @@ def _evaluate(
     if ind.kind == "composite":
         result = _evaluate_composite(ind, code, ctx, levels)
     elif ind.kind == "score":
-        result = _evaluate_score(ind, code, ctx)
+        result = _evaluate_scored(ind, code, ctx) if ind.scoring is not None else _evaluate_score(ind, code, ctx)
     else:
         target = select_target(ind, ctx.unit, ctx.year)
         if target is None and ind.kind == "boolean" and not ind.targets:
@@ -574,6 +681,8 @@ def _category_result(category, criteria: list[IndicatorResult], decimals: int) -
         return CategoryResult(
             category.code, category.name, points, maximum, None, False, "Không có tiêu chí nào áp dụng cho đơn vị"
         )
+    if not category.bands:  # a category that only adds up points (DTI's main indicators): nothing to rank it at
+        return CategoryResult(category.code, category.name, points, maximum, None, True, "")
     share = points / maximum
     for band in category.bands:
         if share >= band.min_share:
@@ -893,9 +1002,11 @@ def _reported(values: Mapping[str, Value], element_ids: tuple[str, ...]) -> bool
 
 
 def _evaluate_unit(
-    framework: Framework, unit: UnitInfo, values: Mapping[str, Value], period: Period, prepared: _Prepared
+    framework: Framework, unit: UnitInfo, values: Mapping[str, Value], period: Period, prepared: _Prepared,
+    averages: GroupAverages | None = None,
 ) -> UnitResult:
     ctx = _Context(framework, unit, values, period.year, prepared)
+    ctx.averages = averages
     if framework.rules:
         ctx.framework_failures = _framework_failures(framework, ctx)
     indicators = tuple([step(values, ctx) for step in prepared.steps(unit.level, period.year)])
@@ -932,7 +1043,8 @@ def _collector_paused():
 
 
 def evaluate_unit(
-    framework: Framework, unit: UnitInfo, values: Mapping[str, Value], period: Period | str
+    framework: Framework, unit: UnitInfo, values: Mapping[str, Value], period: Period | str,
+    averages: GroupAverages | None = None,
 ) -> UnitResult:
     """Evaluate every indicator of ``framework`` for one unit in ``period``.
 
@@ -942,8 +1054,63 @@ def evaluate_unit(
     indicator is met (and at least one applies), else ``incomplete``. Not-applicable indicators (wrong
     level or attributes, no target for the level and year, narrative text)
     count neither in ``met`` nor in ``applicable``.
+
+    A ``relative_to_average`` score needs the average of the unit's group: pass
+    ``averages`` (from ``group_averages`` over the whole group); without it such an
+    indicator is scored with no points and says why.
     """
-    return _evaluate_unit(framework, unit, values, parse_period(period), _prepare(framework))
+    return _evaluate_unit(framework, unit, values, parse_period(period), _prepare(framework), averages)
+
+
+def group_averages(
+    framework: Framework,
+    units: Sequence[UnitInfo],
+    values_by_unit: Mapping[str, Mapping[str, Value]],
+    period: Period | str,
+) -> dict[str, dict[tuple, GroupAverage]]:
+    """For each ``relative_to_average`` indicator, the average of each group of ``units`` (Decree 307's rule).
+
+    The one rule that looks across units: a commune's points depend on the
+    average of its group (same level, and same ``group_by`` attributes) over the
+    units given, for the same period. A unit counts in the average only if the
+    indicator applies to it (level, ``applies_if``) and its value is present and
+    valid (checks and rules passed): a unit with no value, or an invalid one, is
+    left out of the average (never counted as 0) and is itself scored as missing
+    or invalid. ``mean`` averages the units' values; ``pooled`` divides the sum of
+    numerators by the sum of denominators.
+    """
+    relative = [ind for ind in framework.indicators
+                if ind.kind == "score" and ind.scoring is not None and ind.scoring.method == "relative_to_average"]
+    if not relative:
+        return {}
+    period = parse_period(period)
+    prepared = _prepare(framework)
+    sums: dict[str, dict[tuple, list]] = {ind.code: {} for ind in relative}
+    for unit in units:
+        ctx = _Context(framework, unit, values_by_unit.get(unit.code) or {}, period.year, prepared)
+        if framework.rules:
+            ctx.framework_failures = _framework_failures(framework, ctx)
+        for ind in relative:
+            result = _evaluate(ind, ind.code, ctx, framework.levels)  # no averages yet: valid values are "met"
+            if result.status not in ("met", "not_met"):
+                continue
+            got = result.inputs
+            if "value" in got:
+                num, den = Fraction(got["value"]), Fraction(1)
+            else:
+                num, den = got["numerator"], got["denominator"]
+            acc = sums[ind.code].setdefault(group_key(ind.scoring, unit), [Fraction(0), Fraction(0), 0])
+            if ind.scoring.average == "pooled":
+                acc[0] += num
+                acc[1] += den
+            else:
+                acc[0] += num / den
+                acc[1] += 1
+            acc[2] += 1
+    return {
+        code: {key: GroupAverage(total / count, units) for key, (total, count, units) in groups.items()}
+        for code, groups in sums.items()
+    }
 
 
 def evaluate(
@@ -951,17 +1118,25 @@ def evaluate(
     units: Sequence[UnitInfo],
     values_by_unit: Mapping[str, Mapping[str, Value]],
     period: Period | str,
+    averages: GroupAverages | None = None,
 ) -> Evaluation:
     """Evaluate ``framework`` for each of ``units`` (in that order) and summarise.
 
     A unit absent from ``values_by_unit`` has reported nothing: it is
     ``not_reported`` and still counts in the completion rate's denominator.
     Scope is the caller's business (see ``aggregate.in_scope``).
+
+    ``relative_to_average`` scores are computed against the averages of
+    ``units`` themselves (``group_averages``) before any unit is scored, unless
+    ``averages`` is given (e.g. worked out over the whole province when only a
+    few of its units are re-evaluated).
     """
     period = parse_period(period)
     prepared = _prepare(framework)
+    if averages is None and framework.compares_units:
+        averages = group_averages(framework, units, values_by_unit, period)
     with _collector_paused():
         results = tuple(
-            [_evaluate_unit(framework, u, values_by_unit.get(u.code, {}), period, prepared) for u in units]
+            [_evaluate_unit(framework, u, values_by_unit.get(u.code, {}), period, prepared, averages) for u in units]
         )
     return Evaluation(framework=framework, period=period, results=results, summary=summarize(results))

@@ -90,6 +90,58 @@ class Rule:
     applies_to: tuple[str, ...] = ()
 
 
+SCORING_METHODS: tuple[str, ...] = (
+    "points_by_bands", "ratio_capped", "all_or_nothing", "relative_to_average", "relative_to_reference",
+)
+RATIO_INPUTS: tuple[str, ...] = ("numerator", "denominator")
+
+
+@dataclass(frozen=True)
+class PointBand:
+    """A band of a ``points_by_bands`` scoring: a value at or above ``minimum`` earns ``points``."""
+
+    minimum: Fraction
+    points: Fraction
+
+
+@dataclass(frozen=True)
+class Scoring:
+    """How a score indicator's points are computed from a measured value, instead of being entered.
+
+    The value measured is the indicator's ``value`` input (``input="value"``) or its
+    numerator ÷ denominator (``input="ratio"``, counts checked as a ratio's are). The
+    points never exceed the indicator's ``max_points`` for the unit's level.
+
+    * ``points_by_bands``: the points of the first band (highest ``minimum`` first) the
+      value reaches; below every band, 0.
+    * ``ratio_capped``: min(value ÷ ``threshold``, 1) × maximum (Decision 766's rule).
+    * ``all_or_nothing``: the maximum when the value meets ``target``, else 0.
+    * ``relative_to_average``: ``base`` points at or below the average of the unit's group
+      (units of the same level, and of the same ``group_by`` attributes, in the same
+      evaluation), plus ``step_points`` per ``step`` above it, capped at the maximum
+      (Decree 307). ``average`` is ``mean`` (plain mean of the units' values) or
+      ``pooled`` (sum of numerators ÷ sum of denominators, ratio input only).
+    * ``relative_to_reference``: the same with a fixed ``reference`` instead of the average.
+
+    ``increments`` is ``pro_rata`` (the gap ÷ step, as Decree 307 says) or ``whole_steps``
+    (only completed steps count). ``percent`` says the value is a share shown as a percentage.
+    """
+
+    method: str
+    input: str = "value"
+    percent: bool = False
+    bands: tuple[PointBand, ...] = ()
+    threshold: Fraction | None = None
+    target: Target | None = None
+    base: Fraction | None = None
+    step: Fraction | None = None
+    step_points: Fraction | None = None
+    reference: Fraction | None = None
+    increments: str = "pro_rata"
+    group_by: tuple[str, ...] = ()
+    average: str = "mean"
+
+
 @dataclass(frozen=True)
 class Indicator:
     code: str
@@ -112,9 +164,12 @@ class Indicator:
     category: str | None = None
     max_points: Mapping[str, Fraction] = field(default_factory=dict)  # level or "default"
     minimum_points: Mapping[str, Fraction] = field(default_factory=dict)
+    scoring: Scoring | None = None  # score indicators whose points are computed (see ``Scoring``)
 
     @property
     def inputs(self) -> tuple[str, ...]:
+        if self.scoring is not None and self.scoring.input == "ratio":
+            return RATIO_INPUTS
         return KIND_INPUTS[self.kind]
 
 
@@ -185,6 +240,16 @@ class Framework:
         for ind in self.indicators:
             out.extend(_element_ids(ind, ind.code))
         return out
+
+    @property
+    def compares_units(self) -> bool:
+        """Whether one unit's result depends on other units' values (a ``relative_to_average`` scoring).
+
+        Such a framework must be evaluated over the whole group at once: a result
+        computed for a subset of the units, or kept after another unit's figures
+        changed, would be scored against the wrong average.
+        """
+        return any(ind.scoring is not None and ind.scoring.method == "relative_to_average" for ind in self.indicators)
 
 
 def _element_ids(ind: Indicator, prefix: str) -> list[str]:

@@ -27,13 +27,16 @@ from jsonschema.exceptions import ValidationError
 
 from chiso.engine.model import (
     KIND_INPUTS,
+    RATIO_INPUTS,
     Band,
     Category,
     Framework,
     Indicator,
     LegalBasis,
+    PointBand,
     Rule,
     Scope,
+    Scoring,
     Target,
     TargetRule,
 )
@@ -517,9 +520,11 @@ class _Builder:
         kind = raw["kind"]
         code = raw["code"]
         inputs = KIND_INPUTS[kind]
+        if kind == "score" and (raw.get("scoring") or {}).get("input") == "ratio":
+            inputs = RATIO_INPUTS
 
         if item:
-            for key in ("levels", "applies_if", "category", "max_points", "minimum", "alias"):
+            for key in ("levels", "applies_if", "category", "max_points", "minimum", "alias", "scoring"):
                 if key in raw:
                     self.problem(parts + [key], f"mục con không dùng “{key}”: đặt ở chỉ tiêu cha")
             if kind == "composite":
@@ -611,6 +616,12 @@ class _Builder:
             top = max_points.get(level, max_points.get("default"))
             if top is not None and low > top:
                 self.problem(parts + ["minimum"], f"điểm tối thiểu ({level}) lớn hơn điểm tối đa")
+        scoring = None
+        if "scoring" in raw and not item:
+            if kind != "score":
+                self.problem(parts + ["scoring"], f"scoring chỉ dùng cho tiêu chí chấm điểm (score), chỉ tiêu này là {kind}")
+            else:
+                scoring = self.scoring(raw["scoring"], parts + ["scoring"], max_points)
 
         return Indicator(
             code=code,
@@ -621,7 +632,7 @@ class _Builder:
             items=items,
             required_items=required_items,
             rules=self.rules(raw.get("rules"), parts + ["rules"]),
-            applies_if=dict(raw.get("applies_if") or {}),
+            applies_if={k: tuple(v) if isinstance(v, list) else v for k, v in (raw.get("applies_if") or {}).items()},
             alias=alias,
             description=raw.get("description", ""),
             unit_label=raw.get("unit_label", ""),
@@ -632,6 +643,100 @@ class _Builder:
             category=category,
             max_points=max_points,
             minimum_points=minimum,
+            scoring=scoring,
+        )
+
+    # -- computed points
+
+    _SCORING_KEYS = {
+        "points_by_bands": ("bands",),
+        "ratio_capped": ("threshold",),
+        "all_or_nothing": ("target",),
+        "relative_to_average": ("base", "step", "step_points"),
+        "relative_to_reference": ("reference", "base", "step", "step_points"),
+    }
+
+    def scoring(self, raw: dict[str, Any], parts: list[Any], max_points: Mapping[str, Fraction]) -> Scoring | None:
+        """A ``scoring`` block: its method's keys present, no other method's keys, points within ``max_points``."""
+        method = raw["method"]
+        source = raw.get("input", "value")
+        needed = self._SCORING_KEYS[method]
+        allowed = {"method", "input", *needed}
+        if method.startswith("relative_"):
+            allowed.add("increments")
+        if method == "relative_to_average":
+            allowed |= {"group_by", "average"}
+        before = len(self.problems)
+        for key in needed:
+            if key not in raw:
+                self.problem(parts + [key], f"cách tính {method} cần “{key}”")
+        for key in raw:
+            if key not in allowed:
+                self.problem(parts + [key], f"“{key}” không dùng với cách tính {method}")
+        if raw.get("average") == "pooled" and source != "ratio":
+            self.problem(parts + ["average"], "average: pooled (tổng tử số ÷ tổng mẫu số) chỉ dùng khi input: ratio")
+        target_raw = raw.get("target")
+        boolean = isinstance(target_raw, dict) and isinstance(target_raw.get("value"), bool)
+        if boolean and source == "ratio":
+            self.problem(parts + ["target"], "mục tiêu Có/Không không dùng với input: ratio")
+        if isinstance(target_raw, dict):
+            for key in ("level", "attributes", "year_from", "year_to"):
+                if key in target_raw:
+                    self.problem(parts + ["target", key],
+                                 "mục tiêu của cách tính điểm không có điều kiện; dùng levels hoặc applies_if của chỉ tiêu")
+        if len(self.problems) > before:
+            return None
+
+        written = [raw.get(k) for k in ("threshold", "reference", "step")]
+        written += [b["min"] for b in raw.get("bands") or []]
+        if isinstance(target_raw, str):
+            written.append(target_raw)
+        elif isinstance(target_raw, dict):
+            written += [target_raw.get(k) for k in ("value", "min", "max")]
+        percent = source == "ratio" or any(isinstance(w, str) and "%" in w for w in written)
+        kind = "ratio" if percent else "number"
+        tops = [v for v in max_points.values()]
+
+        def points(key: str, value: Any, where: list[Any]) -> Fraction:
+            got = Fraction(str(value))
+            over = [t for t in tops if got > t]
+            if over:
+                self.problem(where, f"{key} ({value}) lớn hơn điểm tối đa ({min(over)})")
+            return got
+
+        def quantity(key: str) -> Fraction | None:
+            return self.quantity(raw[key], parts + [key], kind) if key in raw else None
+
+        bands: list[PointBand] = []
+        for i, band in enumerate(raw.get("bands") or []):
+            low = self.quantity(band["min"], parts + ["bands", i, "min"], kind)
+            if low is None:
+                continue
+            if bands and low >= bands[-1].minimum:
+                self.problem(parts + ["bands", i, "min"], "các mức phải xếp từ cao xuống thấp: min giảm dần")
+            bands.append(PointBand(low, points("points", band["points"], parts + ["bands", i, "points"])))
+        threshold, step, reference = quantity("threshold"), quantity("step"), quantity("reference")
+        if threshold is not None and threshold <= 0:
+            self.problem(parts + ["threshold"], "ngưỡng phải lớn hơn 0")
+        if step is not None and step <= 0:
+            self.problem(parts + ["step"], "bước phải lớn hơn 0")
+        target = None
+        if target_raw is not None:
+            target = self.target(target_raw, parts + ["target"], "boolean" if boolean else kind)
+        return Scoring(
+            method=method,
+            input=source,
+            percent=percent,
+            bands=tuple(bands),
+            threshold=threshold,
+            target=target,
+            base=points("base", raw["base"], parts + ["base"]) if "base" in raw else None,
+            step=step,
+            step_points=Fraction(str(raw["step_points"])) if "step_points" in raw else None,
+            reference=reference,
+            increments=raw.get("increments", "pro_rata"),
+            group_by=tuple(raw.get("group_by") or ()),
+            average=raw.get("average", "mean"),
         )
 
     # -- framework
@@ -644,7 +749,7 @@ class _Builder:
                 self.problem(parts + ["code"], f"mã hạng mục “{raw['code']}” bị trùng")
             self.category_codes.add(raw["code"])
             bands: list[Band] = []
-            for j, band in enumerate(raw["bands"]):
+            for j, band in enumerate(raw.get("bands") or []):
                 share = self.quantity(band["min_share"], parts + ["bands", j, "min_share"], "ratio")
                 if share is None:
                     continue
