@@ -16,8 +16,9 @@ from docx.enum.text import WD_ALIGN_PARAGRAPH
 
 from chiso.results.models import BASIS_OFFICIAL
 from chiso.results.text import status_text
+from chiso.results.vocabulary import NOT_OFFICIAL, PROVISIONAL_BANNER
 
-PROVISIONAL_TITLE = "SỐ LIỆU TẠM TÍNH"
+PROVISIONAL_TITLE = str(PROVISIONAL_BANNER)
 
 
 def basis_lines(figures) -> list[str]:
@@ -30,8 +31,8 @@ def basis_lines(figures) -> list[str]:
     names = {r.unit.code: r.unit.name for r in figures.evaluation.results}
     listed = "; ".join(f"{names.get(code, code)} ({status_text(status).lower()})"
                        for code, status in sorted(figures.left_out.items(), key=lambda kv: names.get(kv[0], kv[0])))
-    return [f"Số liệu chính thức (báo cáo đã duyệt). {len(figures.left_out)} đơn vị chưa có số liệu "
-            f"chính thức, được tính là chưa báo cáo: {listed}."]
+    return [f"Số liệu chính thức (báo cáo đã duyệt). {len(figures.left_out)} đơn vị {NOT_OFFICIAL}, "
+            f"được tính là chưa báo cáo: {listed}."]
 
 
 def add_basis_to_docx(content: bytes, title: str, lines: list[str]) -> bytes:

@@ -8,9 +8,9 @@ from .models import BASIS_OFFICIAL
 
 
 def status_text(status: str) -> str:
-    from chiso.assessments.workflow import status_label
+    from .vocabulary import submission_status
 
-    return status_label(status)
+    return submission_status(status)
 
 
 def basis_line(figures) -> str:
