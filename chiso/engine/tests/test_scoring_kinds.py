@@ -279,3 +279,15 @@ def test_relative_to_average_is_base_at_or_below_the_average_and_capped_above(ra
             assert r.points == F(3)
         else:
             assert r.points == min(F(3) + (rate - average) / F(1, 200) * F(1, 4), F(5))
+
+
+def test_applicability_by_unit_type_and_commune_group():
+    """``applies_if`` reads unit attributes: xã / phường / đặc khu (``loai_don_vi``), commune group (``nhom_xa``)."""
+    ind = scored("g", ALL, applies_if={"loai_don_vi": "xã", "nhom_xa": (1, 2)})
+    fw = framework(ind)
+    units = [commune("A", nhom_xa=2), commune("B", nhom_xa="3"), commune("C", "phường", nhom_xa=1), commune("D")]
+    ev = evaluate(fw, units, {u.code: ratio_values("g", 9, 10) for u in units}, "2025")
+    assert [ev.result(u.code).indicator("g").status for u in units] == ["met", "not_applicable", "not_applicable",
+                                                                         "not_applicable"]
+    assert ev.result("B").indicator("g").explanation == (
+        "Không áp dụng cho đơn vị này (chỉ áp dụng khi loai_don_vi = xã, nhom_xa = 1 hoặc 2)")
