@@ -688,6 +688,29 @@ def _criterion_lines(framework: Framework, results: Sequence[UnitResult], decima
     return lines
 
 
+def level_tally_lines(framework: Framework, results: Sequence[UnitResult]) -> list[str]:
+    """For a scored framework, per category: how many units are at each Mức and how many are
+    "Không xếp hạng", among the units that reported (``- Điều kiện sẵn sàng: Mức 4: 1; …``)."""
+    not_ranked = str(NOT_RANKED_LABEL)
+    lines = []
+    for category in framework.categories:
+        counts: dict[str, int] = {}
+        for r in results:
+            if r.status == "not_reported" or r.score is None:
+                continue
+            cr = next((c for c in r.score.categories if c.code == category.code), None)
+            if cr is None:
+                continue
+            key = cr.level if cr.ranked and cr.level else not_ranked
+            counts[key] = counts.get(key, 0) + 1
+        if not counts:
+            continue
+        order = sorted((k for k in counts if k != not_ranked), reverse=True)
+        order += [not_ranked] if not_ranked in counts else []
+        lines.append(f"- {category.name}: " + "; ".join(f"{k}: {format_int(counts[k])} đơn vị" for k in order) + ".")
+    return lines
+
+
 def _single_unit_lines(framework: Framework, result: UnitResult, previous: UnitResult | None,
                        previous_phrase: str, decimals: int) -> tuple[list[str], list[str], list[str]]:
     """(overall, per-indicator, difficulties) for a framework that assesses one unit (NQ 17):
@@ -703,8 +726,7 @@ def _single_unit_lines(framework: Framework, result: UnitResult, previous: UnitR
     lines = []
     for ir in shown:
         spec = _indicator_spec(framework, ir.code)
-        if ir.status == "missing":
-            lines.append(f"- Chỉ tiêu {ir.code} \u201c{ir.name}\u201d: chưa có số liệu.")
+        if ir.status == "missing":  # named once, by code, after the figures (and in section II)
             continue
         value = result_text(ir, decimals)
         counts = counts_text(ir, spec.unit_label if spec is not None else "")
@@ -720,6 +742,9 @@ def _single_unit_lines(framework: Framework, result: UnitResult, previous: UnitR
             text += (f"; {previous_phrase}: {format_rate(old.value, decimals)} "
                      f"({_points(ir.value, old.value, decimals)})")
         lines.append(text + ".")
+    if missing:
+        lines.append(f"- Chưa có số liệu: {format_int(len(missing))} chỉ tiêu ("
+                     + ", ".join(ir.code for ir in missing) + ").")
     difficulties = []
     if not_met:
         difficulties.append(f"Các chỉ tiêu chưa đạt mục tiêu ({format_int(len(not_met))}): "
@@ -869,6 +894,9 @@ def report_context(
     if len(level_lines) > 1:
         sections.append(Subsection("Kết quả theo cấp", [line.text for line in level_lines]))
     sections.append(Subsection("Kết quả theo tiêu chí", criterion_lines))
+    if framework.kind == "score":
+        sections.append(Subsection("Xếp hạng theo hạng mục (đơn vị đã báo cáo)",
+                                   level_tally_lines(framework, results)))
     sections.append(Subsection("Đơn vị hoàn thành, chưa hoàn thành, chưa báo cáo",
                                complete_lines + not_reported_lines))
     sections = [s for s in sections if s.lines]

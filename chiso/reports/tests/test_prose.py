@@ -15,6 +15,7 @@ from chiso.assessments.models import Value
 from chiso.reports.services import ReportError, build_context, default_meta, export_report
 
 from .conftest import put_values
+from .test_matrix_ranking import ranking  # noqa: F401  (fixture)
 from .test_report import cqdt, full_marks  # noqa: F401  (fixture)
 
 META = default_meta(number="05", day=date(2026, 1, 5))
@@ -29,7 +30,8 @@ def test_one_unit_framework_counts_indicators_and_keeps_missing_apart(nq17, worl
     lines = {line.split(" \u201c")[0]: line for line in ctx.criterion_lines}
     assert lines["- Chỉ tiêu 2"].endswith(": 93,61% (54.919 / 58.669 hồ sơ), mục tiêu ≥ 50%: đạt.")
     assert lines["- Chỉ tiêu 11"].endswith(": 87,31% (54.935 / 62.922 hồ sơ), mục tiêu = 100%: chưa đạt.")
-    assert lines["- Chỉ tiêu 3"].endswith(": chưa có số liệu.")  # never "chưa đạt" without a figure
+    assert "- Chỉ tiêu 3" not in lines  # no figure: never "chưa đạt", named by code once
+    assert ctx.criterion_lines[-1].startswith(f"- Chưa có số liệu: {missing} chỉ tiêu (1, 3, 4, ")
     assert ctx.difficulty_lines[0] == "Các chỉ tiêu chưa đạt mục tiêu (2): 11 (87,31%); 15 (98,53%)."
     assert ctx.difficulty_lines[1].startswith(f"Các chỉ tiêu chưa có số liệu nên chưa đánh giá được ({missing}): ")
     assert [s.title for s in ctx.sections] == ["1. Kết quả chung", "2. Kết quả từng chỉ tiêu"]
@@ -78,3 +80,12 @@ def test_no_file_when_the_scope_has_no_figures(cqdt, nq17, world, tmp_path):  # 
         call_command("export", "--framework", "nq17-2019", "--period", "2024-06", "--kind", "report",
                      "-o", str(target))
     assert not target.exists()
+
+
+def test_a_scored_framework_reports_its_levels_per_category(ranking, world):  # noqa: F811
+    ctx = build_context("report", ranking, "2024", unit=world.province, meta=META)
+    section = next(s for s in ctx.sections if s.title.endswith("Xếp hạng theo hạng mục (đơn vị đã báo cáo)"))
+    assert section.lines == [
+        "- Điều kiện sẵn sàng: Mức 4: 1 đơn vị; Không xếp hạng: 1 đơn vị.",
+        "- Ứng dụng và cung cấp dịch vụ: Mức 4: 2 đơn vị.",
+    ]
