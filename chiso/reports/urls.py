@@ -7,4 +7,6 @@ app_name = "reports"
 urlpatterns = [
     path("", views.index, name="index"),
     path("tai-ve/", views.export, name="export"),
+    path("tao-tep/<int:pk>/", views.job, name="job"),
+    path("tao-tep/<int:pk>/tai-ve/", views.job_file, name="job_file"),
 ]

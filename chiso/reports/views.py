@@ -8,8 +8,9 @@ report covers only ``visible_units(user)``. Figures come from
 
 from __future__ import annotations
 
-from django.http import HttpRequest, HttpResponse
-from django.shortcuts import render
+from django.conf import settings
+from django.http import FileResponse, HttpRequest, HttpResponse, QueryDict
+from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.http import urlencode
 from django.utils.translation import gettext as _
@@ -25,7 +26,9 @@ from chiso.accounts.permissions import (
 from chiso.frameworks.models import Framework
 
 from .forms import ExportForm
-from .pdf import PdfError, PdfUnavailable
+from .jobs import start_job
+from .models import ReportJob
+from .pdf import PDF_UNAVAILABLE, PdfError, PdfUnavailable, find_soffice
 from .services import ReportError, default_meta, export_report
 
 ROLES = (ROLE_VIEWER, ROLE_REVIEWER, ROLE_REPORTER)
@@ -68,6 +71,15 @@ def export(request: HttpRequest) -> HttpResponse:
                           _("Chưa xuất được báo cáo: %(problems)s") % {"problems": "; ".join(lines)})
     data = form.cleaned_data
     unit = get_unit_for_user_or_404(request.user, data["unit"]) if data["unit"] else None
+    if data["format"] == "pdf":
+        # LibreOffice may take minutes: a task makes the file, the page waits for it.
+        if find_soffice(getattr(settings, "CHISO_SOFFICE", None) or None) is None:
+            query = request.GET.copy()
+            query["format"] = "docx"
+            return _problem(request, PDF_UNAVAILABLE, 503,
+                            docx_url=f"{reverse('reports:export')}?{query.urlencode()}")
+        job = start_job(request.GET, request.user)
+        return redirect("reports:job", pk=job.pk)
     try:
         exported = export_report(
             data["kind"], data["format"], data["framework"], data["period"],
@@ -92,3 +104,26 @@ def export_url(framework: str, period: str, kind: str, fmt: str, unit: str | Non
     if unit:
         params["unit"] = unit
     return f"{reverse('reports:export')}?{urlencode(params)}"
+
+
+@role_required(*ROLES)
+def job(request: HttpRequest, pk: int) -> HttpResponse:
+    """A PDF being made: the state (the page polls), then the download link or why it failed."""
+    found = get_object_or_404(ReportJob, pk=pk, user=request.user)
+    docx_query = QueryDict(mutable=True)
+    for key, values in found.params.items():
+        docx_query.setlist(key, values)
+    docx_query["format"] = "docx"
+    template = "reports/_job_status.html" if request.htmx else "reports/job.html"
+    return render(request, template, {
+        "job": found, "docx_url": f"{reverse('reports:export')}?{docx_query.urlencode()}"})
+
+
+@role_required(*ROLES)
+def job_file(request: HttpRequest, pk: int) -> HttpResponse:
+    """The finished file, to the user who asked for it only."""
+    found = get_object_or_404(ReportJob, pk=pk, user=request.user, status="done")
+    response = FileResponse(found.file.open("rb"), content_type=found.content_type, as_attachment=True,
+                            filename=found.filename)
+    response["Cache-Control"] = "no-store"
+    return response

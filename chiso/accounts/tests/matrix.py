@@ -120,6 +120,7 @@ EXEMPT: dict[str, str] = {
     "login": "public: the login page",
     "logout": "POST only, ends one's own session",
     "set_language": "public: Django's language switch",
+    "health": "public: liveness for load balancers, no data (chiso/ops/tests/test_health.py)",
 }
 
 

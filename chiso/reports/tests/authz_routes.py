@@ -37,3 +37,23 @@ ROUTES = [
     # no unit: limited to what each user may see
     Route("reports:export", ALL, data=_query(None, kind="matrix"), label="phạm vi được xem"),
 ]
+
+
+def _admins_job(world) -> tuple:
+    """A finished PDF job of the administrator: nobody else may see or download it."""
+    from django.core.files.base import ContentFile
+
+    from chiso.reports.models import ReportJob
+
+    job = ReportJob.objects.create(user=world.admin, status="done", filename="phu-luc.pdf",
+                                   content_type="application/pdf", params={"format": ["pdf"]})
+    job.file.save("phu-luc.pdf", ContentFile(b"%PDF-1.4\n%%EOF\n"))
+    return (job.pk,)
+
+
+JOB_OWNER_ONLY = expect(default=404, administrator=200)
+
+ROUTES += [
+    Route("reports:job", JOB_OWNER_ONLY, args=_admins_job, label="trang tạo tệp của quản trị viên"),
+    Route("reports:job_file", JOB_OWNER_ONLY, args=_admins_job, label="tệp PDF của quản trị viên"),
+]
