@@ -12,8 +12,14 @@ from chiso.accounts.tests.matrix import Route, expect
 def _query(unit_attr: str | None, kind: str = "appendix", code: str = "ag-cqdt-2021"):
     def data(world) -> dict:
         from chiso.accounts.tests.helpers import bundled_framework
+        from chiso.assessments.models import Value
 
-        bundled_framework(code)
+        fw = bundled_framework(code)
+        # Official figures (no round asked for them) for every unit: a report with none is not made.
+        for unit in (world.agency_a, world.district, world.commune_a, world.commune_b, world.other_unit):
+            for element, number in (("1.numerator", 60), ("1.denominator", 100)):
+                Value.objects.get_or_create(framework=fw, unit=unit, period="2025", element=element,
+                                            defaults={"number": number})
         params = {"framework": code, "period": "2025", "kind": kind, "format": "xlsx"}
         if unit_attr:
             params["unit"] = getattr(world, unit_attr).code
