@@ -70,7 +70,7 @@ class UploadLimitMiddleware:
     """
 
     SLACK = 256 * 1024  # the form's other fields and multipart boundaries
-    LIMITED = {("assessments", "evidence_upload")}
+    LIMITED = {("assessments", "evidence_upload"), ("api", "evidence")}
 
     def __init__(self, get_response):
         self.get_response = get_response
@@ -79,6 +79,14 @@ class UploadLimitMiddleware:
         if request.method == "POST" and self._too_large(request):
             from django.shortcuts import render
 
+            if request.path_info.startswith("/api/"):
+                from django.http import JsonResponse
+
+                from chiso.engine.numbers import format_number
+
+                mb = format_number(settings.EVIDENCE_MAX_BYTES / (1024 * 1024), decimals=1)
+                return JsonResponse({"detail": f"Tệp quá lớn: tối đa {mb} MB mỗi tệp minh chứng."},
+                                    status=413, json_dumps_params={"ensure_ascii": False})
             return render(request, "web/too_large.html",
                           {"limit": settings.EVIDENCE_MAX_BYTES}, status=413)
         return self.get_response(request)
