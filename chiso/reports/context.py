@@ -1119,6 +1119,14 @@ class RankingContext:
         return len(self.categories) + 6
 
 
+def _note_ref(footnotes: Mapping[str, list[str]], note: str) -> str:
+    """The number of ``note`` under the ranking table: the next one, or the one already given to it."""
+    for i, known in enumerate(footnotes, start=1):
+        if known == note:
+            return f"({i})"
+    return f"({len(footnotes) + 1})"
+
+
 def ranking_context(
     framework: Framework,
     period: Period,
@@ -1139,7 +1147,7 @@ def ranking_context(
     levels = rank_by_level(results)
     assessed = [entry for lv in levels for entry in lv.ranked]
     rows: list[RankingRow] = []
-    footnotes: list[str] = []
+    footnotes: dict[str, list[str]] = {}  # note → names of the units it is about, in order of first use
     groups: list[RowGroup] = []
     for i, entry in enumerate(assessed, start=1):
         res, score = entry.result, entry.score
@@ -1180,14 +1188,14 @@ def ranking_context(
                 note="; ".join(notes),
                 ranked_all=all(c.ranked for c in cells),
                 rank=str(entry.position),
-                note_ref=f"({len(footnotes) + 1})" if notes else "",
+                note_ref=_note_ref(footnotes, "; ".join(notes)) if notes else "",
                 total_value=spreadsheet_number(score.points),
                 max_total_value=spreadsheet_number(score.max_points),
                 share_value=float(share) if share is not None else None,
             )
         )
         if rows[-1].note_ref:
-            footnotes.append(f"{rows[-1].note_ref} {res.unit.name} – {rows[-1].note}")
+            footnotes.setdefault(rows[-1].note, []).append(res.unit.name)
         if not groups or groups[-1].level != res.unit.level:
             groups.append(RowGroup(res.unit.level, level_name(res.unit.level), []))
         groups[-1].rows.append(rows[-1])
@@ -1215,5 +1223,6 @@ def ranking_context(
         ),
         share_format=percent_format(decimals),
         groups=groups,
-        notes=footnotes,
+        # units with the same reason share one note: "(1) Sở A, Sở B – …"
+        notes=[f"({i}) {', '.join(names)} – {note}" for i, (note, names) in enumerate(footnotes.items(), start=1)],
     )

@@ -99,3 +99,29 @@ def test_matrix_of_eleven_criteria_fits_the_landscape_page(cqdt, world, tmp_path
     text = "\n".join(pages)
     assert "Phụ ghi" in text and "Nâng chất" in text
     assert "Chưa đạt: 1, 6" in text.replace("\n", " ") or "Chưa đạt: 1," in text
+
+
+def test_ranking_of_59_units_takes_a_few_pages_with_shared_notes(world, tmp_path):
+    """A long reason in the table's "Ghi chú" column made every row a page tall (16 pages for 59
+    units); the reasons are now numbered notes under the table, shared by units with the same one."""
+    from chiso.units.models import Unit
+
+    from .conftest import put_values, store_framework
+    from .test_matrix_ranking import ALL_MAX_PROVINCE
+
+    fw = store_framework("xep-hang-mau")
+    for i in range(59):
+        unit = Unit.objects.create(code=f"AG-S{i:02d}", name=f"Sở thử nghiệm {i + 1}", level="province",
+                                   kind="Sở", parent=world.province)
+        put_values(fw, unit, "2024", {**ALL_MAX_PROVINCE, "2.value": 3 if i % 2 else 12, "6.value": 2})
+    out = export_report("ranking", "docx", fw, "2024", unit=world.province)
+    doc = Document(BytesIO(out.content))
+    refs = {r.cells[1].text: r.cells[-1].text for r in doc.tables[0].rows if r.cells[0].text.isdigit()}
+    assert len(refs) == 59 and set(refs.values()) == {"(1)", "(2)"}
+    notes = [p.text for p in doc.paragraphs if p.text.startswith(("(1) ", "(2) ", "(3) "))]
+    assert len(notes) == 2 and all(n.count("Sở thử nghiệm") in (29, 30) for n in notes)
+    target = tmp_path / "xep-hang.docx"
+    target.write_bytes(out.content)
+    pages = pdf_pages([target], tmp_path)["xep-hang"]
+    assert len(pages) <= 5, len(pages)  # two lines a row (points, level): about 14 rows a page
+    assert sum(text.count("Sở thử nghiệm") for text in pages) >= 59
