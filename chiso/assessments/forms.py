@@ -367,6 +367,15 @@ class RoundForm(forms.Form):
     )
     title = forms.CharField(label=gettext_lazy("Tên đợt (không bắt buộc)"), required=False, max_length=255)
 
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        from datetime import timedelta
+
+        from django.utils import timezone
+
+        super().__init__(*args, **kwargs)
+        # The date picker starts at tomorrow (the server checks it too).
+        self.fields["deadline"].widget.attrs["min"] = (timezone.localdate() + timedelta(days=1)).isoformat()
+
     def clean_period(self) -> str:
         try:
             return parse_period(self.cleaned_data["period"].strip()).code

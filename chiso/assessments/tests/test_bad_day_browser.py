@@ -96,3 +96,31 @@ def test_an_approved_report_shows_no_return_banner(live_server, world, own_submi
     expect(page.locator(".history")).to_contain_text("Số hồ sơ công việc chưa khớp với iOffice.")
     page.screenshot(path=str(SHOTS / "bao-cao-da-duyet.png"), full_page=True)
     assert page.js_errors == []
+
+
+@pytest.mark.browser
+def test_the_administrator_forms_protect_against_hurried_defaults(live_server, world, test_framework, browser):
+    from datetime import date
+
+    from playwright.sync_api import expect
+
+    test_framework.effective_from, test_framework.effective_to = date(2021, 1, 1), date(2025, 12, 31)
+    test_framework.save()
+    base = live_server.url
+    page = session(browser, base, "admin")
+    page.goto(base + "/danh-gia/dot/mo/")
+    page.select_option("#id_framework", value=str(test_framework.pk))
+    page.fill("#id_period", "2026-Q1")
+    page.fill("#id_deadline", "2020-01-31")
+    page.get_by_role("button", name="Mở đợt").click()
+    expect(page.locator(".field.has-error").first).to_be_visible()
+    errors = page.locator(".errorlist").all_inner_texts()
+    assert any("Hạn nộp phải sau hôm nay" in e for e in errors)
+    assert any("nằm ngoài thời gian hiệu lực của bộ chỉ tiêu này (01/01/2021 – 31/12/2025)" in e for e in errors)
+    page.screenshot(path=str(SHOTS / "mo-dot-bao-loi.png"), full_page=True)
+
+    page.goto(base + "/quan-tri/nguoi-dung/them/")
+    role = page.locator("#id_role")
+    assert role.input_value() == ""
+    assert role.locator("option:checked").inner_text() == "— Chọn vai trò —"
+    assert page.js_errors == []
