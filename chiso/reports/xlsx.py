@@ -203,6 +203,7 @@ def matrix_xlsx(ctx: MatrixContext) -> bytes:
     row += 2
     for text, font in (
         (ctx.summary_line, _font(size=13)),
+        *((f"- {group.heading}", _font(size=13)) for group in ctx.groups),  # subtotals by level
         (f"Ghi chú: {ctx.legend}", _font(italic=True)),
         *((f"- {code}: {name}", _font(size=11)) for code, name in zip(ctx.criteria, ctx.criteria_names, strict=True)),
     ):

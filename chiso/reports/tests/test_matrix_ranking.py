@@ -63,6 +63,10 @@ def test_matrix_xlsx_and_docx(ntm, world):
     assert body["UBND xã Phú Lâm"][2:8] == (2017, "Đ", "Đ", "Đ", "Đ", "Đ")
     assert body["UBND thị trấn Phú Mỹ"][3:9] == ("Đ", "Đ", None, "Đ", None, "Chưa đạt: 8.3")
     assert ws.freeze_panes == "A6" and ws.page_setup.orientation == "landscape"
+    notes = [row[0] for row in ws.iter_rows(min_row=9, values_only=True) if row[0]]
+    assert notes[:2] == ["Có 1/3 đơn vị đạt tất cả tiêu chí (tỷ lệ 33,33%).",
+                         "- Cấp xã: 1/3 đơn vị đạt tất cả tiêu chí"]
+    assert isinstance(body["UBND xã Phú Lâm"][0], int)  # STT 1 shown "01" by the format "00"
 
     docx = export_report("matrix", "docx", ntm, "2024", unit=world.district)
     table = Document(BytesIO(docx.content)).tables[0]
