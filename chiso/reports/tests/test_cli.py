@@ -69,3 +69,16 @@ def test_appendix_of_a_unit_outside_the_framework_scope_is_refused(nq17, world, 
     with pytest.raises(CommandError, match="không thuộc phạm vi đánh giá của bộ chỉ tiêu nq17-2019"):
         _export("--framework", "nq17-2019", "--period", "2025-01", "--unit", "AG-PT-PL", "--kind", "appendix",
                 "--format", "xlsx", "-o", str(tmp_path / "x.xlsx"))
+
+
+def test_report_with_addressee_and_section_three(cqdt, world, tmp_path):  # noqa: F811
+    target = tmp_path / "bao-cao.docx"
+    _export("--framework", "ag-cqdt-2021", "--period", "2025", "--kind", "report", "-o", str(target),
+            "--number", "15/BC-STTTT", "--addressee", "UBND tỉnh An Giang",
+            "--next-steps", "Đôn đốc các đơn vị.\\nRà soát số liệu.")
+    doc = Document(target)
+    texts = [p.text for p in doc.paragraphs if p.text.strip()]
+    assert "Kính gửi: UBND tỉnh An Giang" in texts
+    steps = texts.index("III. PHƯƠNG HƯỚNG, NHIỆM VỤ THỜI GIAN TỚI")
+    assert texts[steps + 1:steps + 3] == ["Đôn đốc các đơn vị.", "Rà soát số liệu."]
+    assert "Số: 15/BC-STTTT" in doc.tables[0].rows[0].cells[0].text
