@@ -53,6 +53,14 @@ def _form_page(request: HttpRequest, form: ExportForm, status: int = 200, proble
                   status=status)
 
 
+def issuing_unit(user):
+    """The unit a user reports for, which issues what they export (Sở Tư pháp → …/BC-STP):
+    their only scope; ``None`` (the settings' issuer) for several scopes or none."""
+    profile = getattr(user, "profile", None)
+    scopes = list(profile.scopes.all()[:2]) if profile is not None else []
+    return scopes[0] if len(scopes) == 1 else None
+
+
 def _problem(request: HttpRequest, message: str, status: int, docx_url: str | None = None) -> HttpResponse:
     return render(
         request, "reports/problem.html", {"message": message, "docx_url": docx_url}, status=status
@@ -83,7 +91,7 @@ def export(request: HttpRequest) -> HttpResponse:
     try:
         exported = export_report(
             data["kind"], data["format"], data["framework"], data["period"],
-            unit=unit, meta=form.meta(unit), units=visible_units(request.user),
+            unit=unit, meta=form.meta(issuing_unit(request.user)), units=visible_units(request.user),
             basis=data.get("basis") or "official",
         )
     except PdfUnavailable as exc:

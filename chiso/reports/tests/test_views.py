@@ -145,3 +145,22 @@ def test_form_fields_for_section_three_addressee_and_symbol(world):
     assert texts[steps + 1:steps + 3] == ["Đôn đốc các đơn vị.", "Rà soát số liệu."]
     assert "Số: 15/BC-STTTT" in doc.tables[0].rows[0].cells[0].text
     assert "BC-STTTT/BC-STTTT" not in doc.tables[0].rows[0].cells[0].text
+
+
+def test_the_exporting_users_unit_issues_the_report(world):
+    from chiso.conftest import make_user
+
+    from .conftest import store_framework
+    from .test_report import full_marks, put_values
+
+    fw = store_framework("ag-cqdt-2021")
+    put_values(fw, world.agency_b, "2025", full_marks(fw.spec(), "province"))
+    params = {"framework": "ag-cqdt-2021", "period": "2025", "unit": "AG-SNV", "kind": "report",
+              "format": "docx", "number": "15"}
+    snv = make_user("vien_snv", "viewer", [world.agency_b])
+    header = Document(BytesIO(client_for(snv).get(reverse("reports:export"), params).content)).tables[0]
+    assert [p.text for p in header.rows[0].cells[0].paragraphs if p.text] == [
+        "UBND TỈNH AN GIANG", "SỞ NỘI VỤ", "Số: 15/BC-SNV"]
+    # the province's viewer exporting the same scope issues as the settings say (Sở TTTT)
+    header = Document(BytesIO(client_for(world.viewer).get(reverse("reports:export"), params).content)).tables[0]
+    assert "Số: 15/BC-STTTT" in header.rows[0].cells[0].text
