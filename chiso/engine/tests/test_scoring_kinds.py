@@ -291,3 +291,14 @@ def test_applicability_by_unit_type_and_commune_group():
                                                                          "not_applicable"]
     assert ev.result("B").indicator("g").explanation == (
         "Không áp dụng cho đơn vị này (chỉ áp dụng khi loai_don_vi = xã, nhom_xa = 1 hoặc 2)")
+
+
+@settings(max_examples=100, deadline=None)
+@given(a=st.tuples(st.integers(0, 300), st.integers(1, 300)), b=st.tuples(st.integers(0, 300), st.integers(1, 300)),
+       scoring=st.sampled_from([BANDS, CAPPED, ALL, FIXED]))
+def test_a_higher_rate_never_earns_fewer_points(a, b, scoring: Scoring) -> None:
+    ind = scored("p", scoring)
+    low, high = sorted([F(min(n, d), d) for n, d in (a, b)])
+    lo = one(ind, ratio_values("p", low.numerator, low.denominator))
+    hi = one(ind, ratio_values("p", high.numerator, high.denominator))
+    assert lo.points <= hi.points
