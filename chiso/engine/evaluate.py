@@ -52,7 +52,10 @@ from .periods import Period, parse_period
 from .scoring import GroupAverage, describe_scoring, group_key, score_points, show_value
 from .targets import attributes_match, compare, describe_target, select_target
 
-__all__ = ["Evaluation", "evaluate", "evaluate_unit", "group_averages", "GroupAverages", "LEVEL_LABELS", "STATUS_LABELS", "UNIT_STATUS_LABELS"]
+__all__ = [
+    "Evaluation", "evaluate", "evaluate_unit", "group_averages", "GroupAverages",
+    "LEVEL_LABELS", "STATUS_LABELS", "UNIT_STATUS_LABELS",
+]
 
 LEVEL_LABELS = {"province": "cấp tỉnh", "district": "cấp huyện", "commune": "cấp xã"}
 STATUS_LABELS = {

@@ -302,3 +302,18 @@ def test_a_higher_rate_never_earns_fewer_points(a, b, scoring: Scoring) -> None:
     lo = one(ind, ratio_values("p", low.numerator, low.denominator))
     hi = one(ind, ratio_values("p", high.numerator, high.denominator))
     assert lo.points <= hi.points
+
+
+def test_rules_see_the_counts_and_a_unit_failing_one_is_left_out_of_the_average():
+    from chiso.engine.model import Rule
+
+    rule = Rule("denominator >= 10", "Ít nhất 10 hồ sơ mới được chấm.")
+    fw = framework(scored("1", AVERAGE, maximum=5, rules=(rule,)))
+    units = [commune("A"), commune("B"), commune("C")]
+    values = {"A": ratio_values("1", 6, 10), "B": ratio_values("1", 8, 10), "C": ratio_values("1", 1, 1)}
+    assert group_averages(fw, units, values, "2025") == {"1": {("commune",): GroupAverage(F(7, 10), 2)}}
+    ev = evaluate(fw, units, values, "2025")
+    c = ev.result("C").indicator("1")
+    assert (c.status, c.explanation) == ("invalid", "Ít nhất 10 hồ sơ mới được chấm.")
+    # B: 80% is 10 points above 70%: 3 + 0,25 × 20 = 8, capped at 5
+    assert ev.result("B").indicator("1").points == F(5)
