@@ -15,7 +15,7 @@ from chiso.accounts.permissions import get_unit_for_user_or_404, visible_units
 
 from .models import ReportJob
 from .pdf import PdfError
-from .services import ExportedFile, ReportError, export_report
+from .services import ExportedFile, ReportError, export_report, issuing_unit
 
 log = logging.getLogger(__name__)
 
@@ -36,7 +36,7 @@ def export_from_params(params: QueryDict, user: Any) -> ExportedFile:
     unit = get_unit_for_user_or_404(user, data["unit"]) if data["unit"] else None
     return export_report(
         data["kind"], data["format"], data["framework"], data["period"],
-        unit=unit, meta=form.meta(unit), units=visible_units(user), basis=data.get("basis") or "official",
+        unit=unit, meta=form.meta(issuing_unit(user)), units=visible_units(user), basis=data.get("basis") or "official",
     )
 
 

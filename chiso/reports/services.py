@@ -104,6 +104,14 @@ def unit_identity(unit: Unit | None) -> dict[str, str]:
     return derived
 
 
+def issuing_unit(user) -> Unit | None:
+    """The unit a web user reports for, which issues what they export (Sở Tư pháp → …/BC-STP):
+    their only scope; ``None`` (the settings' issuer) for several scopes or none."""
+    profile = getattr(user, "profile", None)
+    scopes = list(profile.scopes.all()[:2]) if profile is not None else []
+    return scopes[0] if len(scopes) == 1 else None
+
+
 def default_meta(unit: Unit | None = None, **overrides: Any) -> ctx.ReportMeta:
     """Document header, number and signature from settings, overridden by the given fields.
 

@@ -29,7 +29,7 @@ from .forms import ExportForm
 from .jobs import start_job
 from .models import ReportJob
 from .pdf import PDF_UNAVAILABLE, PdfError, PdfUnavailable, find_soffice
-from .services import ReportError, default_meta, export_report
+from .services import ReportError, default_meta, export_report, issuing_unit
 
 ROLES = (ROLE_VIEWER, ROLE_REVIEWER, ROLE_REPORTER)
 
@@ -51,14 +51,6 @@ def _form_page(request: HttpRequest, form: ExportForm, status: int = 200, proble
     frameworks = Framework.objects.order_by("code", "-effective_from")
     return render(request, "reports/index.html", {"form": form, "frameworks": frameworks, "problem": problem},
                   status=status)
-
-
-def issuing_unit(user):
-    """The unit a user reports for, which issues what they export (Sở Tư pháp → …/BC-STP):
-    their only scope; ``None`` (the settings' issuer) for several scopes or none."""
-    profile = getattr(user, "profile", None)
-    scopes = list(profile.scopes.all()[:2]) if profile is not None else []
-    return scopes[0] if len(scopes) == 1 else None
 
 
 def _problem(request: HttpRequest, message: str, status: int, docx_url: str | None = None) -> HttpResponse:

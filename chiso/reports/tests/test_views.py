@@ -161,6 +161,13 @@ def test_the_exporting_users_unit_issues_the_report(world):
     header = Document(BytesIO(client_for(snv).get(reverse("reports:export"), params).content)).tables[0]
     assert [p.text for p in header.rows[0].cells[0].paragraphs if p.text] == [
         "UBND TỈNH AN GIANG", "SỞ NỘI VỤ", "Số: 15/BC-SNV"]
+    # the PDF job reads the same parameters the same way
+    from django.http import QueryDict
+
+    from chiso.reports.jobs import export_from_params
+
+    made = export_from_params(QueryDict(mutable=True) | params, snv)
+    assert "Số: 15/BC-SNV" in Document(BytesIO(made.content)).tables[0].rows[0].cells[0].text
     # the province's viewer exporting the same scope issues as the settings say (Sở TTTT)
     header = Document(BytesIO(client_for(world.viewer).get(reverse("reports:export"), params).content)).tables[0]
     assert "Số: 15/BC-STTTT" in header.rows[0].cells[0].text
