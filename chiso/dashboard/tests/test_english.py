@@ -27,3 +27,9 @@ def test_the_overview_in_english(db):
     for words in ("Tổng quan hoàn thiện chính quyền điện tử", "Theo cấp, so với mục tiêu", "Tiêu chí vướng",
                   "Số liệu chính thức"):
         assert words not in en, words
+    # The other dashboard pages too.
+    for address, words in (("ma-tran/", "Units × criteria matrix"), ("tieu-chi-vuong/", "The criteria most units"),
+                           ("ke-hoach/", "Plan to reach the target"), ("du-bao/", "Forecast of reaching the target"),
+                           ("xep-hang/", "Ranking by score"), ("don-vi/AG-PT-TT/", "Result of each indicator")):
+        page = client.get("/bang-dieu-khien/" + address).content.decode()
+        assert words in page, address
