@@ -634,6 +634,17 @@ def evidence_delete(request: HttpRequest, pk: int) -> HttpResponse:
         name = ev.original_name
         ev.file.delete(save=False)
         ev.delete()
+        if request.htmx:
+            # Only the criterion's evidence block changes: typed figures stay on the page.
+            block = _evidence_block(sub, ev.indicator) if ev.indicator else None
+            if block is not None:
+                block.evidence_notes = [_("Đã xoá minh chứng “%(name)s”.") % {"name": name}]
+                response = render(request, "assessments/_evidence_upload_result.html", {
+                    "b": block, "sub": sub, "editable": True, "new_evidence": None,
+                    "evidence_max_bytes": settings.EVIDENCE_MAX_BYTES,
+                })
+                response["HX-Trigger"] = "evidence-changed"
+                return response
         messages.success(request, _("Đã xoá minh chứng “%(name)s”.") % {"name": name})
     return redirect("assessments:submission", pk=sub.pk)
 

@@ -77,6 +77,14 @@ def test_typed_values_survive_an_evidence_upload(live_server, world, own_submiss
     page.screenshot(path=str(SHOTS / "minh-chung-giu-so-lieu.png"), full_page=True)
     assert Evidence.objects.filter(submission=own_submission).count() == 1
 
+    # Deleting the evidence also swaps only its block (after the confirmation).
+    page.on("dialog", lambda dialog: dialog.accept())
+    page.locator("#evidence-1").get_by_role("button", name="Xoá").click()
+    expect(page.locator("#evmsg-1")).to_contain_text("Đã xoá minh chứng “bien-ban.pdf”")
+    expect(page.locator("#evidence-1")).to_contain_text("chưa có")
+    assert page.locator('[name="v-1.numerator"]').input_value() == "54.919"
+    assert Evidence.objects.filter(submission=own_submission).count() == 0
+
     # The figures were never lost, so saving now stores them.
     page.get_by_role("button", name="Lưu nháp").click()
     expect(page.locator(".messages")).to_contain_text("Đã lưu 3 thay đổi")
