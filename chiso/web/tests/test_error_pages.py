@@ -45,3 +45,26 @@ def test_the_500_page_is_vietnamese_in_the_layout_without_a_request_context(db):
     page = r.content.decode()
     assert "Hệ thống gặp lỗi" in page and "Số liệu đã lưu trước đó không bị ảnh hưởng." in page
     assert LAYOUT in page and "Điều hướng chính" not in page  # no menu: no user is known here
+
+
+def test_in_english_the_error_and_lockout_pages_are_english(world):
+    from django.conf import settings
+    from django.test import Client
+
+    client = client_for(world.reporter)
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    page = client.get("/khong-co-trang-nay/").content.decode()
+    assert "<h1>Page not found</h1>" in page and "Không tìm thấy trang" not in page
+    page = client.post(reverse("assessments:evidence_upload", args=[1]), data=b"x" * 10,
+                       content_type="multipart/form-data; boundary=x", CONTENT_LENGTH=str(30 * 1024 * 1024)
+                       ).content.decode()
+    assert "<h1>File too large</h1>" in page
+    anonymous = Client(REMOTE_ADDR="203.0.113.9")
+    anonymous.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    r = None
+    for i in range(5):
+        r = anonymous.post("/dang-nhap/", {"username": "viewer", "password": f"sai-{i}"})
+    page = r.content.decode()
+    assert r.status_code == 429
+    assert "The account “viewer” cannot log in until <strong>" in page
+    assert "Until then even the right password does not log in." in page
