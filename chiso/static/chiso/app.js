@@ -64,6 +64,22 @@
     }
   }, true);
 
+  // An evidence upload the server refused before the view ran (413 from the request limit, a
+  // network error): htmx swaps nothing on an error, so say it in the criterion's message box.
+  function evidenceFailed(event) {
+    var form = event.detail && event.detail.elt;
+    if (!form || !form.id || form.id.indexOf("ev-") !== 0) return;
+    var box = document.getElementById("evmsg-" + form.id.slice(3));
+    if (!box) return;
+    var p = document.createElement("p");
+    p.className = "errorlist evidence-error";
+    p.textContent = box.getAttribute("data-failed") || "";
+    box.textContent = "";
+    box.appendChild(p);
+  }
+  document.addEventListener("htmx:responseError", evidenceFailed);
+  document.addEventListener("htmx:sendError", evidenceFailed);
+
   // Unit tree: expand / collapse every branch at once.
   document.addEventListener("click", function (event) {
     var button = event.target.closest ? event.target.closest("[data-tree-toggle]") : null;
