@@ -46,11 +46,17 @@ def mark_stale(framework_id: int, period: str, unit_ids: Iterable[int] | None = 
     """
     bump_revision(framework_id, period)
     stored = StoredResult.objects.filter(framework_id=framework_id, period=period)
-    if unit_ids is not None:
+    if unit_ids is not None and not _compares_units(framework_id):
         stored = stored.filter(unit_id__in=list(unit_ids))
     stored.update(stale=True)
     if schedule:
         transaction.on_commit(lambda: _enqueue(framework_id, period))
+
+
+def _compares_units(framework_id: int) -> bool:
+    """True for frameworks whose points depend on other units (a group average): all go stale together."""
+    framework = Framework.objects.filter(pk=framework_id).first()
+    return bool(framework is not None and getattr(framework.spec(), "compares_units", False))
 
 
 def _enqueue(framework_id: int, period: str) -> None:
@@ -101,6 +107,13 @@ def recompute(framework: Framework, period: str, infos: Sequence[UnitInfo]) -> d
     if not infos:
         return out
     spec = framework.spec()
+    if getattr(spec, "compares_units", False):
+        # Points relative to a group average (NĐ 307): one unit's figure moves everyone's score,
+        # so the whole province is evaluated together, each basis over its own figures.
+        from chiso.assessments.evaluation import units_in_scope
+
+        wanted = {i.code for i in infos}
+        infos = [*infos, *(i for i in units_in_scope(framework) if i.code not in wanted)]
     ids = dict(Unit.objects.filter(code__in=[i.code for i in infos]).values_list("code", "pk"))
     by_id = {ids[i.code]: i.code for i in infos if i.code in ids}
     with transaction.atomic():
@@ -118,8 +131,12 @@ def recompute(framework: Framework, period: str, infos: Sequence[UnitInfo]) -> d
         # The official basis differs only for units whose report is not approved: one read of the figures.
         statuses = report_statuses(framework.pk, [period], by_id)
         left_here = {code: why for uid, code in by_id.items() if (why := left_out(statuses, uid, period, BASIS_OFFICIAL))}
-        kept_out = [i for i in infos if i.code in left_here]
-        official_out = {r.unit.code: r for r in evaluate(spec, kept_out, {}, period).results}
+        if getattr(spec, "compares_units", False):
+            official_values = {c: v for c, v in everything.get(period, {}).items() if c not in left_here}
+            official_out = {r.unit.code: r for r in evaluate(spec, infos, official_values, period).results}
+        else:
+            kept_out = [i for i in infos if i.code in left_here]
+            official_out = {r.unit.code: r for r in evaluate(spec, kept_out, {}, period).results}
         objs = []
         for result in provisional:
             code = result.unit.code
