@@ -55,3 +55,23 @@ def test_a_locked_account_is_told_until_when(live_server, world, page):
     page.get_by_role("button", name="Đăng nhập").click()
     page.wait_for_load_state()
     assert "đang bị tạm khóa đăng nhập đến" in page.locator("#lockout-message").inner_text()
+
+    # The administrator sees the lock on the user's page and lifts it; the history keeps it.
+    admin = new_page(page.context.browser, width=1280)
+    log_in(admin, base, "admin")
+    admin.goto(base + f"/quan-tri/nguoi-dung/{world.reporter.pk}/")
+    assert "Tài khoản đang bị tạm khóa đăng nhập đến" in admin.locator("#login-lock").inner_text()
+    admin.get_by_role("button", name="Mở khóa đăng nhập ngay").click()
+    admin.wait_for_load_state()
+    assert "Đã mở khóa đăng nhập cho rep_ag_pt_pl" in admin.locator(".messages").inner_text()
+    assert admin.locator("#login-lock").count() == 0
+    # Six: django-axes also counts the right password tried while locked.
+    assert "Mở khóa đăng nhập (đã nhập sai mật khẩu 6 lần" in admin.locator(".account-history").inner_text()
+    admin.screenshot(path=str(SHOTS / "mo-khoa-dang-nhap.png"), full_page=True)
+    admin.context.close()
+    # And the reporter logs in at once.
+    page.goto(base + "/dang-nhap/")
+    page.get_by_label("Tên đăng nhập").fill("rep_ag_pt_pl")
+    page.get_by_label("Mật khẩu").fill(WORLD_PASSWORD)
+    page.get_by_role("button", name="Đăng nhập").click()
+    page.wait_for_url(base + "/")
