@@ -248,7 +248,9 @@ def not_applicable(framework: Framework, unit_ids: Iterable[int], period: str) -
         if shape not in by_shape:
             codes: set[str] = set()
             for r in evaluate_unit(spec, info, {}, period).indicators:
-                if r.status == "not_applicable":
+                # A narrative-only criterion has no verdict at all (the engine marks it not
+                # applicable everywhere), yet its text is what the unit is asked to write.
+                if r.status == "not_applicable" and r.kind != "text":
                     codes.add(r.code)
                 codes.update(f"{r.code}.{item.code}" for item in r.items or () if item.status == "not_applicable")
             by_shape[shape] = codes

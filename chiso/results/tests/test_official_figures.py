@@ -297,3 +297,22 @@ def test_recompute_fills_missing_results_and_is_safe_twice(world, own_submission
     assert first[(world.commune_a.pk, "official")][0] == "not_reported"
     call_command("recompute", stdout=io.StringIO())
     assert {(r.unit_id, r.basis): (r.status, r.revision) for r in stored} == first
+
+
+def test_the_text_of_a_narrative_only_criterion_is_saved_from_the_form(world, own_submission):
+    client = client_for(world.reporters[world.commune_a.code])
+    url = reverse("assessments:submission", args=[own_submission.pk])
+    page = client.get(url)
+    response = client.post(url, {"version": page.context["version"], "seen": page.context["seen"],
+                                 "v-5.value": "Đã tổ chức tập huấn chuyển đổi số cho 12 cán bộ.",
+                                 "action": "save"})
+    assert response.status_code == 302
+    assert Value.objects.get(unit=world.commune_a, element="5.value").text.startswith("Đã tổ chức tập huấn")
+
+
+def test_a_figure_for_a_criterion_that_does_not_apply_is_refused(world, test_framework):
+    # criterion 4 applies to communes only; the district's form cannot store it
+    with pytest.raises(Exception, match="không áp dụng"):
+        write_values(test_framework, [CellWrite(world.district.pk, "2025", "4.b.value", number=Decimal(5))],
+                     applicable_only=True)
+    assert not Value.objects.filter(element="4.b.value").exists()
