@@ -36,6 +36,7 @@ from .evaluation import element_kinds
 from .forms import input_label, plan_elements
 from .models import Submission, Value
 from .workflow import NARRATIVE, ValueChange, WorkflowError, save_values, to_decimal
+from .writes import not_applicable
 
 XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 SHEET = "Biểu mẫu"
@@ -250,6 +251,7 @@ def import_workbook(sub: Submission, fileobj: Any, name: str, user: Any) -> list
             "f": name, "r": HEADER_ROW, "h": ", ".join(t for _c, t in HEADERS[:6])})
     spec_rows = {row["element"]: row for row in _rows(sub)}
     stored = {v.element: v for v in sub.values()}
+    skip = not_applicable(sub.framework, [sub.unit_id], sub.period).get(sub.unit_id, set())
     problems: list[str] = []
     changes: list[ValueChange] = []
     seen: dict[str, int] = {}
@@ -286,6 +288,11 @@ def import_workbook(sub: Submission, fileobj: Any, name: str, user: Any) -> list
             continue
         number = None if kind == "text" else to_decimal(parsed)
         text = (parsed or "") if kind == "text" else ""
+        if (number is not None or text) and any(element.startswith(f"{code}.") for code in skip):
+            problems.append(_("%(w)s: chỉ tiêu %(c)s không áp dụng cho %(u)s, không nhận số liệu; hãy xoá giá "
+                              "trị ở ô này (hoặc tải biểu mẫu mới).") % {
+                "w": _Cell(r, COL_VALUE).where(name), "c": element.rsplit(".", 1)[0], "u": sub.unit.name})
+            continue
         old = stored.get(element)
         original = _text(cells[COL_ORIGINAL - 1])
         current = _canonical(old.number, old.text, kind) if old is not None else ""

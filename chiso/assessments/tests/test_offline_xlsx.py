@@ -175,3 +175,30 @@ def test_a_row_left_as_downloaded_keeps_the_newer_figure_stored_since(world, own
     assert r.status_code in (200, 302)
     assert Value.objects.get(element="3.numerator").number == 95
     assert Value.objects.get(element="3.denominator").number == 120
+
+
+def test_a_figure_typed_for_a_criterion_that_does_not_apply_is_refused_with_its_row(world, test_framework):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from chiso.assessments.offline import COL_PERIOD, COL_UNIT
+    from chiso.assessments.workflow import open_round
+
+    rnd = open_round(test_framework, "2025", timezone.localdate() + timedelta(days=5), world.admin,
+                     root_unit=world.district, level="district")
+    sub = rnd.submissions.get(unit=world.district)
+    c = client_for(world.reporters["AG-PT"])
+    _r, wb = download(c, sub)
+    ws = wb[SHEET]
+    assert "4.b.value" not in rows_by_element(ws)  # criterion 4 is for communes only: not listed
+    row = ws.max_row + 1  # a stale or hand-made form still carries it
+    ws.cell(row, COL_UNIT, "AG-PT")
+    ws.cell(row, COL_PERIOD, "2025")
+    ws.cell(row, COL_ELEMENT, "4.b.value")
+    ws.cell(row, COL_VALUE, 5)
+    r = upload(c, sub, wb)
+    assert r.status_code == 400
+    page = html.unescape(r.content.decode())
+    assert f"dòng {row}, cột F (Giá trị): chỉ tiêu 4.b không áp dụng cho UBND huyện Phú Tân" in page
+    assert not Value.objects.filter(element="4.b.value").exists()
