@@ -120,7 +120,8 @@ def state_key(framework: Framework, basis: str, scope: tuple, written: tuple | N
             written if written is not None else framework_revisions(framework), counter("units"))
 
 
-def periods_with_values(framework: Framework, units: QuerySet[Unit]) -> list[Period]:
+def periods_with_values(framework: Framework, units: QuerySet[Unit],
+                        written: tuple | None = None) -> list[Period]:
     """Periods in which ``framework`` has values, oldest first.
 
     Scanning every stored value on each page costs a thousand-unit province
@@ -129,7 +130,7 @@ def periods_with_values(framework: Framework, units: QuerySet[Unit]) -> list[Per
     write) say something was written. Values loaded in bulk outside the
     write path show from the next write or restart.
     """
-    written = framework_revisions(framework)
+    written = framework_revisions(framework) if written is None else written
     key = (framework.pk, framework.checksum, written)
     codes = _PERIODS_SEEN.get(key)
     if codes is None:

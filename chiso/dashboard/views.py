@@ -16,6 +16,7 @@ from typing import Any
 
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.template.loader import render_to_string
 from django.urls import NoReverseMatch, reverse
 from django.utils.http import urlencode
 
@@ -67,8 +68,10 @@ class Selection:
         self.basis = request.GET.get("basis") or BASIS_OFFICIAL
         if self.basis not in BASES:
             raise Http404("Cơ sở số liệu không hợp lệ")
+        # Every write bumps one of these (period, revision) pairs: read once, used for periods and page keys.
+        self.written = data.framework_revisions(self.framework) if self.framework else ()
         self.periods: list[Period] = (
-            data.periods_with_values(self.framework, self.units) if self.framework else []
+            data.periods_with_values(self.framework, self.units, self.written) if self.framework else []
         )
         self.collecting = data.collecting_periods(self.framework, self.units) if self.framework else {}
         self.period: Period | None = (
@@ -80,7 +83,7 @@ class Selection:
     def state_key(self) -> tuple:
         """The database state this selection's pages depend on (framework, basis, scope, revisions)."""
         scope = (scope_paths(self.request.user), self.area.path if self.area else None, self.level)
-        return data.state_key(self.framework, self.basis, scope)
+        return data.state_key(self.framework, self.basis, scope, self.written)
 
     @property
     def ready(self) -> bool:
@@ -161,8 +164,14 @@ def overview(request: HttpRequest, area_code: str | None = None) -> HttpResponse
     period = sel.period
     trend = data.trend_periods(period, sel.periods, collecting=sel.collecting)
     key = ("overview", sel.state_key(), period.code, tuple(p.code for p in trend))
-    page = data.PAGES.get_or_build(key, lambda: _overview_data(sel, period, trend))
-    context = {**sel.context(), **page, "nav": "overview"}
+    context = {**sel.context(), "nav": "overview"}
+
+    def body() -> dict[str, Any]:
+        # The figures and their HTML are the same for every viewer of this state: made once.
+        page = _overview_data(sel, period, trend)
+        return {**page, "overview_body": render_to_string("dashboard/_overview_body.html", {**context, **page})}
+
+    context.update(data.PAGES.get_or_build(key, body))
     return render(request, "dashboard/overview.html", context)
 
 
