@@ -28,7 +28,8 @@ from dataclasses import dataclass
 from fractions import Fraction
 
 from chiso.engine.model import Framework, Indicator, IndicatorResult, UnitInfo, UnitResult
-from chiso.engine.numbers import format_int, format_number, format_percent
+from chiso.engine.numbers import format_int, format_number
+from chiso.engine.rates import format_rate
 
 ONE = Fraction(1)
 
@@ -168,18 +169,19 @@ def _ratio_gap(ind: Indicator | None, res: IndicatorResult, decimals: int) -> Ga
                    f"không thể đạt {res.target_text} ở quy mô kỳ này ({format_int(num)}/{format_int(den)})",
                    direction="fix")
     after = Fraction(num + change, den)
-    result = f"{format_int(num + change)}/{format_int(den)} = {format_percent(after, decimals)}"
+    result = f"{format_int(num + change)}/{format_int(den)} = {format_rate(after, decimals)}"
     effort = Fraction(abs(change), den)
     if change > 0 and after == 1 and target.op in ("=", ">=") and (target.value == 1):
         text = (f"cần đưa toàn bộ {format_int(den)} {unit_label} vào diện {num_noun}: "
                 f"còn thiếu {format_int(change)} {unit_label}")
         return Gap(res.code, res.name, res.status, text, change, "increase", effort)
     if change >= 0:
+        # "khi đó sẽ là": the figure after the change, so it never reads as already met
         text = (f"cần thêm {format_int(change)} {num_noun} ở quy mô kỳ này "
-                f"(đạt {result}, mục tiêu {res.target_text})")
+                f"(khi đó sẽ là {result}, mục tiêu {res.target_text})")
         return Gap(res.code, res.name, res.status, text, change, "increase", effort)
     text = (f"cần giảm {format_int(-change)} {num_noun} ở quy mô kỳ này "
-            f"(còn {result}, mục tiêu {res.target_text})")
+            f"(khi đó còn {result}, mục tiêu {res.target_text})")
     return Gap(res.code, res.name, res.status, text, -change, "decrease", effort)
 
 

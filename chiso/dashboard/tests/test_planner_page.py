@@ -42,7 +42,7 @@ def test_each_gap_is_stated_in_the_units_own_terms(province):
     order = re.findall(r'<tr data-unit="([\w-]+)"', html)
     assert order == ["T-B", "T-A", "T-C"]  # one criterion and the smallest share first, then two
     assert "cần thêm 412 hồ sơ giải quyết trực tuyến (một phần, toàn trình) ở quy mô kỳ này" in html
-    assert "(đạt 2.288/4.576 = 50%, mục tiêu ≥ 50%)" in html
+    assert "(khi đó sẽ là 2.288/4.576 = 50,00%, mục tiêu ≥ 50%)" in html
     assert "cần đưa toàn bộ 1.200 hồ sơ vào diện hồ sơ TTHC được thực hiện thông qua" in html
     assert "còn thiếu 37 hồ sơ" in html
     assert "cần thêm 400 hồ sơ giải quyết trực tuyến" in html

@@ -88,7 +88,7 @@ def test_it_states_the_412_gap_in_the_units_own_terms():
     assert gap.amount == 412
     assert gap.direction == "increase"
     assert gap.text == ("cần thêm 412 hồ sơ trực tuyến ở quy mô kỳ này "
-                        "(đạt 2.288/4.576 = 50%, mục tiêu ≥ 50%)")
+                        "(khi đó sẽ là 2.288/4.576 = 50,00%, mục tiêu ≥ 50%)")
     assert gap.effort == F(412, 4576)
 
 
@@ -106,7 +106,7 @@ def test_a_ceiling_target_asks_for_a_decrease():
     res = ratio_result("9", 35, 200, Target("<=", F(1, 10)), target_text="≤ 10%")
     [gap] = indicator_gaps(ind, res)
     assert (gap.direction, gap.amount) == ("decrease", 15)
-    assert gap.text.startswith("cần giảm 15 hồ sơ trễ hạn ở quy mô kỳ này (còn 20/200 = 10%, mục tiêu ≤ 10%)")
+    assert gap.text.startswith("cần giảm 15 hồ sơ trễ hạn ở quy mô kỳ này (khi đó còn 20/200 = 10,00%, mục tiêu ≤ 10%)")
 
 
 def test_booleans_missing_and_invalid_values_say_what_to_do():
