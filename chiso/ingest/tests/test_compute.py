@@ -156,3 +156,23 @@ def test_documents_feed_indicator_15(world, tmp_path):
     values = computed_values(nq17, "2025-01")["AG"]
     assert values["15.numerator"][0] == 98 and values["15.denominator"][0] == 100
     assert "2.numerator" not in values  # no dossiers imported: missing, not zero
+
+
+def test_computed_values_are_refused_into_an_approved_report(small, world):
+    """The guarded write path: computed figures never change an approved report behind the reviewer's back."""
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from chiso.assessments.models import Submission
+    from chiso.assessments.workflow import open_round
+    from chiso.assessments.writes import ReportLocked
+
+    nq17, _ = small
+    rnd = open_round(nq17, "2025-01", timezone.localdate() + timedelta(days=5), world.admin,
+                     root_unit=world.province, level="province")
+    Submission.objects.filter(round=rnd, unit=world.province).update(status="approved")
+    with pytest.raises(ReportLocked) as caught:
+        apply_computed_values(nq17, "2025-01")
+    assert "Tháng 01/2025" in caught.value.problems[0] and "Đã duyệt" in caught.value.problems[0]
+    assert not Value.objects.filter(framework=nq17, period="2025-01").exists()
