@@ -128,6 +128,8 @@ class EvaluationQuery(Schema):
     basis: str | None = None  # official (default) | provisional
     level: str | None = Field(None, description="chỉ đơn vị ở cấp này: province | district | commune")
     parent: str | None = Field(None, description="chỉ các đơn vị trực thuộc đơn vị mã này")
+    as_of: date | None = Field(None, description="đánh giá kỳ trên các đơn vị có hiệu lực ngày này (YYYY-MM-DD); "
+                                                 "số liệu của đơn vị cũ được cộng dồn vào đơn vị kế thừa")
 
 
 class MetricsQuery(Schema):
@@ -302,6 +304,8 @@ def evaluations(request: HttpRequest, q: Query[EvaluationQuery]) -> Any:
     basis = q.basis or BASIS_OFFICIAL
     if basis not in BASES:
         raise HttpError(422, f'Cơ sở số liệu "{basis}" không có: chọn official (chính thức) hoặc provisional (tạm tính).')
+    if q.as_of is not None:
+        return _evaluations_as_of(request, user, framework, period, basis, q)
     if q.unit:
         unit = get_unit_for_user_or_404(user, q.unit)
         figures = figures_for(framework, period, unit=unit, basis=basis)
@@ -320,6 +324,20 @@ def evaluations(request: HttpRequest, q: Query[EvaluationQuery]) -> Any:
     answer["X-Chiso-Revision"] = str(figures.revision)
     answer["Cache-Control"] = "private, no-cache"
     return answer
+
+
+def _evaluations_as_of(request: HttpRequest, user, framework, period: str, basis: str, q) -> Any:
+    """A past period on the units valid on ``as_of``, as ``chiso evaluate --as-of`` answers it."""
+    from chiso.results.history import aggregated_from, evaluate_as_of
+
+    unit = get_unit_for_user_or_404(user, q.unit) if q.unit else None
+    history = evaluate_as_of(framework, period, q.as_of, basis, unit=unit,
+                             units=None if unit is not None else _units_of(user, q.level, q.parent))
+    doc = {"basis": basis, "as_of": q.as_of.isoformat(), **evaluation_to_dict(history.evaluation),
+           "left_out": history.left_out}
+    for item in doc["units"]:
+        item["aggregated_from"] = aggregated_from(history, item["unit"])
+    return doc
 
 
 @api.get("/metrics", summary="Chỉ số tính từ dữ liệu nghiệp vụ (như chiso metrics --format json)")

@@ -104,11 +104,16 @@ class HistoryEvaluation:
 
 
 def evaluate_as_of(framework: Framework, period: str, as_of: date, basis: str = BASIS_OFFICIAL,
-                   unit: Unit | None = None) -> HistoryEvaluation:
-    """Evaluate ``period`` on the units valid on ``as_of`` (or one of them), figures re-aggregated."""
+                   unit: Unit | None = None, units=None) -> HistoryEvaluation:
+    """Evaluate ``period`` on the units valid on ``as_of`` (or one of them, or those of ``units``
+    — a queryset such as the units a user may see), figures re-aggregated."""
     per = parse_period(period)
     spec = framework.spec()
-    today_units = [unit] if unit is not None else list(Unit.objects.active_on(as_of).filter(active=True))
+    if unit is not None:
+        today_units = [unit]
+    else:
+        today = (units if units is not None else Unit.objects.all()).filter(pk__in=Unit.objects.active_on(as_of))
+        today_units = list(today.filter(active=True))
     infos = [i for i in unit_infos(Unit.objects.filter(pk__in=[u.pk for u in today_units]))
              if unit is not None or in_scope(spec, i)]
     by_code = {u.code: u for u in today_units}

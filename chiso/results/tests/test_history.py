@@ -165,3 +165,20 @@ def test_phu_tan_s_2024_figures_on_the_new_xa_phu_lam_from_the_registry():
     assert [(i["code"], i["status"]) for i in unit["indicators"]] == [("1", "met"), ("2", "met")]
     assert unit["indicators"][0]["value"] == pytest.approx(0.51)
     assert sorted(a["unit"] for a in unit["aggregated_from"]) == sorted(u.code for u in olds.values())
+
+
+def test_the_api_answers_as_of_like_the_cli(reform):
+    from chiso.conftest import client_for, make_user
+
+    fw = store_framework_text(CRITERIA, "lich-su.yaml")
+    put(fw, reform["A"], **{"1_numerator": 30, "1_denominator": 40, "2_value": 1})
+    put(fw, reform["B"], **{"1_numerator": 10, "1_denominator": 20, "2_value": 1})
+    put(fw, reform["C"], **{"1_numerator": 50, "1_denominator": 100, "2_value": 0})
+    cli = evaluate("lich-su", "--as-of", "2025-07-01")
+    client = client_for(make_user("quan_tri", "administrator"))
+    api = client.get("/api/v1/evaluations", {"framework": "lich-su", "period": "2024", "as_of": "2025-07-01"}).json()
+    assert api == cli
+    viewer = client_for(make_user("xa_m", "viewer", [reform["M"]]))
+    mine = viewer.get("/api/v1/evaluations", {"framework": "lich-su", "period": "2024", "as_of": "2025-07-01"}).json()
+    assert [u["unit"] for u in mine["units"]] == ["X-M"]  # only the units this user may see
+    assert mine["units"][0]["aggregated_from"] == [{"unit": "CU-C", "share": 0.4}]
