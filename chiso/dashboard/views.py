@@ -353,6 +353,7 @@ def unit_page(request: HttpRequest, code: str) -> HttpResponse:
     result = ev.results[0]
     history_periods = [p for p in sel.periods if p.kind == period.kind][-data.TREND_PERIODS:]
     history = data.evaluate_periods(sel.framework, history_periods, one, infos=[result.unit], basis=sel.basis)
+    history_notes = _carried_history(sel, unit, history_periods, history)
     history_rows = []
     for ind in sel.spec.indicators:
         if ind.kind == "text":
@@ -376,6 +377,7 @@ def unit_page(request: HttpRequest, code: str) -> HttpResponse:
         "plan": unit_plan(result, sel.spec) if result.status != "complete" else None,
         "history_periods": history_periods,
         "history_rows": history_rows,
+        "history_notes": history_notes,
         "history_status": [(p, history[p.code].results[0].status if history[p.code].results else None)
                            for p in history_periods],
         "children": children,
@@ -385,6 +387,27 @@ def unit_page(request: HttpRequest, code: str) -> HttpResponse:
         "nav": "unit",
     }
     return render(request, "dashboard/unit.html", context)
+
+
+def _carried_history(sel: Selection, unit: Unit, periods: list[Period], history: dict) -> list[str]:
+    """Periods before the unit existed, carried from its predecessors (merge, split) in ``history``.
+
+    Returns the sentences that say so ("Số liệu Năm 2024 quy đổi theo đơn vị hành chính mới: gộp …").
+    """
+    from chiso.results.history import evaluate_as_of, method_text
+
+    if unit.valid_from is None or not unit.predecessor_links.exists():
+        return []
+    notes = []
+    for p in periods:
+        if p.end >= unit.valid_from:
+            continue
+        carried = evaluate_as_of(sel.framework, p.code, unit.valid_from, sel.basis, unit=unit)
+        text = method_text(carried, unit.code, p.label)
+        if text:
+            history[p.code] = carried.evaluation
+            notes.append(text)
+    return notes
 
 
 # ---------------------------------------------------------------------------

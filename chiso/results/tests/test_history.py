@@ -182,3 +182,23 @@ def test_the_api_answers_as_of_like_the_cli(reform):
     mine = viewer.get("/api/v1/evaluations", {"framework": "lich-su", "period": "2024", "as_of": "2025-07-01"}).json()
     assert [u["unit"] for u in mine["units"]] == ["X-M"]  # only the units this user may see
     assert mine["units"][0]["aggregated_from"] == [{"unit": "CU-C", "share": 0.4}]
+
+
+def test_the_unit_page_shows_a_past_period_carried_from_the_predecessors(reform):
+    from django.urls import reverse
+
+    from chiso.conftest import client_for, make_user
+
+    fw = store_framework_text(CRITERIA, "lich-su.yaml")
+    put(fw, reform["A"], **{"1_numerator": 30, "1_denominator": 40, "2_value": 1})
+    put(fw, reform["B"], **{"1_numerator": 10, "1_denominator": 20, "2_value": 1})
+    put(fw, reform["C"], **{"1_numerator": 50, "1_denominator": 100, "2_value": 1})
+    client = client_for(make_user("lanh_dao", "viewer", [Unit.objects.get(code="T")]))
+    page = client.get(reverse("dashboard:unit", args=["X-N"]), {"framework": "lich-su", "period": "2024"})
+    assert page.status_code == 200
+    html = page.content.decode()
+    assert ("Số liệu Năm 2024 quy đổi theo đơn vị hành chính mới: gộp Xã Tân Hoà, Xã Tân Trung, "
+            "Xã Phú Bình (60%)") in html
+    # the carried figures: (30 + 10 + 30) / (40 + 20 + 60) = 58,33%, every predecessor had a portal
+    assert dict(page.context["history_status"])[page.context["history_periods"][-1]] == "complete"
+    assert "58,33%" in html
