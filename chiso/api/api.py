@@ -417,7 +417,9 @@ def _flag(text: str | None) -> bool:
 
 
 @api.post("/values", url_name="values",
-          response={200: ImportSummaryOut, 403: Detail, 404: Detail, 413: Detail, 422: ImportSummaryOut},
+          # 422: the import summary when rows were read, {"detail"} when there was nothing to read
+          # (no framework, no file, not JSON): found by schemathesis (test_schemathesis.py).
+          response={200: ImportSummaryOut, 403: Detail, 404: Detail, 413: Detail, 422: ImportSummaryOut | Detail},
           openapi_extra=_VALUES_BODY,
           summary="Gửi số liệu (JSON hoặc tệp CSV/XLSX), tất cả hoặc không; dry_run=true để chạy thử")
 def post_values(request: HttpRequest, framework: str | None = None, dry_run: bool = False) -> Any:
