@@ -17,7 +17,8 @@ from chiso.tabular import normalize_header
 class Column:
     """One column of an export: its canonical name, type and header spellings.
 
-    ``kind`` is ``id``, ``unit``, ``text``, ``enum``, ``datetime`` or ``bool``.
+    ``kind`` is ``id``, ``unit``, ``text``, ``enum``, ``datetime``, ``bool`` or ``score``
+    (an integer from ``SCORE_RANGE``, or one of ``SCORE_WORDS``).
     ``required`` means the column must be in the header and every row must fill it.
     """
 
@@ -53,6 +54,13 @@ ENUMS: dict[str, dict[str, tuple[str, ...]]] = {
         "withdrawn": ("withdrawn", "rút hồ sơ", "đã rút", "rút", "hủy", "huỷ", "đã hủy", "đã huỷ",
                       "công dân rút hồ sơ"),
     },
+    "office_level": {
+        "province": ("province", "tỉnh", "cấp tỉnh", "sở", "sở ban ngành", "cơ quan cấp tỉnh",
+                     "trung tâm phục vụ hành chính công tỉnh"),
+        "district": ("district", "huyện", "cấp huyện", "quận", "thị xã", "cấp quận", "cấp huyện cũ"),
+        "commune": ("commune", "xã", "cấp xã", "phường", "thị trấn", "đặc khu", "xã phường",
+                    "xã phường thị trấn", "xã phường đặc khu", "ubnd cấp xã"),
+    },
     "direction": {
         "outgoing": ("outgoing", "đi", "văn bản đi", "vb đi", "phát hành", "gửi"),
         "incoming": ("incoming", "đến", "văn bản đến", "vb đến", "nhận"),
@@ -64,7 +72,18 @@ ENUM_HELP: dict[str, str] = {
     "channel": "trực tuyến (online), trực tiếp (in_person) hoặc bưu chính (postal)",
     "status": "received (đang xử lý), resolved (đã giải quyết), rejected (từ chối) hoặc withdrawn (rút)",
     "direction": "đi (outgoing) hoặc đến (incoming)",
+    "office_level": "tỉnh (province), xã (commune) hoặc huyện (district, dữ liệu trước 01/7/2025)",
 }
+
+# Satisfaction ratings: an integer 1–5 (the national portal's five-level scale) or its words.
+SCORE_RANGE: tuple[int, int] = (1, 5)
+SCORE_WORDS: dict[str, int] = {
+    "rất không hài lòng": 1, "không hài lòng": 2, "bình thường": 3, "chấp nhận được": 3,
+    "hài lòng": 4, "rất hài lòng": 5,
+}
+SCORE_HELP = ("cần số nguyên từ 1 đến 5 (1 = rất không hài lòng, 2 = không hài lòng, 3 = bình thường, "
+              "4 = hài lòng, 5 = rất hài lòng)")
+SATISFIED_FROM = 4  # a rating of 4 (hài lòng) or 5 (rất hài lòng) counts as satisfied
 
 DOSSIER_COLUMNS: tuple[Column, ...] = (
     Column("dossier_id", "id", "mã hồ sơ", ("mã hồ sơ", "số hồ sơ", "id", "dossier"), required=True),
@@ -91,6 +110,23 @@ DOSSIER_COLUMNS: tuple[Column, ...] = (
                                                    "trả kết quả điện tử", "kết quả bản điện tử")),
     Column("digitized", "bool", "số hoá", ("số hoá", "số hóa", "đã số hoá", "đã số hóa",
                                            "số hoá hồ sơ", "số hóa hồ sơ")),
+    # Optional 2026 columns (Decision 766's service index); blank = unknown, never "no".
+    # Aliases are specific on purpose: an old export's extra column ("Cấp", "Đánh giá") stays ignored.
+    Column("paid_online", "bool", "thanh toán trực tuyến", ("thanh toán trực tuyến",
+                                                            "đã thanh toán trực tuyến",
+                                                            "thanh toán online", "thanh toán điện tử")),
+    Column("published_on_time", "bool", "công khai kết quả đúng hạn", (
+        "công khai kết quả đúng hạn", "công khai đúng hạn", "công khai kết quả đúng hạn trên cổng",
+        "đồng bộ công khai đúng hạn")),
+    Column("satisfaction", "score", "mức độ hài lòng", ("mức độ hài lòng", "đánh giá hài lòng",
+                                                       "điểm hài lòng", "mức hài lòng",
+                                                       "kết quả đánh giá hài lòng")),
+    Column("reused_digitised", "bool", "tái sử dụng dữ liệu số hoá", (
+        "tái sử dụng dữ liệu số hoá", "tái sử dụng dữ liệu số hóa", "tái sử dụng dữ liệu",
+        "tái sử dụng kết quả số hoá", "tái sử dụng kết quả số hóa", "reused_digitized")),
+    Column("office_level", "enum", "cấp của cơ quan tiếp nhận", (
+        "cấp của cơ quan tiếp nhận", "cấp cơ quan tiếp nhận", "cấp tiếp nhận", "cấp hành chính",
+        "cấp chính quyền"), choices="office_level"),
 )
 
 DOCUMENT_COLUMNS: tuple[Column, ...] = (
@@ -117,6 +153,20 @@ def header_map(kind: str) -> dict[str, str]:
         for spelling in (col.name, col.label, *col.aliases):
             out.setdefault(normalize_header(spelling), col.name)
     return out
+
+
+def score_value(text: str) -> int | None:
+    """A satisfaction rating as an integer in ``SCORE_RANGE`` ("4", "4.0", "hài lòng"), else None."""
+    folded = normalize_header(text)
+    for words, score in SCORE_WORDS.items():
+        if normalize_header(words) == folded:
+            return score
+    raw = text.strip().replace(",", ".")
+    if raw.endswith(".0"):
+        raw = raw[:-2]
+    if raw.isdigit() and SCORE_RANGE[0] <= int(raw) <= SCORE_RANGE[1]:
+        return int(raw)
+    return None
 
 
 def enum_map(choices: str) -> dict[str, str]:

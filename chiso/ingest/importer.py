@@ -33,7 +33,8 @@ CHUNK = 20_000
 MODELS = {"dossiers": DossierRecord, "documents": DocumentRecord}
 ID_COLUMNS = {"dossiers": "dossier_id", "documents": "document_id"}
 DATE_COLUMNS = {"dossiers": "received_at", "documents": "date"}
-NULLABLE = {"due_at", "resolved_at", "e_result", "digitized", "electronic", "signed", "secret"}
+NULLABLE = {"due_at", "resolved_at", "e_result", "digitized", "electronic", "signed", "secret",
+            "paid_online", "published_on_time", "satisfaction", "reused_digitised", "office_level"}
 
 
 @dataclass

@@ -32,6 +32,11 @@ DOSSIER_STATUS_CHOICES = [
     ("rejected", _("không đủ điều kiện / từ chối")),
     ("withdrawn", _("rút hồ sơ")),
 ]
+OFFICE_LEVEL_CHOICES = [
+    ("province", _("cấp tỉnh")),
+    ("district", _("cấp huyện (trước 01/7/2025)")),
+    ("commune", _("cấp xã")),
+]
 DIRECTION_CHOICES = [("outgoing", _("văn bản đi")), ("incoming", _("văn bản đến"))]
 DEFAULT_SYSTEM = "main"
 
@@ -85,7 +90,9 @@ class DossierRecord(models.Model):
 
     Times are stored as instants (UTC); naive times in exports are local
     (Asia/Ho_Chi_Minh). ``e_result``/``digitized`` are null when the export left
-    them blank (counted as "no").
+    them blank (counted as "no"). The 2026 fields (``paid_online`` …
+    ``office_level``) are null when the export has no such column or left the
+    cell blank: unknown, counted neither as yes nor as no (never 0).
     """
 
     system = models.CharField(_("hệ thống nguồn"), max_length=64, default=DEFAULT_SYSTEM)
@@ -100,6 +107,12 @@ class DossierRecord(models.Model):
     status = models.CharField(_("trạng thái"), max_length=16, choices=DOSSIER_STATUS_CHOICES)
     e_result = models.BooleanField(_("kết quả điện tử"), null=True)
     digitized = models.BooleanField(_("số hoá"), null=True)
+    paid_online = models.BooleanField(_("thanh toán trực tuyến"), null=True)
+    published_on_time = models.BooleanField(_("công khai kết quả đúng hạn"), null=True)
+    satisfaction = models.PositiveSmallIntegerField(_("mức độ hài lòng (1–5)"), null=True, blank=True)
+    reused_digitised = models.BooleanField(_("tái sử dụng dữ liệu số hoá"), null=True)
+    office_level = models.CharField(_("cấp của cơ quan tiếp nhận"), max_length=16, null=True, blank=True,
+                                    choices=OFFICE_LEVEL_CHOICES)
     batch = models.ForeignKey(IngestBatch, on_delete=models.PROTECT, related_name="+", db_index=False)
 
     class Meta:

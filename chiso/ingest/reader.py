@@ -27,7 +27,16 @@ from chiso.engine.numbers import NumberError, parse_bool
 from chiso.tabular import ImportError_, ImportProblem, normalize_header
 from chiso.units.models import Unit
 
-from .formats import COLUMNS, ENUM_HELP, ID_FIELD, Column, enum_map, header_map
+from .formats import (
+    COLUMNS,
+    ENUM_HELP,
+    ID_FIELD,
+    SCORE_HELP,
+    Column,
+    enum_map,
+    header_map,
+    score_value,
+)
 
 MAX_PROBLEMS = 1000
 DUCKDB_MEMORY = os.environ.get("CHISO_INGEST_MEMORY", "512MB")
@@ -69,12 +78,15 @@ class Prepared:
 # Database column order of the normalised CSV, per kind.
 OUTPUT_FIELDS: dict[str, tuple[str, ...]] = {
     "dossiers": ("system", "dossier_id", "unit_id", "procedure", "service_level", "channel",
-                 "received_at", "due_at", "resolved_at", "status", "e_result", "digitized"),
+                 "received_at", "due_at", "resolved_at", "status", "e_result", "digitized",
+                 "paid_online", "published_on_time", "satisfaction", "reused_digitised", "office_level"),
     "documents": ("system", "document_id", "unit_id", "direction", "date", "electronic", "signed",
                   "secret"),
 }
 DATETIME_FIELDS = {"received_at", "due_at", "resolved_at", "date"}
-BOOL_FIELDS = {"e_result", "digitized", "electronic", "signed", "secret"}
+BOOL_FIELDS = {"e_result", "digitized", "electronic", "signed", "secret", "paid_online",
+               "published_on_time", "reused_digitised"}
+CODED_KINDS = ("unit", "enum", "bool", "score")  # read once per distinct spelling
 
 
 def file_checksum(path: Path) -> str:
@@ -230,7 +242,7 @@ class ExportReader:
     def _build_maps(self) -> None:
         """One pass for the distinct spellings of units, codes and yes/no; read each once."""
         coded = [c.name for c in self.columns.values()
-                 if c.kind in ("unit", "enum", "bool") and c.name in self.headers]
+                 if c.kind in CODED_KINDS and c.name in self.headers]
         self.maps: dict[str, dict[str, object]] = {name: {} for name in coded}
         if not coded:
             return
@@ -254,6 +266,10 @@ class ExportReader:
                     code = enum_map(col.choices).get(normalize_header(raw))
                     if code:
                         self.maps[name][raw] = code
+                elif col.kind == "score":
+                    score = score_value(raw)
+                    if score is not None:
+                        self.maps[name][raw] = score
                 else:
                     try:
                         self.maps[name][raw] = parse_bool(raw)
@@ -270,6 +286,8 @@ class ExportReader:
             return f'Không có đơn vị "{raw}" trong danh mục đơn vị (ghi mã đơn vị, ví dụ AG-STTTT)'
         if col.kind == "enum":
             return f'Không hiểu {col.label} "{raw}": cần {ENUM_HELP[col.choices]}'
+        if col.kind == "score":
+            return f'Không hiểu {col.label} "{raw}": {SCORE_HELP}'
         if col.kind == "bool":
             try:
                 parse_bool(raw)
@@ -284,7 +302,7 @@ class ExportReader:
         if not pairs:
             return f"CAST(NULL AS {sql_type})"
         whens = " ".join(
-            f"WHEN {_sql_str(raw)} THEN {('TRUE' if v else 'FALSE') if isinstance(v, bool) else _sql_str(str(v))}"
+            f"WHEN {_sql_str(raw)} THEN {_sql_literal(v)}"
             for raw, v in pairs.items()
         )
         return f"CAST(CASE {cell} {whens} END AS {sql_type})"
@@ -330,8 +348,9 @@ class ExportReader:
                 selects.append(f"{cell} AS c_unit")
             elif col.kind == "text":
                 selects.append(f"coalesce({cell}, '') AS {col.name}")
-            elif col.kind in ("enum", "bool"):
-                value = self._case(col.name, "BOOLEAN" if col.kind == "bool" else "VARCHAR")
+            elif col.kind in ("enum", "bool", "score"):
+                sql_type = {"bool": "BOOLEAN", "score": "INTEGER"}.get(col.kind, "VARCHAR")
+                value = self._case(col.name, sql_type)
                 selects.append(f"{value} AS {col.name}")
                 selects.append(f"CASE WHEN {value} IS NULL THEN {cell} END AS bad_{col.name}")
             elif col.kind == "datetime":
@@ -364,7 +383,7 @@ class ExportReader:
                 empty = f"{col.name} IS NULL"
             elif col.kind == "unit":
                 empty = "c_unit IS NULL"
-            elif col.kind in ("enum", "bool"):
+            elif col.kind in ("enum", "bool", "score"):
                 empty = f"{col.name} IS NULL AND bad_{col.name} IS NULL"
             elif col.kind == "datetime":
                 empty = f"empty_{col.name}"
@@ -376,7 +395,7 @@ class ExportReader:
             if col.kind == "unit":
                 self._collect(f"SELECT rowid AS _idx, c_unit FROM norm WHERE {live} AND c_unit IS NOT NULL "
                               "AND unit_id IS NULL", col.name, lambda r: self._bad_message("unit", r[1]))
-            elif col.kind in ("enum", "bool", "datetime"):
+            elif col.kind in ("enum", "bool", "score", "datetime"):
                 self._collect(f"SELECT rowid AS _idx, bad_{col.name} FROM norm WHERE {live} "
                               f"AND bad_{col.name} IS NOT NULL", col.name,
                               lambda r, c=col: self._bad_message(c.name, r[1]))
@@ -532,6 +551,15 @@ class ExportReader:
             finally:
                 self.workdir.cleanup()
             raise
+
+
+def _sql_literal(value: object) -> str:
+    """A mapped value as a DuckDB literal: booleans, integers (scores) or text (codes)."""
+    if isinstance(value, bool):
+        return "TRUE" if value else "FALSE"
+    if isinstance(value, int):
+        return str(int(value))
+    return _sql_str(str(value))
 
 
 def _local_text(value: datetime | None) -> str:
