@@ -25,18 +25,21 @@ from chiso.units.models import Unit
 from . import context as ctx
 from .basis import add_basis_to_docx, basis_lines
 from .pdf import PdfError, PdfUnavailable, docx_to_pdf
+from .statistics import statistics_context, statistics_xlsx
 from .word import render_docx
 from .xlsx import WRITERS
 
-KINDS = ("appendix", "report", "matrix", "ranking")
+KINDS = ("appendix", "report", "matrix", "ranking", "statistics")
 FORMATS = ("xlsx", "docx", "pdf")
 KIND_LABELS = {
     "appendix": "Phụ lục chỉ tiêu",
     "report": "Báo cáo (Nghị định 30)",
     "matrix": "Bảng tiêu chí theo đơn vị",
     "ranking": "Bảng xếp hạng",
+    "statistics": "Bảng thống kê theo cấp",
 }
-KIND_SLUGS = {"appendix": "phu-luc", "report": "bao-cao", "matrix": "bang-tieu-chi", "ranking": "xep-hang"}
+KIND_SLUGS = {"appendix": "phu-luc", "report": "bao-cao", "matrix": "bang-tieu-chi", "ranking": "xep-hang",
+              "statistics": "thong-ke"}
 CONTENT_TYPES = {
     "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
     "docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
@@ -62,7 +65,10 @@ class ExportedFile:
 
 
 def formats_for(kind: str) -> tuple[str, ...]:
-    """The report (Decree 30) is a Word document; the annex tables also come as XLSX."""
+    """The report (Decree 30) is a Word document; the annex tables also come as XLSX;
+    the statistics tables (issue 11, item 6) are a workbook only, one sheet per table."""
+    if kind == "statistics":
+        return ("xlsx",)
     return ("docx", "pdf") if kind == "report" else FORMATS
 
 
@@ -236,6 +242,8 @@ def build_context(
     if kind == "report":
         built = ctx.report_context(spec, per, evaluation.summary, evaluation.results, meta, scope_name,
                                    previous=_previous(fw, per, scope, basis))
+    elif kind == "statistics":
+        built = statistics_context(spec, per, evaluation.results, meta, scope_name)
     elif kind == "matrix":
         built = ctx.matrix_context(spec, per, evaluation.results, meta, scope_name)
     else:
@@ -307,13 +315,16 @@ def export_report(
     if fmt not in FORMATS:
         raise ReportError(f"Định dạng \u201c{fmt}\u201d không có: chọn một trong {', '.join(FORMATS)}")
     if kind in KINDS and fmt not in formats_for(kind):
-        raise ReportError("Báo cáo theo Nghị định 30 chỉ xuất được DOCX hoặc PDF, không có XLSX")
+        if kind == "report":
+            raise ReportError("Báo cáo theo Nghị định 30 chỉ xuất được DOCX hoặc PDF, không có XLSX")
+        raise ReportError(f"{KIND_LABELS[kind]} chỉ xuất được "
+                          f"{', '.join(f.upper() for f in formats_for(kind))}, không có {fmt.upper()}")
     context = build_context(kind, framework, period, unit=unit, meta=meta, units=units, basis=basis)
     fw_code = context.framework_code
     unit_code = unit.code if unit is not None else getattr(context, "unit_code", None)
     name = filename_for(kind, fw_code, context.period_code, unit_code, fmt)
     if fmt == "xlsx":
-        content = WRITERS[kind](context)
+        content = statistics_xlsx(context) if kind == "statistics" else WRITERS[kind](context)
     else:
         override = getattr(settings, "CHISO_REPORT_TEMPLATES_DIR", None) or None
         content = add_basis_to_docx(render_docx(kind, context, override),

@@ -41,7 +41,8 @@ def _spec(framework):
 @register.simple_tag
 def export_links(framework, period, unit=None) -> list[ExportLink]:
     """Which reports make sense here: the appendix needs a unit (or a province-scoped
-    framework), the ranking a score framework, the matrix a criteria framework."""
+    framework), the ranking a score framework, the matrix a criteria framework; the statistics
+    tables by level a framework that assesses several units."""
     code, spec = _code(framework), _spec(framework)
     period = getattr(period, "code", period)
     if not code or not period or spec is None:
@@ -52,6 +53,8 @@ def export_links(framework, period, unit=None) -> list[ExportLink]:
         kinds.append("appendix")
     kinds.append("report")
     kinds.append("ranking" if spec.kind == "score" else "matrix")
+    if spec.scope.assesses != "province":  # tallies by level need several units
+        kinds.append("statistics")
     return [
         ExportLink(kind, KIND_LABELS[kind],
                    [(fmt.upper(), export_url(code, str(period), kind, fmt, unit_code)) for fmt in formats_for(kind)])

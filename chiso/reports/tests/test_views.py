@@ -101,9 +101,11 @@ def test_export_buttons_link_the_kinds_that_fit(nq17, ntm, world):  # noqa: F811
     html = render_to_string("reports/_export_buttons.html", {"framework": nq17, "period": "2025-01", "unit": None})
     assert "kind=appendix" in html and "kind=report" in html and "kind=matrix" in html
     assert "kind=ranking" not in html
+    assert "kind=statistics" not in html  # one unit: no tallies by level
     assert "framework=nq17-2019%402019" in html or "framework=nq17-2019%40" in html
     html = render_to_string("reports/_export_buttons.html", {"framework": ntm, "period": "2024", "unit": None})
     assert "kind=appendix" not in html  # a commune framework needs a unit for its appendix
+    assert "kind=statistics&amp;format=xlsx" in html and "kind=statistics&amp;format=docx" not in html
     html = render_to_string("reports/_export_buttons.html",
                             {"framework": ntm, "period": "2024", "unit": world.commune_a})
     assert "kind=appendix" in html and "unit=AG-PT-PL" in html

@@ -37,7 +37,7 @@ class Command(BaseCommand):
         parser.add_argument("--framework", required=True, help="mã bộ chỉ tiêu, ví dụ nq17-2019 (hoặc mã@phiên bản)")
         parser.add_argument("--period", required=True, help="kỳ: 2025-01, 2025-Q1, 2025-H1, 2025")
         parser.add_argument("--unit", help="mã đơn vị (phụ lục: đơn vị báo cáo; loại khác: phạm vi cây đơn vị)")
-        parser.add_argument("--kind", required=True, choices=KINDS, help="appendix|report|matrix|ranking")
+        parser.add_argument("--kind", required=True, choices=KINDS, help="appendix|report|matrix|ranking|statistics")
         parser.add_argument("--format", choices=FORMATS, help="xlsx|docx|pdf (mặc định: theo đuôi tệp -o)")
         parser.add_argument("-o", "--output", required=True, help="tệp đích")
         parser.add_argument("--basis", choices=["official", "provisional"], default="official",
