@@ -75,6 +75,7 @@ from chiso.units.models import Unit
 
 from . import values as value_import
 from .auth import AUTH
+from .ratelimit import RateLimited
 
 
 class ReadableJSON(JSONRenderer):
@@ -241,6 +242,14 @@ def _invalid(request: HttpRequest, exc: NinjaValidationError):
                     for e in exc.errors})
     return api.create_response(request, {"detail": f"Thiếu hoặc sai tham số: {', '.join(names)}.",
                                          "errors": exc.errors}, status=422)
+
+
+@api.exception_handler(RateLimited)
+def _rate_limited(request: HttpRequest, exc: RateLimited):
+    """429 in Vietnamese, with ``Retry-After``: the seconds until the token's next minute begins."""
+    response = api.create_response(request, {"detail": exc.message}, status=429)
+    response["Retry-After"] = str(exc.wait)
+    return response
 
 
 @api.exception_handler(AuthenticationError)

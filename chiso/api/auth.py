@@ -21,6 +21,7 @@ from chiso.engine.numbers import format_date
 from chiso.web.lockout import client_ip
 
 from .models import ApiToken, hash_token
+from .ratelimit import count_request
 
 log = logging.getLogger("chiso.api")
 
@@ -41,6 +42,7 @@ class TokenAuth(HttpBearer):
             raise HttpError(401, f"Mã truy cập API {row.shown} đã hết hạn sau ngày {format_date(row.expires)}.")
         if not row.user.is_active:
             raise HttpError(401, "Tài khoản của mã truy cập API này đã bị khóa.")
+        count_request(row)  # 429 with Retry-After beyond API_RATE_LIMIT_PER_MINUTE (sessions are not limited)
         ip = client_ip(request)
         ApiToken.objects.filter(pk=row.pk).update(last_used_at=timezone.now(), last_used_ip=ip or None)
         if request.method not in ("GET", "HEAD", "OPTIONS"):

@@ -85,3 +85,23 @@ class ApiToken(models.Model):
             self.revoked_at = timezone.now()
             self.revoked_by = by
             self.save(update_fields=["revoked_at", "revoked_by"])
+
+
+class ApiRateWindow(models.Model):
+    """How many requests one token made in one fixed minute (``window_start``, second 0).
+
+    Kept in the database, not in a process's memory, so the limit holds across every gunicorn
+    worker: each request is one ``UPDATE … SET count = count + 1`` on its token's row of the minute.
+    """
+
+    token = models.ForeignKey(ApiToken, on_delete=models.CASCADE, related_name="rate_windows")
+    window_start = models.DateTimeField()
+    count = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["token", "window_start"], name="api_rate_window_once")]
+        verbose_name = _("lượt gọi API trong một phút")
+        verbose_name_plural = _("lượt gọi API trong một phút")
+
+    def __str__(self) -> str:
+        return f"{self.token.shown} {self.window_start:%H:%M}: {self.count}"
