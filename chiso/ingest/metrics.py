@@ -20,6 +20,22 @@ Dossier metrics (names as the frameworks' ``sources`` use them, ``dossiers.<name
 - ``e_result``: of resolved, with an electronic result; ``digitized``: of
   received and not ineligible, digitised.
 
+Optional dossier metrics (2026 columns, Decision 766). Each comes with the count
+of dossiers whose value is known, and is *missing* (absent from the unit's
+dict, no row in ``metric_rows``) for a unit and period with no known value —
+never 0; a share is numerator / known, which a framework divides:
+
+- ``paid_online`` / ``payment_known``: of received and not ineligible;
+- ``reused_digitised`` / ``reuse_known``: of received and not ineligible;
+- ``published_on_time`` / ``publication_known``: of resolved;
+- ``satisfaction_sum`` / ``satisfaction_rated`` (average rating, 1–5) and
+  ``satisfied`` (rated 4 or 5) / ``satisfaction_rated``: of resolved;
+- ``received_province``, ``received_district``, ``received_commune``: received,
+  by the receiving office's level (any status, like ``received``); present when
+  at least one received dossier of the period has a known level;
+- ``resolved_province``, ``resolved_district``, ``resolved_commune``: resolved,
+  by the same level.
+
 Document metrics (``documents.<name>``), secret documents left out of all but
 ``secret``: ``outgoing``, ``outgoing_electronic``, ``outgoing_signed``,
 ``incoming``, ``incoming_electronic``, ``incoming_signed``, ``secret``.
@@ -31,12 +47,13 @@ from collections import defaultdict
 from collections.abc import Iterable, Sequence
 
 from django.db import connection
-from django.db.models import Case, CharField, Count, F, Func, Q, Value, When
+from django.db.models import Aggregate, Case, CharField, Count, F, Func, Q, Sum, Value, When
 from django.db.models.functions import TruncMonth
 
 from chiso.engine.periods import Period, parse_period
 from chiso.units.models import Unit
 
+from .formats import SATISFIED_FROM
 from .importer import local_bounds
 from .models import DocumentRecord, DossierRecord
 from .reader import _utc_offset_seconds
@@ -45,11 +62,26 @@ DOSSIER_METRICS: tuple[str, ...] = (
     "carried_over", "received", "ineligible", "to_resolve", "resolved", "resolved_on_time",
     "resolved_late", "pending", "online_eligible", "online", "e_result", "digitized",
 )
+# Optional metrics, by group: a group is present only when its known count (the key) is not 0.
+OPTIONAL_GROUPS: dict[str, tuple[str, ...]] = {
+    "payment_known": ("payment_known", "paid_online"),
+    "reuse_known": ("reuse_known", "reused_digitised"),
+    "publication_known": ("publication_known", "published_on_time"),
+    "satisfaction_rated": ("satisfaction_rated", "satisfaction_sum", "satisfied"),
+    "received_level_known": ("received_province", "received_district", "received_commune"),
+    "resolved_level_known": ("resolved_province", "resolved_district", "resolved_commune"),
+}
+OPTIONAL_DOSSIER_METRICS: tuple[str, ...] = tuple(
+    name for names in OPTIONAL_GROUPS.values() for name in names
+)
+OFFICE_LEVELS = ("province", "district", "commune")
 DOCUMENT_METRICS: tuple[str, ...] = (
     "outgoing", "outgoing_electronic", "outgoing_signed", "incoming", "incoming_electronic",
     "incoming_signed", "secret",
 )
-METRICS: dict[str, tuple[str, ...]] = {"dossiers": DOSSIER_METRICS, "documents": DOCUMENT_METRICS}
+# Every name a framework's ``sources`` may use; the optional ones may be missing.
+METRICS: dict[str, tuple[str, ...]] = {"dossiers": DOSSIER_METRICS + OPTIONAL_DOSSIER_METRICS,
+                                       "documents": DOCUMENT_METRICS}
 METRIC_LABELS: dict[str, str] = {
     "carried_over": "kỳ trước chuyển sang", "received": "tiếp nhận trong kỳ",
     "ineligible": "không đủ điều kiện", "to_resolve": "phải giải quyết", "resolved": "đã giải quyết",
@@ -60,12 +92,23 @@ METRIC_LABELS: dict[str, str] = {
     "outgoing_signed": "văn bản đi có ký số", "incoming": "văn bản đến",
     "incoming_electronic": "văn bản đến điện tử", "incoming_signed": "văn bản đến có ký số",
     "secret": "văn bản mật",
+    "payment_known": "biết có/không thanh toán trực tuyến", "paid_online": "thanh toán trực tuyến",
+    "reuse_known": "biết có/không tái sử dụng dữ liệu số hoá",
+    "reused_digitised": "tái sử dụng dữ liệu số hoá",
+    "publication_known": "biết có/không công khai kết quả đúng hạn",
+    "published_on_time": "công khai kết quả đúng hạn",
+    "satisfaction_rated": "được đánh giá mức độ hài lòng", "satisfaction_sum": "tổng điểm hài lòng (1–5)",
+    "satisfied": "hài lòng, rất hài lòng (4–5)",
+    "received_province": "tiếp nhận tại cấp tỉnh", "received_district": "tiếp nhận tại cấp huyện",
+    "received_commune": "tiếp nhận tại cấp xã", "resolved_province": "giải quyết, tiếp nhận tại cấp tỉnh",
+    "resolved_district": "giải quyết, tiếp nhận tại cấp huyện",
+    "resolved_commune": "giải quyết, tiếp nhận tại cấp xã",
 }
 INELIGIBLE = ("rejected", "withdrawn")
 ONLINE_LEVELS = ("full_online", "partial_online")
 MODELS = {"dossiers": DossierRecord, "documents": DocumentRecord}
 
-UnitMetrics = dict[int, dict[str, int]]  # unit id → metric → value
+UnitMetrics = dict[int, dict[str, int]]  # unit id → metric → value (optional ones may be absent)
 
 
 def _scoped(qs, units: Iterable[Unit] | None, system: str | None):
@@ -87,7 +130,14 @@ def _finish_dossiers(m: dict[str, int]) -> dict[str, int]:
     m["to_resolve"] = m["carried_over"] + m["received"] - m["ineligible"]
     m["resolved_late"] = m["resolved"] - m["resolved_on_time"]
     m["pending"] = m["to_resolve"] - m["resolved"]
-    return {name: int(m[name]) for name in DOSSIER_METRICS}
+    out = {name: int(m[name]) for name in DOSSIER_METRICS}
+    # An optional group with no known value in the period is missing, not 0.
+    m["received_level_known"] = sum(m.get(f"received_{level}", 0) for level in OFFICE_LEVELS)
+    m["resolved_level_known"] = sum(m.get(f"resolved_{level}", 0) for level in OFFICE_LEVELS)
+    for known, names in OPTIONAL_GROUPS.items():
+        if m.get(known):
+            out.update({name: int(m.get(name, 0)) for name in names})
+    return out
 
 
 def dossier_metrics(period: Period | str, units: Iterable[Unit] | None = None,
@@ -139,20 +189,36 @@ def compute_metrics(source: str, period: Period | str, units: Iterable[Unit] | N
 
 # -- the one dossier computation: monthly flows, added up per period -------------------------
 ELIGIBLE = ~Q(status__in=INELIGIBLE)
-# Counted in the local month a dossier was received (any status).
-RECEIVED_FLOWS: dict[str, Q | None] = {
+# Counted in the local month a dossier was received (any status). A condition (Q) or None is
+# counted; an aggregate (the satisfaction sum) is used as it is.
+RECEIVED_FLOWS: dict[str, Q | Aggregate | None] = {
     "received": None,
     "ineligible": Q(status__in=INELIGIBLE),
     "online_eligible": ELIGIBLE & Q(service_level__in=ONLINE_LEVELS),
     "online": ELIGIBLE & Q(service_level__in=ONLINE_LEVELS, channel="online"),
     "digitized": ELIGIBLE & Q(digitized=True),
+    "payment_known": ELIGIBLE & Q(paid_online__isnull=False),
+    "paid_online": ELIGIBLE & Q(paid_online=True),
+    "reuse_known": ELIGIBLE & Q(reused_digitised__isnull=False),
+    "reused_digitised": ELIGIBLE & Q(reused_digitised=True),
+    **{f"received_{level}": Q(office_level=level) for level in OFFICE_LEVELS},
 }
 # Counted in the local month a resolved dossier was resolved.
-RESOLVED_FLOWS: dict[str, Q | None] = {
+RESOLVED_FLOWS: dict[str, Q | Aggregate | None] = {
     "resolved": None,
     "resolved_on_time": Q(due_at__isnull=True) | Q(resolved_at__lte=F("due_at")),
     "e_result": Q(e_result=True),
+    "publication_known": Q(published_on_time__isnull=False),
+    "published_on_time": Q(published_on_time=True),
+    "satisfaction_rated": Q(satisfaction__isnull=False),
+    "satisfaction_sum": Sum("satisfaction"),
+    "satisfied": Q(satisfaction__gte=SATISFIED_FROM),
+    **{f"resolved_{level}": Q(office_level=level) for level in OFFICE_LEVELS},
 }
+
+
+def _aggregate(q: Q | Aggregate | None) -> Aggregate:
+    return q if isinstance(q, Aggregate) else Count("id", filter=q)
 
 
 BEFORE = ""  # the month key of everything before the first period: sorts before every "YYYY-MM"
@@ -227,7 +293,7 @@ def dossier_metrics_series(periods: Sequence[Period | str], units: Iterable[Unit
         rows = (
             base.filter(rows_wanted).order_by()
             .annotate(month=_month(field, start)).values("unit_id", "month")
-            .annotate(**{name: Count("id", filter=q) for name, q in family.items()})
+            .annotate(**{name: _aggregate(q) for name, q in family.items()})
         )
         for row in rows:
             uid, month = row.pop("unit_id"), _month_key(row.pop("month"))
@@ -247,7 +313,7 @@ def dossier_metrics_series(periods: Sequence[Period | str], units: Iterable[Unit
                     resolved_before += counts.get("resolved", 0)
                 elif month <= last:
                     for name, value in counts.items():
-                        m[name] += int(value or 0)
+                        m[name] = m.get(name, 0) + int(value or 0)
             m["carried_over"] = eligible_before - resolved_before
             out[p.code][uid] = _finish_dossiers(m)
     return out
@@ -266,5 +332,7 @@ def metric_rows(source: str, period: Period | str, unit: Unit | None = None,
     rows = []
     for uid in sorted(values, key=lambda i: codes[i]):
         for name in METRICS[source]:
-            rows.append({"unit": codes[uid], "period": period.code, "name": name, "value": values[uid][name]})
+            if name in values[uid]:  # an optional metric with no known value is missing: no row
+                rows.append({"unit": codes[uid], "period": period.code, "name": name,
+                             "value": values[uid][name]})
     return rows

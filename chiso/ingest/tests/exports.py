@@ -24,3 +24,15 @@ def dossier(ident, unit="AG-STTTT", level="full_online", channel="online",
             e_result="", digitized="", procedure="1.001"):
     """One row of a dossier export, canonical column order."""
     return [ident, unit, procedure, level, channel, received, due, resolved, status, e_result, digitized]
+
+
+# An export with the optional 2026 columns, headed in Vietnamese as an operator would write it.
+VI_HEADER = ["Mã hồ sơ", "Đơn vị", "Thủ tục", "Mức độ", "Kênh nộp", "Ngày tiếp nhận", "Ngày hẹn trả",
+             "Ngày có kết quả", "Trạng thái", "Kết quả điện tử", "Số hoá",
+             "Thanh toán trực tuyến", "Công khai kết quả đúng hạn", "Mức độ hài lòng",
+             "Tái sử dụng dữ liệu số hoá", "Cấp của cơ quan tiếp nhận"]
+
+
+def row(ident, paid="", published="", satisfaction="", reused="", office="", **kw):
+    """A dossier row with the five 2026 cells after the old ones (``VI_HEADER`` order)."""
+    return [*dossier(ident, **kw), paid, published, satisfaction, reused, office]

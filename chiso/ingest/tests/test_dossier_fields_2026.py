@@ -9,18 +9,9 @@ from chiso.ingest.importer import ingest_file
 from chiso.ingest.models import DossierRecord, IngestBatch
 from chiso.tabular import ImportError_
 
-from .exports import DOSSIER_HEADER, dossier, write_csv
+from .exports import DOSSIER_HEADER, VI_HEADER, dossier, row, write_csv
 
 NEW_FIELDS = ("paid_online", "published_on_time", "satisfaction", "reused_digitised", "office_level")
-VI_HEADER = ["Mã hồ sơ", "Đơn vị", "Thủ tục", "Mức độ", "Kênh nộp", "Ngày tiếp nhận", "Ngày hẹn trả",
-             "Ngày có kết quả", "Trạng thái", "Kết quả điện tử", "Số hoá",
-             "Thanh toán trực tuyến", "Công khai kết quả đúng hạn", "Mức độ hài lòng",
-             "Tái sử dụng dữ liệu số hoá", "Cấp của cơ quan tiếp nhận"]
-
-
-def row(ident, paid="", published="", satisfaction="", reused="", office="", **kw):
-    """A dossier row with the five 2026 cells after the old ones (``VI_HEADER`` order)."""
-    return [*dossier(ident, **kw), paid, published, satisfaction, reused, office]
 
 
 def _new_fields(ident: str) -> tuple:
