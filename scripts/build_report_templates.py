@@ -11,7 +11,7 @@ defaults reproducible: run it again after changing it and commit the files.
 Layout follows Decree 30/2020/NĐ-CP (Appendix I): A4, Times New Roman, body
 13–14 pt justified with a first-line indent, margins top/bottom 20 mm, left
 30 mm, right 15 mm, page numbers centred in the top margin from page 2. Annex
-tables (appendix, matrix, ranking) are A4 landscape like seeds 002 and 003.
+tables (appendix, matrix, ranking, statistics) are A4 landscape like seeds 002 and 003.
 
 Template variables: see ``chiso.reports.context`` (one dataclass per kind).
 """
@@ -525,11 +525,87 @@ def build_ranking(path: Path) -> None:
     doc.save(path)
 
 
+# --------------------------------------------------------------------------- statistics by level
+
+
+def _simple_table(doc, headers: list[str], loop: str, cells: list[str], widths: list[float],
+                  lefts: tuple[int, ...] = ()):
+    """A table with one header row repeated on every page and one looped data row."""
+    table = doc.add_table(rows=1, cols=len(headers))
+    table.style = doc.styles["Table Grid"]
+    table.alignment = WD_TABLE_ALIGNMENT.CENTER
+    for cell, text in zip(table.rows[0].cells, headers, strict=True):
+        cell_text(cell, text, bold=True, size=12)
+    repeat_header(table.rows[0])
+    data = loop_rows(table, "{%tr for " + loop + " %}", "{%tr endfor %}", len(headers))
+    cant_split(data)
+    for i, (cell, text) in enumerate(zip(data.cells, cells, strict=True)):
+        cell_text(cell, text, size=12, align=LEFT if i in lefts else CENTER)
+    set_widths(table, widths)
+    return table
+
+
+def build_statistics(path: Path) -> None:
+    """The seeds' tables by level: criteria × level × target, k/n units meeting each criterion,
+    k/N criteria met, and for a score framework the Mức and "Không xếp hạng" counts."""
+    doc = new_document(landscape=True, body_size=13)
+    annex_heading(doc)
+    para(doc, "1. Tiêu chí, cấp áp dụng và chỉ tiêu cần đạt", bold=True, size=13, before=6, after=3)
+    _simple_table(doc, ["STT", "Mã", "Tiêu chí", "Cấp áp dụng", "Chỉ tiêu cần đạt"], "t in targets",
+                  ["{{ loop.index }}", "{{ t.code }}", "{{ t.name }}", "{{ t.level }}", "{{ t.target or '—' }}"],
+                  [1.3, 1.5, 13.0, 3.0, 6.2], lefts=(2,))
+    para(doc, "2. Số đơn vị đạt từng tiêu chí (trong số đơn vị đã báo cáo mà tiêu chí áp dụng)",
+         bold=True, size=13, before=9, after=3)
+    tag(doc, "{%p if tallies %}")
+    _simple_table(doc, ["Cấp", "Mã", "Tiêu chí", "Số đơn vị đạt", "Tỷ lệ đạt", "Chưa đạt", "Chưa có số liệu"],
+                  "t in tallies",
+                  ["{{ t.level }}", "{{ t.code }}", "{{ t.name }}", "{{ t.text }}", "{{ t.rate_text }}",
+                   "{{ t.not_met }}", "{{ t.missing }}"],
+                  [2.4, 1.5, 10.6, 3.4, 2.5, 2.0, 2.6], lefts=(2,))
+    tag(doc, "{%p else %}")
+    para(doc, "Bộ chỉ tiêu chấm điểm: xem số đơn vị theo mức ở mục 4.", italic=True, size=13)
+    tag(doc, "{%p endif %}")
+    para(doc, "3. Số tiêu chí đạt của các đơn vị", bold=True, size=13, before=9, after=3)
+    _simple_table(doc, ["Cấp", "Số tiêu chí đạt", "Số đơn vị", "Số đơn vị đã báo cáo", "Tỷ lệ"],
+                  "h in histogram",
+                  ["{{ h.level }}", "{{ h.met }}/{{ h.applicable }}", "{{ h.units }}", "{{ h.reported }}",
+                   "{{ h.share_text }}"],
+                  [3.0, 4.0, 3.0, 4.0, 3.0])
+    tag(doc, "{%p if band_rows %}")
+    para(doc, "4. Số đơn vị theo mức xếp hạng", bold=True, size=13, before=9, after=3)
+    table = doc.add_table(rows=1, cols=6)
+    table.style = doc.styles["Table Grid"]
+    table.alignment = WD_TABLE_ALIGNMENT.CENTER
+    head = table.rows[0].cells
+    for idx, text in ((0, "Cấp"), (1, "Hạng mục"), (2, "{%tc for b in band_columns %}"), (3, "{{ b }}"),
+                      (4, "{%tc endfor %}"), (5, "Số đơn vị đã báo cáo")):
+        cell_text(head[idx], text, bold=True, size=12)
+    repeat_header(table.rows[0])
+    data = loop_rows(table, "{%tr for row in band_rows %}", "{%tr endfor %}", 6)
+    cant_split(data)
+    for idx, text in ((0, "{{ row.level }}"), (1, "{{ row.category }}"), (2, "{%tc for n in row.values %}"),
+                      (3, "{{ n }}"), (4, "{%tc endfor %}"), (5, "{{ row.reported }}")):
+        cell_text(data.cells[idx], text, size=12, align=LEFT if idx == 1 else CENTER)
+    set_widths(table, [2.6, 7.0, 0.01, 2.4, 0.01, 3.0])
+    para(doc, "", size=6)
+    _simple_table(doc, ["Cấp", "Không xếp hạng ở tất cả hạng mục", "Tỷ lệ", "Xếp hạng ở tất cả hạng mục"],
+                  "n in not_ranked",
+                  ["{{ n.level }}", "{{ n.none_ranked }}/{{ n.reported }} đơn vị", "{{ n.rate_text }}",
+                   "{{ n.all_ranked }}/{{ n.reported }} đơn vị"],
+                  [3.0, 6.0, 3.0, 6.0])
+    tag(doc, "{%p endif %}")
+    para(doc, "Ghi chú: tỷ lệ tính trên số đơn vị đã báo cáo; đơn vị chưa báo cáo không tính là chưa đạt.",
+         italic=True, size=12, before=6)
+    end_paragraph(doc)
+    doc.save(path)
+
+
 BUILDERS = {
     "appendix": build_appendix,
     "report": build_report,
     "matrix": build_matrix,
     "ranking": build_ranking,
+    "statistics": build_statistics,
 }
 
 

@@ -65,10 +65,8 @@ class ExportedFile:
 
 
 def formats_for(kind: str) -> tuple[str, ...]:
-    """The report (Decree 30) is a Word document; the annex tables also come as XLSX;
-    the statistics tables (issue 11, item 6) are a workbook only, one sheet per table."""
-    if kind == "statistics":
-        return ("xlsx",)
+    """The report (Decree 30) is a Word document; the annex tables (and the statistics by level)
+    also come as XLSX."""
     return ("docx", "pdf") if kind == "report" else FORMATS
 
 

@@ -24,6 +24,7 @@ from chiso.engine.aggregate import met_histogram
 from chiso.engine.model import LEVELS, Framework, UnitResult
 from chiso.engine.numbers import format_int, format_number
 from chiso.engine.periods import Period
+from chiso.engine.rates import format_rate
 from chiso.engine.targets import describe_target
 from chiso.results.vocabulary import NOT_RANKED as NOT_RANKED_LABEL
 from chiso.results.vocabulary import level_name
@@ -64,6 +65,7 @@ class TallyRow:
     applicable: int  # reported units to which the criterion applies
     not_met: int
     missing: int
+    rate_text: str = ""  # "100,00%" as every printed rate
 
     @property
     def rate(self) -> Fraction | None:
@@ -82,6 +84,7 @@ class HistogramRow:
     applicable: int
     units: int
     reported: int  # units of the level that reported (the share's denominator)
+    share_text: str = ""
 
     @property
     def share(self) -> Fraction | None:
@@ -94,6 +97,7 @@ class BandRow:
     category: str
     counts: dict[str, int]  # "Mức 4" … → units; NOT_RANKED → units
     reported: int
+    values: tuple[int, ...] = ()  # the counts in the order of ``StatisticsContext.band_columns``
 
 
 @dataclass(frozen=True)
@@ -104,6 +108,7 @@ class NotRankedRow:
     none_ranked: int
     all_ranked: int
     reported: int
+    rate_text: str = ""
 
     @property
     def rate(self) -> Fraction | None:
@@ -126,6 +131,11 @@ class StatisticsContext:
     band_rows: list[BandRow] = field(default_factory=list)
     not_ranked: list[NotRankedRow] = field(default_factory=list)
     kind: str = "statistics"
+
+    @property
+    def band_columns(self) -> list[str]:
+        """The Mức columns then "Không xếp hạng"."""
+        return [*self.bands, str(NOT_RANKED_LABEL)] if self.band_rows else []
 
 
 def _levels(results: Sequence[UnitResult]) -> list[str]:
@@ -204,18 +214,20 @@ def tally_rows(framework: Framework, results: Sequence[UnitResult]) -> list[Tall
                 elif status == "missing":
                     missing += 1
             if met + not_met + missing:
-                rows.append(TallyRow(level_name(level), ind.code, ind.name, met, met + not_met + missing,
-                                     not_met, missing))
+                applicable = met + not_met + missing
+                rows.append(TallyRow(level_name(level), ind.code, ind.name, met, applicable, not_met, missing,
+                                     format_rate(Fraction(met, applicable), framework.decimals)))
     return rows
 
 
-def histogram_rows(results: Sequence[UnitResult]) -> list[HistogramRow]:
+def histogram_rows(results: Sequence[UnitResult], decimals: int = 2) -> list[HistogramRow]:
     """Per level: units meeting k of N applicable criteria (``met_histogram``), most met first."""
     rows = []
     for level in _levels(results):
         reported = sum(1 for r in results if r.unit.level == level and r.status != "not_reported")
         for (met, applicable), units in met_histogram(results, level).items():
-            rows.append(HistogramRow(level_name(level), met, applicable, units, reported))
+            rows.append(HistogramRow(level_name(level), met, applicable, units, reported,
+                                     format_rate(Fraction(units, reported) if reported else None, decimals)))
     return rows
 
 
@@ -245,10 +257,12 @@ def band_tables(framework: Framework, results: Sequence[UnitResult]
                     continue
                 key = cr.level if cr.ranked and cr.level else not_ranked
                 counts[key] = counts.get(key, 0) + 1
-            band_rows.append(BandRow(level_name(level), category.name, counts, sum(counts.values())))
+            values = tuple(counts.get(label, 0) for label in [*bands, not_ranked])
+            band_rows.append(BandRow(level_name(level), category.name, counts, sum(counts.values()), values))
         none = sum(1 for r in scored if not any(c.ranked for c in r.score.categories))  # type: ignore[union-attr]
         every = sum(1 for r in scored if all(c.ranked for c in r.score.categories))  # type: ignore[union-attr]
-        summary.append(NotRankedRow(level_name(level), none, every, len(scored)))
+        summary.append(NotRankedRow(level_name(level), none, every, len(scored),
+                                    format_rate(Fraction(none, len(scored)), framework.decimals)))
     return bands, band_rows, summary
 
 
@@ -267,7 +281,7 @@ def statistics_context(framework: Framework, period: Period, results: Sequence[U
         decimals=framework.decimals,
         targets=target_rows(framework, period),
         tallies=tally_rows(framework, results),
-        histogram=histogram_rows(results),
+        histogram=histogram_rows(results, framework.decimals),
         bands=bands,
         band_rows=band_rows,
         not_ranked=not_ranked,

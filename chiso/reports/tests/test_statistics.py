@@ -10,10 +10,11 @@ import openpyxl
 import pytest
 from django.core.management import call_command
 from django.urls import reverse
+from docx import Document
 
 from chiso.assessments.models import Value
 from chiso.conftest import client_for
-from chiso.reports.services import KINDS, ReportError, build_context, export_report, formats_for
+from chiso.reports.services import KINDS, build_context, export_report, formats_for
 from chiso.units.models import Unit
 
 from .conftest import put_values, store_framework
@@ -153,6 +154,18 @@ def test_seed_000_most_agencies_meet_six_of_nine_and_targets_by_level(cqdt, worl
     cell = next(c for c in wb["Tiêu chí theo cấp"]["E"] if c.value == "= 100%")
     assert cell.data_type == "s"  # a target stays text, never a formula
 
+    doc = Document(BytesIO(export_report("statistics", "docx", cqdt, "2024", unit=world.province).content))
+    targets_table, tallies_table, dist_table = doc.tables
+    assert len(targets_table.rows) == 25  # header + 24 criterion × level rows
+    texts = [[c.text for c in r.cells] for r in targets_table.rows]
+    assert texts[-1][1:] == ["11", texts[-1][2], "Cấp huyện", "≥ 80%"]
+    row_11 = next([c.text for c in r.cells] for r in tallies_table.rows if r.cells[1].text == "11")
+    assert row_11[3:] == ["1/5 đơn vị đạt", "20,00%", "4", "0"]
+    assert [[c.text for c in r.cells] for r in dist_table.rows[1:]] == [
+        ["Cấp tỉnh", "9/9", "1", "5", "20,00%"], ["Cấp tỉnh", "7/9", "1", "5", "20,00%"],
+        ["Cấp tỉnh", "6/9", "3", "5", "60,00%"]]
+    assert "4. Số đơn vị theo mức xếp hạng" not in [p.text for p in doc.paragraphs]  # not a score framework
+
 
 # --------------------------------------------------------------------------- seed 004
 
@@ -216,14 +229,24 @@ def test_seed_004_not_ranked_by_level_and_levels_per_category(seed_004, world):
     rate = ws.cell(row=start + 2, column=4)
     assert rate.number_format == "0.00%" and isinstance(rate.value, float)
 
+    doc = Document(BytesIO(export_report("statistics", "docx", seed_004, "2024", unit=world.province).content))
+    bands_table, summary_table = doc.tables[-2:]
+    assert [c.text for c in bands_table.rows[0].cells] == header
+    assert [c.text for c in bands_table.rows[3].cells] == [
+        "Cấp huyện", "Điều kiện sẵn sàng", "1", "0", "0", "0", "7", "8"]
+    assert [[c.text for c in r.cells] for r in summary_table.rows[1:]] == [
+        ["Cấp tỉnh", "11/19 đơn vị", "57,89%", "4/19 đơn vị"],
+        ["Cấp huyện", "7/8 đơn vị", "87,50%", "0/8 đơn vị"],
+        ["Cấp xã", "109/109 đơn vị", "100,00%", "0/109 đơn vị"],
+    ]
+    assert "4. Số đơn vị theo mức xếp hạng" in [p.text for p in doc.paragraphs]
+
 
 # --------------------------------------------------------------------------- the kind itself
 
 
-def test_statistics_kind_is_listed_xlsx_only(cqdt, world):
-    assert "statistics" in KINDS and formats_for("statistics") == ("xlsx",)
-    with pytest.raises(ReportError, match="chỉ xuất được XLSX"):
-        export_report("statistics", "docx", cqdt, "2024", unit=world.province)
+def test_statistics_kind_is_listed_in_every_format(cqdt, world):
+    assert "statistics" in KINDS and formats_for("statistics") == ("xlsx", "docx", "pdf")
     exported = export_report("statistics", "xlsx", cqdt, "2024", unit=world.province)
     assert exported.filename == "thong-ke-ag-cqdt-2021-2024-AG.xlsx"
 

@@ -105,7 +105,7 @@ def test_export_buttons_link_the_kinds_that_fit(nq17, ntm, world):  # noqa: F811
     assert "framework=nq17-2019%402019" in html or "framework=nq17-2019%40" in html
     html = render_to_string("reports/_export_buttons.html", {"framework": ntm, "period": "2024", "unit": None})
     assert "kind=appendix" not in html  # a commune framework needs a unit for its appendix
-    assert "kind=statistics&amp;format=xlsx" in html and "kind=statistics&amp;format=docx" not in html
+    assert "kind=statistics&amp;format=xlsx" in html and "kind=statistics&amp;format=docx" in html
     html = render_to_string("reports/_export_buttons.html",
                             {"framework": ntm, "period": "2024", "unit": world.commune_a})
     assert "kind=appendix" in html and "unit=AG-PT-PL" in html
