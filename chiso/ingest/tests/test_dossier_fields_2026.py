@@ -127,3 +127,23 @@ def test_an_old_exports_loose_extra_columns_are_still_ignored(world, tmp_path):
     path = write_csv(tmp_path / "extra.csv", [[*dossier("A"), "Tỉnh lộ 91", "tốt", "??", "không rõ"]], header)
     assert ingest_file(path, "dossiers").created == 1
     assert _new_fields("A") == (None,) * 5
+
+
+def test_xlsx_numbers_and_problems_name_the_column_letter(world, tmp_path):
+    """A spreadsheet stores ratings as numbers (4.0) and booleans as TRUE/FALSE: both are read."""
+    import openpyxl
+
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.append(VI_HEADER)
+    ws.append([*dossier("A")[:11], True, False, 4.0, None, "Xã"])
+    ws.append([*dossier("B")[:11], None, None, 7, None, None])
+    path = tmp_path / "ho-so.xlsx"
+    wb.save(path)
+    with pytest.raises(ImportError_) as caught:
+        ingest_file(path, "dossiers")
+    assert [(p.row, p.column) for p in caught.value.problems] == [(3, "N (Mức độ hài lòng)")]
+    ws.delete_rows(3)
+    wb.save(path)
+    assert ingest_file(path, "dossiers").created == 1
+    assert _new_fields("A") == (True, False, 4, None, "commune")
