@@ -550,29 +550,29 @@ def build_statistics(path: Path) -> None:
     k/N criteria met, and for a score framework the Mức and "Không xếp hạng" counts."""
     doc = new_document(landscape=True, body_size=13)
     annex_heading(doc)
-    para(doc, "1. Tiêu chí, cấp áp dụng và chỉ tiêu cần đạt", bold=True, size=13, before=6, after=3)
+    keep_with_next(para(doc, "1. Tiêu chí, cấp áp dụng và chỉ tiêu cần đạt", bold=True, size=13, before=6, after=3))
     _simple_table(doc, ["STT", "Mã", "Tiêu chí", "Cấp áp dụng", "Chỉ tiêu cần đạt"], "t in targets",
                   ["{{ loop.index }}", "{{ t.code }}", "{{ t.name }}", "{{ t.level }}", "{{ t.target or '—' }}"],
                   [1.3, 1.5, 13.0, 3.0, 6.2], lefts=(2,))
-    para(doc, "2. Số đơn vị đạt từng tiêu chí (trong số đơn vị đã báo cáo mà tiêu chí áp dụng)",
-         bold=True, size=13, before=9, after=3)
+    keep_with_next(para(doc, "2. Số đơn vị đạt từng tiêu chí (trong số đơn vị đã báo cáo mà tiêu chí áp dụng)",
+         bold=True, size=13, before=9, after=3))
     tag(doc, "{%p if tallies %}")
     _simple_table(doc, ["Cấp", "Mã", "Tiêu chí", "Số đơn vị đạt", "Tỷ lệ đạt", "Chưa đạt", "Chưa có số liệu"],
                   "t in tallies",
                   ["{{ t.level }}", "{{ t.code }}", "{{ t.name }}", "{{ t.text }}", "{{ t.rate_text }}",
-                   "{{ t.not_met }}", "{{ t.missing }}"],
+                   "{{ t.not_met_text }}", "{{ t.missing_text }}"],
                   [2.4, 1.5, 10.6, 3.4, 2.5, 2.0, 2.6], lefts=(2,))
     tag(doc, "{%p else %}")
     para(doc, "Bộ chỉ tiêu chấm điểm: xem số đơn vị theo mức ở mục 4.", italic=True, size=13)
     tag(doc, "{%p endif %}")
-    para(doc, "3. Số tiêu chí đạt của các đơn vị", bold=True, size=13, before=9, after=3)
+    keep_with_next(para(doc, "3. Số tiêu chí đạt của các đơn vị", bold=True, size=13, before=9, after=3))
     _simple_table(doc, ["Cấp", "Số tiêu chí đạt", "Số đơn vị", "Số đơn vị đã báo cáo", "Tỷ lệ"],
                   "h in histogram",
-                  ["{{ h.level }}", "{{ h.met }}/{{ h.applicable }}", "{{ h.units }}", "{{ h.reported }}",
+                  ["{{ h.level }}", "{{ h.met }}/{{ h.applicable }}", "{{ h.units_text }}", "{{ h.reported_text }}",
                    "{{ h.share_text }}"],
                   [3.0, 4.0, 3.0, 4.0, 3.0])
     tag(doc, "{%p if band_rows %}")
-    para(doc, "4. Số đơn vị theo mức xếp hạng", bold=True, size=13, before=9, after=3)
+    keep_with_next(para(doc, "4. Số đơn vị theo mức xếp hạng", bold=True, size=13, before=9, after=3))
     table = doc.add_table(rows=1, cols=6)
     table.style = doc.styles["Table Grid"]
     table.alignment = WD_TABLE_ALIGNMENT.CENTER
@@ -583,15 +583,15 @@ def build_statistics(path: Path) -> None:
     repeat_header(table.rows[0])
     data = loop_rows(table, "{%tr for row in band_rows %}", "{%tr endfor %}", 6)
     cant_split(data)
-    for idx, text in ((0, "{{ row.level }}"), (1, "{{ row.category }}"), (2, "{%tc for n in row.values %}"),
-                      (3, "{{ n }}"), (4, "{%tc endfor %}"), (5, "{{ row.reported }}")):
+    for idx, text in ((0, "{{ row.level }}"), (1, "{{ row.category }}"), (2, "{%tc for n in row.value_texts %}"),
+                      (3, "{{ n }}"), (4, "{%tc endfor %}"), (5, "{{ row.reported_text }}")):
         cell_text(data.cells[idx], text, size=12, align=LEFT if idx == 1 else CENTER)
     set_widths(table, [2.6, 7.0, 0.01, 2.4, 0.01, 3.0])
     para(doc, "", size=6)
     _simple_table(doc, ["Cấp", "Không xếp hạng ở tất cả hạng mục", "Tỷ lệ", "Xếp hạng ở tất cả hạng mục"],
                   "n in not_ranked",
-                  ["{{ n.level }}", "{{ n.none_ranked }}/{{ n.reported }} đơn vị", "{{ n.rate_text }}",
-                   "{{ n.all_ranked }}/{{ n.reported }} đơn vị"],
+                  ["{{ n.level }}", "{{ n.none_text }}", "{{ n.rate_text }}",
+                   "{{ n.all_text }}"],
                   [3.0, 6.0, 3.0, 6.0])
     tag(doc, "{%p endif %}")
     para(doc, "Ghi chú: tỷ lệ tính trên số đơn vị đã báo cáo; đơn vị chưa báo cáo không tính là chưa đạt.",

@@ -68,6 +68,14 @@ class TallyRow:
     rate_text: str = ""  # "100,00%" as every printed rate
 
     @property
+    def not_met_text(self) -> str:
+        return format_int(self.not_met)
+
+    @property
+    def missing_text(self) -> str:
+        return format_int(self.missing)
+
+    @property
     def rate(self) -> Fraction | None:
         return Fraction(self.met, self.applicable) if self.applicable else None
 
@@ -90,6 +98,14 @@ class HistogramRow:
     def share(self) -> Fraction | None:
         return Fraction(self.units, self.reported) if self.reported else None
 
+    @property
+    def units_text(self) -> str:
+        return format_int(self.units)
+
+    @property
+    def reported_text(self) -> str:
+        return format_int(self.reported)
+
 
 @dataclass(frozen=True)
 class BandRow:
@@ -98,6 +114,14 @@ class BandRow:
     counts: dict[str, int]  # "Mức 4" … → units; NOT_RANKED → units
     reported: int
     values: tuple[int, ...] = ()  # the counts in the order of ``StatisticsContext.band_columns``
+
+    @property
+    def value_texts(self) -> list[str]:
+        return [format_int(v) for v in self.values]
+
+    @property
+    def reported_text(self) -> str:
+        return format_int(self.reported)
 
 
 @dataclass(frozen=True)
@@ -113,6 +137,15 @@ class NotRankedRow:
     @property
     def rate(self) -> Fraction | None:
         return Fraction(self.none_ranked, self.reported) if self.reported else None
+
+    @property
+    def none_text(self) -> str:
+        """``11/19 đơn vị`` (seed 004)."""
+        return f"{format_int(self.none_ranked)}/{format_int(self.reported)} đơn vị"
+
+    @property
+    def all_text(self) -> str:
+        return f"{format_int(self.all_ranked)}/{format_int(self.reported)} đơn vị"
 
 
 @dataclass
