@@ -11,6 +11,7 @@ import pytest
 from django.core.management import call_command
 from django.urls import reverse
 from docx import Document
+from docx.oxml.ns import qn
 
 from chiso.assessments.models import Value
 from chiso.conftest import client_for
@@ -18,6 +19,7 @@ from chiso.reports.services import KINDS, build_context, export_report, formats_
 from chiso.units.models import Unit
 
 from .conftest import put_values, store_framework
+from .test_layout import _words_outside_the_page, pdf_pages
 from .test_matrix_ranking import ALL_MAX_PROVINCE, COMMUNE_OK
 
 
@@ -264,3 +266,21 @@ def test_statistics_from_the_command_line_and_the_web(cqdt, world, tmp_path):
     wb = openpyxl.load_workbook(BytesIO(resp.content))
     _, tallies = _sheet_rows(wb["Đơn vị đạt tiêu chí"], "Cấp")
     assert {r[1]: r[3:5] for r in tallies}["11"] == (1, 5)
+
+
+def test_statistics_pdf_fits_the_landscape_page_with_page_numbers(seed_004, world, tmp_path):
+    out = export_report("statistics", "docx", seed_004, "2024", unit=world.province)
+    doc = Document(BytesIO(out.content))
+    section = doc.sections[0]
+    assert 'w:instr="PAGE"' in section.header._element.xml and section.different_first_page_header_footer
+    available = section.page_width.twips - section.left_margin.twips - section.right_margin.twips
+    for table in doc.tables:
+        assert sum(int(c.get(qn("w:w"))) for c in table._tbl.tblGrid.findall(qn("w:gridCol"))) <= available
+    target = tmp_path / "thong-ke.docx"
+    target.write_bytes(out.content)
+    pages = pdf_pages([target], tmp_path)["thong-ke"]
+    count, outside = _words_outside_the_page(tmp_path / "thong-ke.pdf")
+    assert count == len(pages) == 3 and not outside
+    assert pages[-1].strip()  # no trailing blank page
+    text = " ".join(" ".join(pages).split())
+    assert "11/19 đơn vị 57,89% 4/19 đơn vị" in text and "109/109 đơn vị 100,00%" in text
