@@ -106,3 +106,31 @@ class UploadLimitMiddleware:
         except Resolver404:
             return False
         return (match.namespace, match.url_name) in self.LIMITED
+
+
+class SessionRefreshMiddleware:
+    """Keep a signed-in session alive without writing it on every request.
+
+    Sessions expire after ``SESSION_COOKIE_AGE`` seconds of inactivity. Django's
+    ``SESSION_SAVE_EVERY_REQUEST`` renews that by writing the session row on every page —
+    a database write (and, on SQLite, the database's single write lock) for every read.
+    Here the session is renewed at most every ``SESSION_REFRESH_SECONDS`` (5 minutes), so
+    the inactivity limit is kept to within those minutes and reads stay reads.
+    """
+
+    KEY = "_refreshed_at"
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+        self.every = int(getattr(settings, "SESSION_REFRESH_SECONDS", 300))
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        session = getattr(request, "session", None)
+        if session is not None and session.session_key and not session.is_empty():
+            import time
+
+            now = int(time.time())
+            if now - int(session.get(self.KEY, 0) or 0) >= self.every:
+                session[self.KEY] = now  # modified: SessionMiddleware saves it and renews its expiry
+        return response
