@@ -393,11 +393,7 @@ def submission(request: HttpRequest, pk: int) -> HttpResponse:
     try:
         described = save_values(sub, request.user, form.changes(), posted_version)
     except ConflictError as exc:
-        form, seen = _merge_after_conflict(sub, form, request.POST)
-        result = evaluate_submission(sub, form.engine_values())
-        return render(request, "assessments/submission.html", _form_context(
-            request, sub, form, result, version=exc.current.version, conflict=exc.message,
-            seen=seen), status=409)
+        return _conflict_page(request, sub, form, exc)
     except WorkflowError as exc:
         messages.error(request, exc.message)
         return redirect("assessments:submission", pk=sub.pk)
@@ -434,17 +430,23 @@ def _valid_changes(form: EntryForm) -> list[ValueChange]:
     return keep
 
 
+def _conflict_page(request: HttpRequest, sub: Submission, form: EntryForm, exc: ConflictError) -> HttpResponse:
+    """409: someone else changed a cell this user changed too; the form keeps this user's own
+    changes and shows everyone else's figures (see ``_merge_after_conflict``)."""
+    form, seen = _merge_after_conflict(sub, form, request.POST)
+    result = evaluate_submission(sub, form.engine_values())
+    return render(request, "assessments/submission.html", _form_context(
+        request, sub, form, result, version=exc.current.version, conflict=exc.message,
+        seen=seen), status=409)
+
+
 def _save_valid_cells(request: HttpRequest, sub: Submission, form: EntryForm, posted_version: int) -> HttpResponse:
     """"Lưu nháp" with some invalid cells: store the valid ones, show the page again with every
     typed value and the invalid cells marked (HTTP 400: the whole form was not accepted)."""
     try:
         described = save_values(sub, request.user, _valid_changes(form), posted_version)
     except ConflictError as exc:
-        form, seen = _merge_after_conflict(sub, form, request.POST)
-        result = evaluate_submission(sub, form.engine_values())
-        return render(request, "assessments/submission.html", _form_context(
-            request, sub, form, result, version=exc.current.version, conflict=exc.message,
-            seen=seen), status=409)
+        return _conflict_page(request, sub, form, exc)
     except WorkflowError as exc:
         messages.error(request, exc.message)
         return redirect("assessments:submission", pk=sub.pk)
