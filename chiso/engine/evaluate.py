@@ -27,13 +27,16 @@ from fractions import Fraction
 from .aggregate import summarize
 from .expressions import ABSENT, Expression, ExpressionError, MissingInput, compile_expression
 from .model import (
+    RATE_TOLERANCE,
     RATIO_INPUTS,
+    STATED_RATE,
     CategoryResult,
     Framework,
     Indicator,
     IndicatorResult,
     Rule,
     ScoreResult,
+    StatedRate,
     Summary,
     Target,
     UnitInfo,
@@ -49,6 +52,7 @@ from .numbers import (
     scaled_half_up,
 )
 from .periods import Period, parse_period
+from .rates import format_rate
 from .scoring import GroupAverage, describe_scoring, group_key, score_points, show_value
 from .targets import attributes_match, compare, describe_target, select_target
 
@@ -360,12 +364,71 @@ def _verdict_text(measured: str, target: Target, target_text: str, met: bool) ->
     return f"{measured}, chưa đạt mục tiêu {target_text}"
 
 
+def _stated_rate(code: str, ctx: _Context) -> Fraction | str | None:
+    """The rate stated for ratio ``code`` (``<code>.rate``): a fraction, the reason it cannot be read, or None."""
+    raw = ctx.values.get(f"{code}.{STATED_RATE}")
+    if not _present(raw):
+        return None
+    try:
+        rate = _as_number(raw)
+    except _Bad as err:
+        return f"Tỷ lệ nêu trong báo cáo: {err}"
+    if rate < 0 or rate > 1:
+        return (f"Tỷ lệ nêu trong báo cáo phải từ 0% đến 100% (gặp {format_percent(rate, 6)}; "
+                "viết 98,7% hoặc 0,987)")
+    return rate
+
+
+def _stated_text(rate: Fraction, decimals: int) -> str:
+    """A stated rate as the unit wrote it: 60%, 98,7% (trailing zeros dropped)."""
+    return format_percent(rate, max(decimals, 2))
+
+
+def _checked_against(stated: Fraction, computed: Fraction, decimals: int) -> StatedRate:
+    """The stated rate beside the rate of the counts, flagged beyond ``RATE_TOLERANCE``."""
+    differs = abs(stated - computed) > RATE_TOLERANCE
+    said, got = _stated_text(stated, decimals), format_rate(computed, decimals)
+    if differs:
+        gap = format_number(abs(stated - computed) * 100, decimals)
+        note = (f"Tỷ lệ nêu trong báo cáo {said} khác tỷ lệ tính từ số liệu: {got} ≠ {said} "
+                f"(lệch {gap} điểm phần trăm, quá 0,5 điểm)")
+    else:
+        note = f"Tỷ lệ nêu trong báo cáo {said} khớp tỷ lệ tính từ số liệu {got}"
+    return StatedRate(rate=stated, computed=computed, differs=differs, note=note)
+
+
+def _evaluate_stated(ind: Indicator, code: str, ctx: _Context, target: Target, target_text: str,
+                     rate: Fraction, absent: str) -> IndicatorResult:
+    """A ratio judged on its stated rate, its counts being missing (``absent`` names them)."""
+    met = compare(rate, target)
+    said = _stated_text(rate, ctx.decimals)
+    text = _verdict_text(f"Tỷ lệ nêu trong báo cáo {said}", target, target_text, met)
+    text += f" (tỷ lệ đơn vị nêu, chưa có {absent} để đối chiếu)"
+    note = f"Tỷ lệ nêu trong báo cáo {said}, chưa có số liệu để đối chiếu"
+    return _result(ind, code, "met" if met else "not_met", text, value=rate, target=target,
+                   target_text=target_text, inputs={STATED_RATE: rate},
+                   stated=StatedRate(rate=rate, note=note))
+
+
 def _evaluate_ratio(ind: Indicator, code: str, ctx: _Context, target: Target, target_text: str) -> IndicatorResult:
+    """A ratio from its counts; from its stated rate (``<code>.rate``) when the counts are missing.
+
+    Counts win when they are there: a stated rate beside them is only checked
+    against them (``StatedRate.differs`` beyond 0,5 percentage points), never
+    used for the verdict. Invalid counts stay invalid whatever rate is stated;
+    an unreadable or impossible stated rate (above 100%) is invalid.
+    """
     own = _own_values(ind, code, ctx.values)
     absent = [name for name in ("numerator", "denominator") if name not in own]
     common = {"target": target, "target_text": target_text, "inputs": dict(own)}
+    stated = _stated_rate(code, ctx)
+    if isinstance(stated, str):
+        return _result(ind, code, "invalid", stated, **common)
     if absent:
         names = ", ".join(_input_name(ind, n) for n in absent)
+        if stated is not None:
+            return _evaluate_stated(ind, code, ctx, target, target_text, stated,
+                                    " và ".join(INPUT_NAMES[n] for n in absent))
         return _result(ind, code, "missing", f"Chưa có số liệu: {names}", **common)
     try:
         num, den = _as_number(own["numerator"]), _as_number(own["denominator"])
@@ -391,6 +454,11 @@ def _evaluate_ratio(ind: Indicator, code: str, ctx: _Context, target: Target, ta
     shown, target_shown = _percent_pair(value, target, ctx.decimals)
     measured = f"{format_number(num, 0)}/{format_number(den, 0)} = {shown}"
     text = _verdict_text(measured, target, target_shown, met)
+    if stated is not None:
+        check = _checked_against(stated, value, ctx.decimals)
+        if check.differs:
+            text += f"; {check.note[0].lower()}{check.note[1:]}"
+        return _result(ind, code, "met" if met else "not_met", text, value=value, stated=check, **common)
     return _result(ind, code, "met" if met else "not_met", text, value=value, **common)
 
 
@@ -829,6 +897,7 @@ def _ratio_step(ind: Indicator, code: str, target: Target, target_text: str, dec
     if meets is None or not _FRACTION_FIELDS:
         return None
     num_key, den_key = f"{code}.numerator", f"{code}.denominator"
+    rate_key = f"{code}.{STATED_RATE}"
     head = (code, ind.name, ind.kind, target, target_text, (), None, None, None, True)
     render = _Render(_evaluate_ratio, ind, code, target, target_text, decimals, (num_key, den_key))
     checks = _compiled_rules(ind)
@@ -839,6 +908,8 @@ def _ratio_step(ind: Indicator, code: str, target: Target, target_text: str, dec
     def step(values: Mapping[str, Value], ctx: _Context) -> IndicatorResult:
         a = values.get(num_key)
         b = values.get(den_key)
+        if rate_key in values:
+            return slow(ctx)  # a stated rate: used without counts, checked against them
         if a.__class__ is Fraction:
             if b.__class__ is Fraction:
                 n, d = a._numerator, b._numerator
@@ -856,7 +927,7 @@ def _ratio_step(ind: Indicator, code: str, target: Target, target_text: str, dec
             return slow(ctx)
         result = _new(IndicatorResult)
         result._head, result._status, result._explanation = head, status, None
-        result._lazy, result._raw = render, (a, b)
+        result._lazy, result._raw, result._stated = render, (a, b), None
         if rules and (status == "missing" or (status != "invalid" and decided_rules)):
 
             def lookup(name: str) -> object:
@@ -908,7 +979,7 @@ def _value_step(ind: Indicator, code: str, target: Target, target_text: str, dec
             return slow(ctx)
         result = _new(IndicatorResult)
         result._head, result._status, result._explanation = head, status, None
-        result._lazy, result._raw = render, (v,)
+        result._lazy, result._raw, result._stated = render, (v,), None
         if rules and status != "invalid":
             _fast_rules(checks, code, ctx, lambda name: v if name == "value" and v is not None else ctx.base(name), result)
         return result
@@ -926,6 +997,8 @@ class _Prepared:
         self.decimals = framework.decimals
         self.element_ids = tuple(framework.element_ids())
         self.element_set = frozenset(self.element_ids)
+        # a unit that stated only a rate has reported (its stated rate is judged)
+        self.reported_ids = self.element_ids + tuple(framework.stated_rate_ids())
         self.aliases = {ind.alias: (ind, code) for ind, code in _walk(framework.indicators) if ind.alias}
         self.rule_targets = frozenset(code for rule in framework.rules for code in rule.applies_to)
         self._steps: dict[tuple[str, int], tuple] = {}
@@ -1016,7 +1089,7 @@ def _evaluate_unit(
     statuses = [r._status for r in indicators]
     met = statuses.count("met")
     applicable = len(statuses) - statuses.count("not_applicable")
-    if not _reported(values, prepared.element_ids):
+    if not _reported(values, prepared.reported_ids):
         status = "not_reported"
     elif applicable and met == applicable:
         status = "complete"  # never vacuously: a unit nothing applies to has completed nothing

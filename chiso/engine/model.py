@@ -94,6 +94,12 @@ SCORING_METHODS: tuple[str, ...] = (
     "points_by_bands", "ratio_capped", "all_or_nothing", "relative_to_average", "relative_to_reference",
 )
 RATIO_INPUTS: tuple[str, ...] = ("numerator", "denominator")
+# A ratio indicator's optional third element, ``<code>.rate``: the rate as the unit stated it
+# ("98,7%"), for results given only as a percentage (seed 002) and to check stated rates
+# against their counts (seed 004 states 11/19 as 60%).
+STATED_RATE = "rate"
+# A stated rate further than this from the rate of its counts is flagged: 0,5 percentage points.
+RATE_TOLERANCE = Fraction(1, 200)
 
 
 @dataclass(frozen=True)
@@ -241,6 +247,25 @@ class Framework:
             out.extend(_element_ids(ind, ind.code))
         return out
 
+    def stated_rate_ids(self) -> list[str]:
+        """The ``<code>.rate`` element of every ratio indicator (composite items too), in document order.
+
+        Kept apart from ``element_ids`` (the inputs a form asks for): a stated rate is
+        optional, read only when the counts are missing or to check them.
+        """
+        out: list[str] = []
+
+        def walk(ind: Indicator, code: str) -> None:
+            if ind.kind == "composite":
+                for item in ind.items:
+                    walk(item, f"{code}.{item.code}")
+            elif ind.kind == "ratio":
+                out.append(f"{code}.{STATED_RATE}")
+
+        for ind in self.indicators:
+            walk(ind, ind.code)
+        return out
+
     @property
     def compares_units(self) -> bool:
         """Whether one unit's result depends on other units' values (a ``relative_to_average`` scoring).
@@ -274,9 +299,37 @@ class UnitInfo:
     has_children: bool = False
 
 
+@dataclass(frozen=True)
+class StatedRate:
+    """A ratio's rate as the unit stated it ("98,7%"), carried by the indicator's result.
+
+    ``computed`` is the rate of the counts when both are there and valid: the verdict
+    then rests on the counts, and ``differs`` is True when the stated rate is more than
+    ``RATE_TOLERANCE`` (0,5 percentage points) away from it. ``computed`` is ``None``
+    when the counts are missing: the verdict rests on the stated rate (``used``).
+    ``note`` is the engine's one line of Vietnamese about it, printed as it is by the
+    review page and the reports (never worked out again there).
+    """
+
+    rate: Fraction
+    computed: Fraction | None = None
+    differs: bool = False
+    note: str = ""
+
+    @property
+    def used(self) -> bool:
+        """Whether the verdict rests on the stated rate (no valid counts)."""
+        return self.computed is None
+
+    @property
+    def difference(self) -> Fraction | None:
+        """Stated − computed (a fraction: 0,0211 is 2,11 percentage points); ``None`` without counts."""
+        return None if self.computed is None else self.rate - self.computed
+
+
 _RESULT_FIELDS = (
     "code", "name", "kind", "status", "value", "target", "target_text", "explanation",
-    "inputs", "items", "points", "max_points", "category", "required",
+    "inputs", "items", "points", "max_points", "category", "required", "stated",
 )
 # The fields that are the same for every unit at one level: one shared tuple per indicator
 # and level in the engine's fast path instead of ten attributes per result.
@@ -299,7 +352,7 @@ class IndicatorResult:
     ``dataclasses.replace`` does not apply to it: use ``_replace``.
     """
 
-    __slots__ = ("_head", "_status", "_value", "_inputs", "_explanation", "_lazy", "_raw")
+    __slots__ = ("_head", "_status", "_value", "_inputs", "_explanation", "_lazy", "_raw", "_stated")
 
     code: str = _head_field("code")
     name: str = _head_field("name")
@@ -328,8 +381,10 @@ class IndicatorResult:
         max_points: Fraction | None = None,
         category: str | None = None,
         required: bool = True,
+        stated: StatedRate | None = None,
     ) -> None:
         self._head = (code, name, kind, target, target_text, items, points, max_points, category, required)
+        self._stated = stated
         self._status = status
         self._value = value
         self._inputs = {} if inputs is None else inputs
@@ -353,6 +408,11 @@ class IndicatorResult:
     def status(self) -> str:
         """met | not_met | missing | not_applicable | invalid."""
         return self._status
+
+    @property
+    def stated(self) -> StatedRate | None:
+        """A ratio's stated rate (``<code>.rate``) with its check against the counts; ``None`` when none was given."""
+        return self._stated
 
     @property
     def value(self) -> Fraction | bool | str | None:
