@@ -47,16 +47,17 @@ def test_without_paths_it_loads_the_bundled_library_then_changes_nothing() -> No
     first = run()
     codes = set(Framework.objects.values_list("code", flat=True))
     assert codes == {"nq17-2019", "ag-cqdt-2021", "ntm-xa-2021", "ntm-nang-cao-xa-2021", "xep-hang-mau", "ntm-xa-2026",
-                     "nd307-2025-so"}
-    assert first.count("nạp mới") == 7
+                     "nd307-2025-so", "qd766-2022"}
+    assert first.count("nạp mới") == 8
     assert "nd307-2025-so@2025  (nd307-2025-so.yaml, 3 chỉ tiêu)" in first
+    assert "qd766-2022@2025  (qd766-2022.yaml, 17 chỉ tiêu)" in first
     assert "nq17-2019@2025  (nq17-2019.yaml, 22 chỉ tiêu)" in first
 
     stamps = dict(Framework.objects.values_list("code", "loaded_at"))
     second = run()
-    assert second.count("không đổi") == 7 and "nạp mới" not in second
+    assert second.count("không đổi") == 8 and "nạp mới" not in second
     assert dict(Framework.objects.values_list("code", "loaded_at")) == stamps
-    assert Framework.objects.count() == 7
+    assert Framework.objects.count() == 8
 
 
 @pytest.mark.django_db
