@@ -29,6 +29,7 @@ from chiso.engine.numbers import (
     format_date,
     format_int,
     format_number,
+    format_percent,
     parse_bool,
     parse_count,
     parse_number,
@@ -49,7 +50,8 @@ _NUMBER = Value._meta.get_field("number")
 _QUANTUM = Decimal(1).scaleb(-_NUMBER.decimal_places)
 _MAX_ABS = Decimal(10) ** (_NUMBER.max_digits - _NUMBER.decimal_places)
 
-KIND_LABELS = {"count": "số lượng (số nguyên ≥ 0)", "number": "số", "boolean": "Có/Không", "text": "văn bản"}
+KIND_LABELS = {"count": "số lượng (số nguyên ≥ 0)", "number": "số", "boolean": "Có/Không", "text": "văn bản",
+               "rate": "tỷ lệ (98,7% hoặc 0,987)"}
 
 
 @dataclass(frozen=True)
@@ -168,6 +170,13 @@ def read_value(kind: str, raw: Any) -> tuple[Decimal | None, str, str]:
         count = parse_count(raw)
         dec = Decimal(count)
         shown = format_int(count)
+    elif kind == "rate":
+        rate = parse_number(raw)
+        if rate < 0 or rate > 1:
+            raise NumberError(f'tỷ lệ phải từ 0% đến 100%, gặp "{cell_text(raw)}" '
+                              f'(viết 98,7% hoặc 0,987; "98,7" không có dấu % là 9.870%)')
+        dec = to_decimal(rate)
+        shown = format_percent(Fraction(dec), 4)
     else:
         number = parse_number(raw)
         dec = to_decimal(number)
@@ -187,6 +196,8 @@ def _stored_shown(kind: str, number: Decimal | None, text: str) -> str:
         return text
     if number is None:
         return ""
+    if kind == "rate":
+        return format_percent(Fraction(number), 4)
     if kind == "boolean":
         return "Có" if number != 0 else "Không"
     return _shown_decimal(number)

@@ -72,6 +72,14 @@ def indicator_to_dict(result: IndicatorResult) -> dict[str, Any]:
     }
     if result.items:
         out["items"] = [indicator_to_dict(item) for item in result.items]
+    if result.stated is not None:  # a stated rate (``<code>.rate``) and the engine's check of it
+        out["stated_rate"] = {
+            "rate": json_value(result.stated.rate),
+            "computed": json_value(result.stated.computed),
+            "used": result.stated.used,
+            "differs": result.stated.differs,
+            "note": result.stated.note,
+        }
     if result.points is not None or result.max_points is not None:
         out["points"] = json_value(result.points)
         out["max_points"] = json_value(result.max_points)

@@ -29,7 +29,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
-from chiso.engine.numbers import format_date, format_number
+from chiso.engine.numbers import format_date, format_number, format_percent
 from chiso.engine.periods import parse_period
 from chiso.frameworks.models import Framework
 from chiso.results.inputs import element_kinds
@@ -164,6 +164,8 @@ def show_stored(number: Decimal | None, text: str, kind: str) -> str:
         return ""
     if kind == "boolean":
         return _("Có") if number != 0 else _("Không")
+    if kind == "rate":  # a stated rate (``<code>.rate``): 0,987 is shown as it was written, 98,7%
+        return format_percent(Fraction(number), 4)
     return format_number(Fraction(number), decimals=6)
 
 

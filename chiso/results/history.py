@@ -85,6 +85,8 @@ def _combine(kind: str, score: bool, parts: list[tuple[Value, Fraction, str]]) -
         return "\n".join(f"{name}: {value}" for value, _share, name in parts if value) or None
     if kind == "boolean":
         return all(bool(value) for value, _share, _name in parts)
+    if kind == "rate":  # a stated rate is no count: it carries over whole, and several cannot be added up
+        return parts[0][0] if len(parts) == 1 else None
     total = sum((Fraction(value) * share for value, share, _name in parts), Fraction(0))
     if kind == "number" and score:
         weight = sum((share for _v, share, _n in parts), Fraction(0))

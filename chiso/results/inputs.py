@@ -16,14 +16,20 @@ from fractions import Fraction
 
 from chiso.assessments.models import STATUS_APPROVED, Submission
 from chiso.assessments.models import Value as ValueRow
+from chiso.engine.model import STATED_RATE, Value
 from chiso.engine.model import Framework as FrameworkSpec
-from chiso.engine.model import Value
 
 from .models import BASES, BASIS_OFFICIAL, BASIS_PROVISIONAL
 
 
 def element_kinds(spec: FrameworkSpec) -> dict[str, str]:
-    """Element id → kind of value it holds: count, number, boolean or text."""
+    """Element id → kind of value it holds: count, number, rate, boolean or text.
+
+    A ratio indicator also takes ``<code>.rate`` (kind ``rate``): the rate the unit
+    stated ("98,7%", stored as 0,987), which the engine judges when the counts are
+    missing and checks against them otherwise. Forms ask only for the counts
+    (``Indicator.inputs``); imports and the API accept the rate.
+    """
     kinds: dict[str, str] = {}
 
     def walk(ind, prefix: str) -> None:
@@ -35,6 +41,7 @@ def element_kinds(spec: FrameworkSpec) -> dict[str, str]:
             element = f"{prefix}.{name}"
             if ind.kind == "ratio":
                 kinds[element] = "count"
+                kinds[f"{prefix}.{STATED_RATE}"] = "rate"
             elif ind.kind == "boolean":
                 kinds[element] = "boolean"
             elif ind.kind == "text":
