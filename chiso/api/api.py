@@ -775,3 +775,6 @@ def rounds(request: HttpRequest) -> Any:
         "level": r.level or None, "reports": r.submissions.count(),
     } for r in opened])
 
+
+# Receiving another instance's results (chiso push) and where figures came from: chiso/api/pushes.py.
+from . import pushes  # noqa: E402,F401

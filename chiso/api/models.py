@@ -105,3 +105,60 @@ class ApiRateWindow(models.Model):
 
     def __str__(self) -> str:
         return f"{self.token.shown} {self.window_start:%H:%M}: {self.count}"
+
+
+class PushReceipt(models.Model):
+    """One push received from another Chỉ Số instance (``chiso push``) that changed figures here.
+
+    A push that changes nothing (the same data again) leaves no receipt: re-pushing is a no-op.
+    ``payload_hash`` is the SHA-256 of the canonical content (framework, period, basis, every unit's
+    code, verdict and figures — not the send time), computed here, so equal data has an equal hash.
+    """
+
+    framework = models.ForeignKey("frameworks.Framework", on_delete=models.PROTECT, related_name="+")
+    period = models.CharField(_("kỳ"), max_length=16)
+    basis = models.CharField(_("cơ sở số liệu bên gửi"), max_length=12)
+    instance = models.CharField(_("hệ thống gửi"), max_length=200)
+    sender_framework_version = models.CharField(max_length=32, blank=True)
+    pushed_at = models.DateTimeField(_("gửi lúc"))
+    received_at = models.DateTimeField(_("nhận lúc"), default=timezone.now)
+    payload_hash = models.CharField(max_length=64)
+    mapping_file = models.CharField(max_length=255, blank=True)
+    received_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    token = models.ForeignKey(ApiToken, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    units = models.PositiveIntegerField(default=0)
+    counts = models.JSONField(default=dict)
+    summary = models.JSONField(default=dict)  # the sender's summary (tally_to_dict), as sent
+
+    class Meta:
+        ordering = ["-received_at", "-pk"]
+        permissions = [("receive_push", _("Nhận số liệu gửi lên từ hệ thống Chỉ Số khác"))]
+        verbose_name = _("lần nhận số liệu")
+        verbose_name_plural = _("lần nhận số liệu")
+
+    def __str__(self) -> str:
+        return f"{self.instance} {self.framework_id} {self.period} {self.received_at:%d/%m/%Y %H:%M}"
+
+
+class PushedUnit(models.Model):
+    """Where one unit's figures of one framework and period came from: the latest push that set them."""
+
+    framework = models.ForeignKey("frameworks.Framework", on_delete=models.PROTECT, related_name="+")
+    period = models.CharField(_("kỳ"), max_length=16)
+    unit = models.ForeignKey("units.Unit", on_delete=models.PROTECT, related_name="+")
+    receipt = models.ForeignKey(PushReceipt, on_delete=models.PROTECT, related_name="pushed_units")
+    sender_code = models.CharField(_("mã đơn vị bên gửi"), max_length=64)
+    sender_name = models.CharField(max_length=255, blank=True)
+    unit_hash = models.CharField(max_length=64)
+    status = models.CharField(max_length=16)  # the sender's verdict: complete | incomplete | not_reported
+    met = models.PositiveIntegerField(default=0)
+    applicable = models.PositiveIntegerField(default=0)
+    cells = models.PositiveIntegerField(default=0)  # figures sent for the unit
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["framework", "period", "unit"], name="pushed_unit_once")]
+        verbose_name = _("nguồn số liệu của đơn vị")
+        verbose_name_plural = _("nguồn số liệu của đơn vị")
+
+    def __str__(self) -> str:
+        return f"{self.unit_id} {self.period} ← {self.sender_code}"
