@@ -266,6 +266,22 @@ def result_text(ir: IndicatorResult, decimals: int = 2) -> str:
     return "" if value is None else str(value)
 
 
+def stated_rate_lines(ir: IndicatorResult, source: str = "") -> list[str]:
+    """What a row says about a stated rate (``<code>.rate``), from the engine's note, never recomputed.
+
+    Alone (no counts): "Tỷ lệ nêu trong báo cáo 98,7%, …" and its source note. Beside
+    counts: the check, with "Lưu ý:" when the engine flagged a difference above 0,5 points.
+    """
+    stated = ir.stated
+    if stated is None:
+        return []
+    note = f"Lưu ý: {stated.note}" if stated.differs else stated.note
+    lines = [note + "."]
+    if source.strip():
+        lines.append(f"Nguồn: {source.strip()}")
+    return lines
+
+
 def percent_format(decimals: int) -> str:
     """The spreadsheet number format of a rate with ``decimals`` places (``0.00%``; Excel shows ``93,61%``
     in a Vietnamese locale)."""
@@ -368,6 +384,7 @@ class AppendixRow:
     sub: bool = False  # a lettered sub-item of a composite criterion
     number: int | float | None = None  # the result as a spreadsheet number (a rate as a fraction)
     number_format: str = ""
+    flagged: bool = False  # a stated rate more than 0,5 points from its counts (the engine's flag)
 
     @property
     def content(self) -> str:
@@ -421,6 +438,7 @@ def _appendix_row(
     decimals: int,
     sub: bool = False,
     letter: str = "",
+    source: str = "",
 ) -> AppendixRow:
     target = ir.target_text or (describe_rules(spec) if spec is not None else "")
     lines = [line.strip() for line in (narrative or "").splitlines() if line.strip()]
@@ -428,6 +446,9 @@ def _appendix_row(
         lines.extend(line.strip() for line in ir.value.splitlines() if line.strip())
     unit_label = spec.unit_label if spec is not None else ""
     counts = counts_text(ir, unit_label)
+    stated = stated_rate_lines(ir, source)
+    if stated and ir.stated.used:
+        lines.extend(stated)  # the figure is the unit's stated rate: say so, with its source
     if counts:
         labels = spec.input_labels if spec is not None else {}
         if labels.get("numerator") and labels.get("denominator"):
@@ -435,6 +456,8 @@ def _appendix_row(
             lines.append(f"- {labels['numerator']}: {_count(num)} {unit_label}".rstrip())
             lines.append(f"- {labels['denominator']}: {_count(den)} {unit_label}".rstrip())
         lines.append(f"Tỷ lệ: {counts}")
+    if stated and not ir.stated.used:
+        lines.extend(stated)  # stated beside the counts: checked by the engine, flagged when apart
     if ir.status in ("missing", "invalid") and ir.explanation:
         lines.append(ir.explanation)
     verdict_text = "" if ir.kind == "text" else verdict(ir.status)
@@ -450,6 +473,7 @@ def _appendix_row(
         status=ir.status,
         failing=ir.status in FAILING and ir.kind != "text",
         sub=sub,
+        flagged=bool(ir.stated is not None and ir.stated.differs),
         number=numeric[0] if numeric else None,
         number_format=numeric[1] if numeric else "",
     )
@@ -461,18 +485,23 @@ def appendix_context(
     result: UnitResult,
     meta: ReportMeta,
     narratives: Mapping[str, str] | None = None,
+    rate_sources: Mapping[str, str] | None = None,
 ) -> AppendixContext:
     """Rows as seed 002's Phụ lục: TT · Chỉ tiêu · Mục tiêu · Nội dung thực hiện · Kết quả.
 
     ``narratives`` maps an indicator code (``"2"``, ``"8.4.c"``) to the text the
     unit wrote; the counts the figure rests on are appended from the engine's inputs.
+    ``rate_sources`` maps a code to the source note of its stated rate (the comment
+    of ``<code>.rate``), printed after it.
     """
     narratives = narratives or {}
+    rate_sources = rate_sources or {}
     decimals = framework.decimals
     rows: list[AppendixRow] = []
     for ir in result.indicators:
         spec = _indicator_spec(framework, ir.code)
-        rows.append(_appendix_row(ir, spec, ir.code, narratives.get(ir.code, ""), decimals))
+        rows.append(_appendix_row(ir, spec, ir.code, narratives.get(ir.code, ""), decimals,
+                                  source=rate_sources.get(ir.code, "")))
         if ir.items:
             spec_items = {i.code: i for i in (spec.items if spec is not None else ())}
             for item in ir.items:
@@ -488,6 +517,7 @@ def appendix_context(
                         decimals,
                         sub=True,
                         letter=letter,
+                        source=rate_sources.get(full, ""),
                     )
                 )
     unit = result.unit
@@ -733,9 +763,13 @@ def _single_unit_lines(framework: Framework, result: UnitResult, previous: UnitR
         text = f"- Chỉ tiêu {ir.code} \u201c{ir.name}\u201d: {value}"
         if counts:
             text += f" ({counts})"
+        if ir.stated is not None and ir.stated.used:
+            text += " (tỷ lệ đơn vị nêu, chưa có số liệu để đối chiếu)"
         if ir.target_text:
             text += f", mục tiêu {ir.target_text}"
         text += f": {verdict(ir.status).lower()}"
+        if ir.stated is not None and ir.stated.differs:
+            text += f"; lưu ý: {ir.stated.note[0].lower()}{ir.stated.note[1:]}"
         old = before.get(ir.code)
         if (ir.kind == "ratio" and old is not None and isinstance(ir.value, Fraction)
                 and isinstance(old.value, Fraction) and old.status != "missing"):

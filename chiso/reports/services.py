@@ -17,6 +17,7 @@ from django.conf import settings
 from chiso.assessments.evaluation import figures_for
 from chiso.assessments.models import Value
 from chiso.engine.aggregate import in_scope
+from chiso.engine.model import STATED_RATE
 from chiso.engine.periods import Period, PeriodError, parse_period
 from chiso.frameworks.models import Framework
 from chiso.results.models import BASIS_OFFICIAL
@@ -165,6 +166,14 @@ def narratives_for(framework: Framework, period: str, unit: Unit) -> dict[str, s
     return {element[: -len(NARRATIVE) - 1]: text for element, text in rows if text}
 
 
+def rate_sources_for(framework: Framework, period: str, unit: Unit) -> dict[str, str]:
+    """Indicator code → the source note of the rate the unit stated (the comment of ``<code>.rate``)."""
+    rows = Value.objects.filter(
+        framework=framework, period=period, unit=unit, element__endswith=f".{STATED_RATE}"
+    ).values_list("element", "comment")
+    return {element[: -len(STATED_RATE) - 1]: comment for element, comment in rows if comment}
+
+
 def _scope_units(unit: Unit | None, units):
     """Units to evaluate: the unit's subtree, limited to what the caller may see."""
     if unit is None:
@@ -197,7 +206,8 @@ def _appendix(framework: Framework, period: Period, unit: Unit | None, units, me
         result = figures.evaluation.result(unit.code)
     _require_figures(framework, period, figures, basis)
     return _with_basis(ctx.appendix_context(spec, period, result, meta,
-                                            narratives_for(framework, period.code, unit)), figures)
+                                            narratives_for(framework, period.code, unit),
+                                            rate_sources_for(framework, period.code, unit)), figures)
 
 
 def build_context(
