@@ -114,9 +114,8 @@ XA_POINTS = {
 }
 
 
-@pytest.fixture
-def scored(world, tmp_path):
-    """The whole chain run through the CLI; returns the evaluation's JSON."""
+def run_chain(tmp_path) -> dict:
+    """The whole chain run through the CLI (units from the ``world`` fixture); the evaluation's JSON."""
     call_command("load_frameworks", str(QD766), stdout=StringIO())
     export = write_csv(tmp_path / "igate-2025-01.csv", EXPORT, header=VI_HEADER)
     call_command("ingest_dossiers", str(export), "--no-progress", stdout=StringIO())
@@ -130,6 +129,11 @@ def scored(world, tmp_path):
     out = StringIO()
     call_command("evaluate", "--framework", "qd766-2022", "--period", "2025-01", "--format", "json", stdout=out)
     return json.loads(out.getvalue())
+
+
+@pytest.fixture
+def scored(world, tmp_path):
+    return run_chain(tmp_path)
 
 
 def _unit(data: dict, code: str) -> dict:
