@@ -16,7 +16,7 @@ from chiso.engine.periods import parse_period
 from chiso.frameworks.models import Framework
 from chiso.results.inputs import element_kinds, load_inputs, row_to_value  # noqa: F401  (re-exported)
 from chiso.results.models import BASIS_OFFICIAL
-from chiso.units.models import Unit, unit_infos
+from chiso.units.models import Unit, unit_infos, valid_at_end
 
 
 def load_values(framework: Framework, period: str, units: Iterable[Unit],
@@ -39,8 +39,11 @@ def figures_for(framework: Framework, period: str, units=None, unit: Unit | None
     """Stored figures (``chiso.results.reader.Figures``) of the units in scope, or of one ``unit``."""
     from chiso.results import reader
 
-    parse_period(period)
-    infos = unit_infos(Unit.objects.filter(pk=unit.pk)) if unit is not None else units_in_scope(framework, units)
+    per = parse_period(period)
+    if unit is not None:
+        infos = unit_infos(Unit.objects.filter(pk=unit.pk))
+    else:  # the units in force on the period's last day (the 2025 reform)
+        infos = valid_at_end(units_in_scope(framework, units), per.end)
     return reader.figures(framework, period, infos, basis)
 
 

@@ -33,7 +33,7 @@ from chiso.frameworks.models import Framework
 from chiso.results import reader
 from chiso.results.models import BASIS_OFFICIAL
 from chiso.results.vocabulary import LEVEL_AGENCIES
-from chiso.units.models import Unit
+from chiso.units.models import Unit, dated_units, valid_at_end
 
 DEFAULT_FRAMEWORK = "ag-cqdt-2021"
 TREND_PERIODS = 8  # how many past periods of the same kind the trend shows
@@ -233,8 +233,17 @@ def evaluate_periods(framework: Framework, periods: Sequence[Period], units: Que
     """
     if infos is None:
         infos = units_in_scope(framework, units)
-    got = reader.figures_many(framework, [p.code for p in periods], infos, basis)
-    return {code: f.evaluation for code, f in got.items()}
+    # Each period on the units in force on its last day (the 2025 reform: old units until 30/06/2025).
+    by_infos: dict[tuple[str, ...], tuple[list[UnitInfo], list[str]]] = {}
+    dated = dated_units()
+    for p in periods:
+        kept = valid_at_end(list(infos), p.end, dated)
+        by_infos.setdefault(tuple(i.code for i in kept), (kept, []))[1].append(p.code)
+    out: dict[str, Evaluation] = {}
+    for kept, codes in by_infos.values():
+        got = reader.figures_many(framework, codes, kept, basis)
+        out.update({code: f.evaluation for code, f in got.items()})
+    return {p.code: out[p.code] for p in periods}
 
 
 def period_summaries(framework: Framework, periods: Sequence[Period], units: QuerySet[Unit],

@@ -16,7 +16,8 @@ from chiso.engine.model import Framework as FrameworkSpec
 from chiso.engine.model import Indicator, Target, UnitInfo
 from chiso.engine.targets import select_target
 
-ROOT = ("AG", "Tỉnh An Giang (dữ liệu minh hoạ)", "UBND tỉnh")
+# The old province (until 30/06/2025); today's province is built in ``chiso.demo.today``.
+ROOT = ("AG", "Tỉnh An Giang cũ (đến 30/06/2025, dữ liệu minh hoạ)", "UBND tỉnh")
 
 AGENCIES = [
     ("AG-SCT", "Sở Công Thương"),
@@ -56,15 +57,16 @@ DISTRICTS = [
     ("AG-TS", "Huyện Thoại Sơn", "UBND huyện", [("VC", "Xã Vọng Thê", "UBND xã", "mountain", 2020), ("DT", "Xã Định Thành", "UBND xã", "lowland", 2017)]),
 ]
 
-# Demo accounts: username, role, scope unit code (None: whole province), name.
+# Demo accounts: username, role, scope unit codes (empty: whole province), name. The province's
+# staff see today's province and the old units it came from (their history).
 DEMO_PASSWORD = "ChiSo@2025"
+PROVINCE_SCOPE = ("T91", "AG", "KG")
 ACCOUNTS = [
-    ("admin", "administrator", None, "Quản trị Sở TTTT"),
-    ("chuyenvien", "reviewer", "AG", "Chuyên viên Sở TTTT"),
-    ("phongvhtt.phutan", "reviewer", "AG-PT", "Phòng VH-TT huyện Phú Tân"),
-    ("xa.tantrung", "reporter", "AG-PT-TT", "Cán bộ CNTT xã Tân Trung"),
-    ("so.tuphap", "reporter", "AG-STP", "Cán bộ CNTT Sở Tư pháp"),
-    ("lanhdao", "viewer", "AG", "Lãnh đạo UBND tỉnh"),
+    ("admin", "administrator", (), "Quản trị Sở KH&CN"),
+    ("chuyenvien", "reviewer", PROVINCE_SCOPE, "Chuyên viên Sở KH&CN"),
+    ("xa.phutan", "reporter", ("X30406",), "Cán bộ CNTT xã Phú Tân"),
+    ("so.tuphap", "reporter", ("T91-STP",), "Cán bộ CNTT Sở Tư pháp"),
+    ("lanhdao", "viewer", PROVINCE_SCOPE, "Lãnh đạo UBND tỉnh"),
 ]
 
 
@@ -230,10 +232,11 @@ SEED_003_SMARTPHONES = {"AG-PT-PB": (4676, 5366), "AG-PT-PL": (5891, 6181)}
 
 
 def plan_values(
-    spec: FrameworkSpec, period: str, year: int, units: list[UnitInfo], seed: int = 2025
+    spec: FrameworkSpec, period: str, year: int, units: list[UnitInfo], seed: int | str = 2025,
+    plans: dict[str, Plan] | None = None,
 ) -> dict[str, dict[str, Fraction | bool | str]]:
-    """unit code → element → value for one framework and period, following ``PLANS``."""
-    plans = PLANS.get(spec.code, {}).get(period, {})
+    """unit code → element → value for one framework and period, following ``PLANS`` (or ``plans``)."""
+    plans = PLANS.get(spec.code, {}).get(period, {}) if plans is None else plans
     rng = random.Random(f"{seed}-{spec.code}-{period}")
     out: dict[str, dict[str, Fraction | bool | str]] = {}
     if spec.code == "ntm-nang-cao-xa-2021":

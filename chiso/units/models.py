@@ -116,6 +116,32 @@ class UnitLineage(models.Model):
         verbose_name_plural = _("liên kết kế thừa")
 
 
+def dated_units() -> dict[str, tuple[date | None, date | None]]:
+    """code → (valid_from, valid_to) of the units with a validity date, in one query (undated: none)."""
+    rows = Unit.objects.filter(Q(valid_from__isnull=False) | Q(valid_to__isnull=False)).order_by()
+    return {code: (start, end) for code, start, end in rows.values_list("code", "valid_from", "valid_to")}
+
+
+def valid_at_end(infos: list[UnitInfo], end: date,
+                 dated: dict[str, tuple[date | None, date | None]] | None = None) -> list[UnitInfo]:
+    """``infos`` without the units that were not in force on ``end``, a period's last day.
+
+    A period is assessed on the units in force when it closes: the year 2025 on the communes
+    created on 01/07/2025, not on those dissolved on 30/06/2025, and 2024 on the old ones (a new
+    commune is not "chưa báo cáo" in 2024: its figures for that year live on its predecessors,
+    and ``chiso.results.history`` carries them). Units without dates are always kept;
+    ``dated`` (from :func:`dated_units`) saves the query when many periods are asked.
+    """
+    dated = dated_units() if dated is None else dated
+    if not dated:
+        return infos
+    return [
+        info for info in infos
+        if (span := dated.get(info.code)) is None
+        or ((span[0] is None or span[0] <= end) and (span[1] is None or span[1] >= end))
+    ]
+
+
 def unit_infos(units) -> list[UnitInfo]:
     """Engine views of many units in two queries, whatever their number.
 

@@ -1,4 +1,9 @@
-"""`chiso load_demo`: the demo province, its values for 2023–2024, demo accounts and an open round.
+"""`chiso load_demo`: the demo province in today's shape, its figures, demo accounts and an open round.
+
+The new An Giang (from 01/07/2025, ``T91``: departments under their 2025 names, communes from the
+official registry) with figures for 2025–2026, the old An Giang (``AG``) and part of the old Kiên
+Giang (``KG``) with figures for 2023–2024, valid until 30/06/2025, and the lineage old → new
+(``chiso.demo.today``). The 2025 round of ``ag-cqdt-2021`` is left open on the new units.
 
 Safe to run twice: units are updated by code, values and accounts are only created when missing,
 so whatever a person typed in the demo is kept.
@@ -20,16 +25,20 @@ from django.db import transaction
 
 from chiso.assessments.evaluation import units_in_scope
 from chiso.assessments.models import Value
+from chiso.demo import today
 from chiso.demo.province import ACCOUNTS, DEMO_PASSWORD, PLANS, plan_values, unit_rows
 from chiso.engine.periods import parse_period
 from chiso.frameworks.models import Framework
+from chiso.units.lineage import LineageReport, Link, save_links
 from chiso.units.models import Unit
 
-OPEN_ROUND = ("ag-cqdt-2021", "2025", date(2026, 12, 15))
+# The final year of An Giang's 2021–2025 criteria, collected on today's units (root T91).
+OPEN_ROUND = ("ag-cqdt-2021", "2025", date(2026, 12, 15), today.NEW_ROOT[0])
 
 
 class Command(BaseCommand):
-    help = "Nạp tỉnh minh hoạ (giống An Giang): đơn vị, số liệu 2023–2024, tài khoản demo và một đợt báo cáo đang mở."
+    help = ("Nạp tỉnh minh hoạ (An Giang sau sắp xếp 01/07/2025, kèm An Giang và Kiên Giang cũ): đơn vị, "
+            "quan hệ kế thừa, số liệu 2023–2026, tài khoản demo và một đợt báo cáo đang mở.")
 
     def add_arguments(self, parser):
         parser.add_argument(
@@ -40,11 +49,16 @@ class Command(BaseCommand):
     @transaction.atomic
     def handle(self, *args, **options):
         self._refuse_real_database()
-        units = self._units()
-        created_values = self._values()
+        plan = today.today_plan()
+        units = self._units(plan)
+        links = self._lineage(plan)
+        created_values = self._values(plan)
         accounts = self._accounts(units) if options["demo_accounts"] else []
         round_note = self._open_round()
-        self.stdout.write(f"Đơn vị minh hoạ: {len(units)}; số liệu mới: {created_values}")
+        self.stdout.write(f"Đơn vị minh hoạ: {len(units)} ({len(plan.new_units)} của tỉnh An Giang từ 01/07/2025, "
+                          f"{len(units) - len(plan.new_units)} đơn vị cũ đến 30/06/2025); "
+                          f"liên kết kế thừa: {links}; số liệu mới: {created_values}")
+        self.stdout.write(f"Danh mục đơn vị hành chính: {plan.source} (đọc ngoại tuyến)")
         if round_note:
             self.stdout.write(round_note)
         if not accounts:
@@ -52,7 +66,7 @@ class Command(BaseCommand):
             return
         self.stdout.write(f"Tài khoản demo (mật khẩu ban đầu {DEMO_PASSWORD}):")
         for username, role, scope, label in accounts:
-            self.stdout.write(f"  {username:<20} {role:<14} {scope or 'toàn tỉnh':<12} {label}")
+            self.stdout.write(f"  {username:<20} {role:<14} {', '.join(scope) or 'toàn tỉnh':<12} {label}")
 
     def _refuse_real_database(self) -> None:
         """A database with users of its own and no demo figures is a real one: leave it alone."""
@@ -65,51 +79,74 @@ class Command(BaseCommand):
                 "(ví dụ CHISO_VAR_DIR=/tmp/chiso-thu hoặc DATABASE_URL khác)."
             )
 
-    def _units(self) -> dict[str, Unit]:
-        by_code = {u.code: u for u in Unit.objects.filter(code__in=[r.code for r in unit_rows()])}
-        for row in unit_rows():
-            unit = by_code.get(row.code) or Unit(code=row.code)
-            unit.name, unit.level, unit.kind = row.name, row.level, row.kind
-            unit.parent = by_code.get(row.parent) if row.parent else None
-            unit.attributes = {**(unit.attributes or {}), **row.attributes}
+    def _units(self, plan: today.TodayPlan) -> dict[str, Unit]:
+        """Old An Giang (kept as it was, now valid until 30/06/2025), old Kiên Giang part, new province."""
+        rows = [(r.code, r.name, r.level, r.kind, r.parent, r.attributes, None, today.LAST_OLD_DAY)
+                for r in unit_rows()]
+        rows += [(u.code, u.name, u.level, u.kind, u.parent, u.attributes, u.valid_from, u.valid_to)
+                 for u in [*plan.kg_units, *plan.new_units]]
+        by_code = {u.code: u for u in Unit.objects.filter(code__in=[r[0] for r in rows])}
+        for code, name, level, kind, parent, attributes, valid_from, valid_to in rows:
+            unit = by_code.get(code) or Unit(code=code)
+            unit.name, unit.level, unit.kind = name, level, kind
+            unit.parent = by_code.get(parent) if parent else None
+            unit.attributes = {**(unit.attributes or {}), **attributes}
+            unit.valid_from, unit.valid_to = valid_from, valid_to
             unit.save()
-            by_code[row.code] = unit
+            by_code[code] = unit
         return by_code
 
-    def _values(self) -> int:
+    def _lineage(self, plan: today.TodayPlan) -> int:
+        """Old → new links; a share the province has edited since is kept (as for the registry)."""
+        report = LineageReport(file="load_demo", dry_run=False)
+        save_links([Link(lk.predecessor, lk.successor, lk.kind, today.REFORM_DAY, lk.share, lk.note)
+                    for lk in plan.links], report, keep_existing=True)
+        return len(plan.links)
+
+    def _values(self, plan: today.TodayPlan) -> int:
+        """Old figures exactly as before (same units, same generator), then the new ones (their own)."""
         created = 0
         unit_ids = dict(Unit.objects.values_list("code", "pk"))
-        for code, periods in PLANS.items():
-            framework = Framework.objects.filter(code=code).order_by("-loaded_at").first()
-            if framework is None:
-                self.stderr.write(f"Chưa nạp bộ chỉ tiêu {code}: bỏ qua số liệu minh hoạ của nó (chạy chiso load_frameworks)")
-                continue
-            spec = framework.spec()
-            infos = [u for u in units_in_scope(framework) if u.code in unit_ids]
-            for period in periods:
-                year = parse_period(period).year
-                existing = set(
-                    Value.objects.filter(framework=framework, period=period).values_list("unit__code", flat=True)
-                )
-                rows = []
-                for unit_code, values in plan_values(spec, period, year, infos).items():
-                    if unit_code in existing:
-                        continue
-                    for element, value in values.items():
-                        if isinstance(value, str):
-                            rows.append(Value(framework=framework, unit_id=unit_ids[unit_code], period=period,
-                                              element=element, text=value, source="manual",
-                                              provenance={"demo": True}))
-                        else:
-                            number = Decimal(int(value)) if isinstance(value, bool) else Decimal(value.numerator) / Decimal(value.denominator)
-                            rows.append(Value(framework=framework, unit_id=unit_ids[unit_code], period=period,
-                                              element=element, number=number, source="manual",
-                                              provenance={"demo": True}))
-                Value.objects.bulk_create(rows, batch_size=1000)
-                created += len(rows)
+        groups = [
+            ({r.code for r in unit_rows()}, lambda spec, period, year, infos: plan_values(spec, period, year, infos),
+             PLANS),
+            ({u.code for u in plan.kg_units}, today.kg_values, today.KG_PLANS),
+            ({u.code for u in plan.new_units}, today.new_values,
+             {**today.NEW_PLANS, today.ND307[0]: {today.ND307[1]: {}}}),
+        ]
+        for codes, make, plans in groups:
+            for code, periods in plans.items():
+                framework = Framework.objects.filter(code=code).order_by("-loaded_at").first()
+                if framework is None:
+                    self.stderr.write(f"Chưa nạp bộ chỉ tiêu {code}: bỏ qua số liệu minh hoạ của nó "
+                                      "(chạy chiso load_frameworks)")
+                    continue
+                spec = framework.spec()
+                infos = [u for u in units_in_scope(framework) if u.code in codes]
+                for period in periods:
+                    year = parse_period(period).year
+                    created += self._write(framework, period, make(spec, period, year, infos), unit_ids)
         return created
 
-    def _accounts(self, units: dict[str, Unit]) -> list[tuple[str, str, str | None, str]]:
+    def _write(self, framework: Framework, period: str, planned: dict, unit_ids: dict[str, int]) -> int:
+        existing = set(Value.objects.filter(framework=framework, period=period).values_list("unit__code", flat=True))
+        rows = []
+        for unit_code, values in planned.items():
+            if unit_code in existing:
+                continue
+            for element, value in values.items():
+                if isinstance(value, str):
+                    rows.append(Value(framework=framework, unit_id=unit_ids[unit_code], period=period,
+                                      element=element, text=value, source="manual", provenance={"demo": True}))
+                else:
+                    number = (Decimal(int(value)) if isinstance(value, bool)
+                              else Decimal(value.numerator) / Decimal(value.denominator))
+                    rows.append(Value(framework=framework, unit_id=unit_ids[unit_code], period=period,
+                                      element=element, number=number, source="manual", provenance={"demo": True}))
+        Value.objects.bulk_create(rows, batch_size=1000)
+        return len(rows)
+
+    def _accounts(self, units: dict[str, Unit]) -> list[tuple[str, str, tuple[str, ...], str]]:
         User = get_user_model()
         try:
             from chiso.accounts.models import Profile
@@ -125,11 +162,11 @@ class Command(BaseCommand):
             if Profile is not None:
                 profile, _ = Profile.objects.get_or_create(user=user, defaults={"role": role})
                 if scope and not profile.scopes.exists():
-                    profile.scopes.add(units[scope])
+                    profile.scopes.add(*(units[code] for code in scope))
         return ACCOUNTS
 
     def _open_round(self) -> str:
-        code, period, deadline = OPEN_ROUND
+        code, period, deadline, root_code = OPEN_ROUND
         try:
             from chiso.assessments.models import Round
             from chiso.assessments.workflow import open_round
@@ -139,6 +176,6 @@ class Command(BaseCommand):
         if framework is None or Round.objects.filter(framework__code=code, period=period).exists():
             return ""
         admin = get_user_model().objects.filter(username="admin").first()
-        root = Unit.objects.get(code="AG")
+        root = Unit.objects.get(code=root_code)
         opened = open_round(framework=framework, period=period, deadline=deadline, opened_by=admin, root_unit=root)
         return f"Đã mở đợt báo cáo {code} kỳ {period}, hạn {deadline:%d/%m/%Y} ({opened.submissions.count()} đơn vị)"
