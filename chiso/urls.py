@@ -14,5 +14,6 @@ urlpatterns = [
     path("bao-cao/", include("chiso.reports.urls")),
     path("du-lieu-nghiep-vu/", include("chiso.ingest.urls")),
     path("api/v1/", api.urls),
+    path("so-lieu-nhan/", include("chiso.api.urls")),
     path("suc-khoe/", health, name="health"),
 ]

@@ -61,6 +61,7 @@ E_UNIT_UNMAPPED = "E_UNIT_UNMAPPED"
 E_UNIT_IN_ROUND = "E_UNIT_IN_ROUND"
 
 MAPPING_FIELDS = ("sender", "receiver")
+MAPPING_HEADERS = {"sender": "Mã bên gửi", "receiver": "Mã bên nhận"}
 MAPPING_ALIASES = {
     "sender": ("sender", "from", "mã bên gửi", "mã nơi gửi", "mã đơn vị bên gửi", "sender_code"),
     "receiver": ("receiver", "to", "mã bên nhận", "mã nơi nhận", "mã đơn vị bên nhận", "receiver_code"),
@@ -108,7 +109,10 @@ def read_mapping(data: bytes, name: str, problems: Problems) -> Mapping | None:
                            extra_aliases=MAPPING_ALIASES)
     except ImportError_ as exc:
         for p in exc.problems:
-            problems.add(p.file, p.row, p.column, "", E_FILE, p.message)
+            message = p.message
+            for key, header in MAPPING_HEADERS.items():  # the shared reader knows no label for these two
+                message = message.replace(f"{key} ({key})", f"“{header}” ({key})")
+            problems.add(p.file, p.row, p.column, "", E_FILE, message)
         return None
     mapping = Mapping(table.file, column=table.fields["receiver"])
     taken: dict[str, int] = {}
@@ -190,7 +194,11 @@ def receive_push(payload: Any, user: Any, framework: Framework, *, mapping_data:
     if timezone.is_naive(pushed_at):
         pushed_at = timezone.make_aware(pushed_at)
 
-    mapping = read_mapping(mapping_data, mapping_name or "ánh xạ.csv", problems) if mapping_data is not None else None
+    mapping = None
+    if mapping_data is not None:
+        mapping = read_mapping(mapping_data, mapping_name or "ánh xạ.csv", problems)
+        if mapping is None:  # the file could not be read at all: no unit can be placed
+            return _answer(dry_run, problems)
     units_sent: list[dict[str, Any]] = payload["units"]
     if mapping is None:
         wanted_codes = {str(u.get("code") or "").strip() for u in units_sent}

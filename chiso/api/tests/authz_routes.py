@@ -113,6 +113,20 @@ def _reporters_token(world) -> tuple:
     return (token.pk,)
 
 
+def _push_payload(world) -> dict[str, Any]:
+    """A push of KG-SNV's figures (outside every round: only the permission decides)."""
+    import json
+
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    _rounds(world)
+    payload = {"format": "chiso-push/1", "instance": "Chỉ Số Kiên Giang", "framework": "web-thu-nghiem",
+               "period": "2025", "basis": "official", "pushed_at": "2026-12-02T10:00:00+07:00",
+               "units": [{"code": "KG-SNV", "status": "incomplete", "met": 1, "applicable": 3,
+                          "values": {"2.value": True}}]}
+    return {"payload": SimpleUploadedFile("ket-qua.json", json.dumps(payload).encode())}
+
+
 EVAL = {"framework": "ag-cqdt-2021", "period": "2024"}
 METRICS = {"source": "dossiers", "period": "2024"}
 # AG-PT-PL is in the scope of the district reviewer, the commune's reporter and the province viewer.
@@ -160,6 +174,10 @@ ROUTES = [
     Route("api:evidence_file", expect(default=404, anonymous=401, administrator=200, viewer=200),
           args=_evidence_of("other"), label="tệp minh chứng Sở TTTT"),
     Route("api:rounds", expect(default=403, anonymous=401, administrator=201), method="post", data=_new_round),
+    # Receiving another instance's results: administrators (or the api.receive_push permission) only.
+    Route("api:pushes", expect(default=403, anonymous=401, administrator=200), method="post", data=_push_payload),
+    Route("api:pushes", API, data=_submissions_query(None), label="nguồn số liệu trong phạm vi"),
+    Route("exchange:received", expect(default=200)),
     # The account page's tokens (session only: a token cannot manage tokens).
     Route("accounts:api_tokens", expect(default=200)),
     Route("accounts:api_tokens", expect(default=200), method="post", data=lambda w: {"label": "tập lệnh"}),
