@@ -29,13 +29,11 @@ from chiso.engine.periods import Period, parse_period
 from chiso.frameworks.models import Framework
 from chiso.units.models import Unit
 
-from .importer import local_bounds
+from .importer import month_keys
 from .metrics import compute_metrics
-from .models import DocumentRecord, DossierRecord
+from .records import batches_by_unit
 
 SELF_REPORTED = ("manual", "import", "override")
-_DATE_FIELD = {"dossiers": "received_at", "documents": "date"}
-_MODELS = {"dossiers": DossierRecord, "documents": DocumentRecord}
 
 Computed = dict[str, dict[str, tuple[Fraction, dict[str, Any]]]]
 
@@ -64,15 +62,7 @@ def _units(framework_obj: Framework, units) -> list[Unit]:
 
 def _batches(source: str, period: Period, unit_ids: list[int]) -> dict[int, list[int]]:
     """Unit id → ids of the imports whose records a metric of ``period`` can count."""
-    _, end = local_bounds(period)
-    rows = (
-        _MODELS[source].objects.filter(unit_id__in=unit_ids, **{f"{_DATE_FIELD[source]}__lt": end})
-        .order_by().values_list("unit_id", "batch_id").distinct()
-    )
-    out: dict[int, list[int]] = {}
-    for uid, bid in rows:
-        out.setdefault(uid, []).append(bid)
-    return {uid: sorted(ids) for uid, ids in out.items()}
+    return batches_by_unit(source, unit_ids, month_keys(period)[1])
 
 
 def computed_values(framework_obj: Framework, period: Period | str, units=None) -> Computed:

@@ -123,30 +123,42 @@ def _count(condition: str) -> str:
     return f"SUM(CASE WHEN {condition} THEN 1 ELSE 0 END)"
 
 
-# Flows counted in the month a dossier was received (any status) …
-RECEIVED_FLOWS: dict[str, str] = {
-    "received": "COUNT(*)",
-    "ineligible": _count(INELIGIBLE_SQL),
-    "online_eligible": _count(f"{ELIGIBLE_SQL} AND {ONLINE_LEVEL_SQL}"),
-    "online": _count(f"{ELIGIBLE_SQL} AND {ONLINE_LEVEL_SQL} AND channel = 'online'"),
-    "digitized": _count(f"{ELIGIBLE_SQL} AND digitized = TRUE"),
-    "payment_known": _count(f"{ELIGIBLE_SQL} AND paid_online IS NOT NULL"),
-    "paid_online": _count(f"{ELIGIBLE_SQL} AND paid_online = TRUE"),
-    "reuse_known": _count(f"{ELIGIBLE_SQL} AND reused_digitised IS NOT NULL"),
-    "reused_digitised": _count(f"{ELIGIBLE_SQL} AND reused_digitised = TRUE"),
-    **{f"received_{level}": _count(f"office_level = '{level}'") for level in OFFICE_LEVELS},
+# The condition a dossier meets to count in each flow (drill-down lists the same dossiers) …
+# … counted in the month it was received (any status):
+RECEIVED_CONDITIONS: dict[str, str] = {
+    "received": "TRUE",
+    "ineligible": INELIGIBLE_SQL,
+    "online_eligible": f"{ELIGIBLE_SQL} AND {ONLINE_LEVEL_SQL}",
+    "online": f"{ELIGIBLE_SQL} AND {ONLINE_LEVEL_SQL} AND channel = 'online'",
+    "digitized": f"{ELIGIBLE_SQL} AND digitized = TRUE",
+    "payment_known": f"{ELIGIBLE_SQL} AND paid_online IS NOT NULL",
+    "paid_online": f"{ELIGIBLE_SQL} AND paid_online = TRUE",
+    "reuse_known": f"{ELIGIBLE_SQL} AND reused_digitised IS NOT NULL",
+    "reused_digitised": f"{ELIGIBLE_SQL} AND reused_digitised = TRUE",
+    **{f"received_{level}": f"office_level = '{level}'" for level in OFFICE_LEVELS},
 }
-# … and in the month a resolved dossier was resolved.
+# … and, for resolved dossiers, in the month it was resolved:
+ON_TIME_SQL = "(due_at IS NULL OR resolved_at <= due_at)"
+RESOLVED_CONDITIONS: dict[str, str] = {
+    "resolved": "TRUE",
+    "resolved_on_time": ON_TIME_SQL,
+    "e_result": "e_result = TRUE",
+    "publication_known": "published_on_time IS NOT NULL",
+    "published_on_time": "published_on_time = TRUE",
+    "satisfaction_rated": "satisfaction IS NOT NULL",
+    "satisfied": f"satisfaction >= {SATISFIED_FROM}",
+    **{f"resolved_{level}": f"office_level = '{level}'" for level in OFFICE_LEVELS},
+}
+
+
+def _flow_sql(condition: str) -> str:
+    return "COUNT(*)" if condition == "TRUE" else _count(condition)
+
+
+RECEIVED_FLOWS: dict[str, str] = {name: _flow_sql(c) for name, c in RECEIVED_CONDITIONS.items()}
 RESOLVED_FLOWS: dict[str, str] = {
-    "resolved": "COUNT(*)",
-    "resolved_on_time": _count("due_at IS NULL OR resolved_at <= due_at"),
-    "e_result": _count("e_result = TRUE"),
-    "publication_known": _count("published_on_time IS NOT NULL"),
-    "published_on_time": _count("published_on_time = TRUE"),
-    "satisfaction_rated": _count("satisfaction IS NOT NULL"),
-    "satisfaction_sum": "COALESCE(SUM(satisfaction), 0)",
-    "satisfied": _count(f"satisfaction >= {SATISFIED_FROM}"),
-    **{f"resolved_{level}": _count(f"office_level = '{level}'") for level in OFFICE_LEVELS},
+    **{name: _flow_sql(c) for name, c in RESOLVED_CONDITIONS.items()},
+    "satisfaction_sum": "COALESCE(SUM(satisfaction), 0)",  # a sum, not a count: no drill-down list
 }
 DOSSIER_FLOWS: tuple[str, ...] = (*RECEIVED_FLOWS, *RESOLVED_FLOWS)
 
@@ -173,15 +185,16 @@ FROM r FULL OUTER JOIN s
   ON r.system = s.system AND r.unit_id = s.unit_id AND r.month = s.month
 """.strip()
 
-DOCUMENT_FLOWS: dict[str, str] = {
+DOCUMENT_CONDITIONS: dict[str, str] = {
     **{
-        f"{d}{suffix}": _count(f"(secret IS NULL OR secret = FALSE) AND direction = '{d}'{extra}")
+        f"{d}{suffix}": f"(secret IS NULL OR secret = FALSE) AND direction = '{d}'{extra}"
         for d in ("outgoing", "incoming")
         for suffix, extra in (("", ""), ("_electronic", " AND electronic = TRUE"),
                               ("_signed", " AND signed = TRUE"))
     },
-    "secret": _count("secret = TRUE"),
+    "secret": "secret = TRUE",
 }
+DOCUMENT_FLOWS: dict[str, str] = {name: _count(c) for name, c in DOCUMENT_CONDITIONS.items()}
 
 DOCUMENT_MONTHLY_SQL = f"""
 SELECT system, unit_id, date_month AS month,
@@ -265,7 +278,7 @@ def current_files(kind: str, system: str | None = None, parts: Iterable[Part] | 
     for part in parts if parts is not None else current_parts(kind, system):
         files = part.files()
         if not files and part.staged_files():
-            publish_part(part)
+            _move_staged(part)  # committed, not yet moved (its on_commit has not run yet, or died)
             files = part.files()
         out.extend(files)
     return out
@@ -293,14 +306,23 @@ def relation_sql(kind: str, files: list[Path]) -> str:
 
 
 # -- making a batch's files visible, and repairing after a crash --------------------------------
-def publish_part(part: Part) -> None:
-    """Move a committed batch's staged files of one partition into place, then drop older files."""
+def _move_staged(part: Part) -> Path:
+    """Move a committed batch's staged files of one partition into place (another process may race)."""
     target = part.directory
     staged = part.staged_files()
     if staged:
         target.mkdir(parents=True, exist_ok=True)
         for path in staged:
-            os.replace(path, target / path.name)
+            try:
+                os.replace(path, target / path.name)
+            except FileNotFoundError:
+                pass  # moved meanwhile by the other process
+    return target
+
+
+def publish_part(part: Part) -> None:
+    """Move a committed batch's staged files of one partition into place, then drop older files."""
+    target = _move_staged(part)
     prefix = file_prefix(part.batch_id)
     if target.is_dir():
         for path in target.iterdir():

@@ -1,10 +1,14 @@
 """Metrics computed from imported records, per unit and period.
 
-Every metric is computed for the period's own date range (local time), never
-summed from months, because stocks such as ``pending`` are not additive. The
-database does the counting: one query per metric family, grouped by unit, so
-the cost does not grow with the number of units. A unit's metrics count only
-its own records; adding up a subtree is the dashboard's job.
+Metrics read the per-unit, per-month summary the imports keep (``DossierMonth``,
+``DocumentMonth``, counted from the records dataset by ``dataset.MONTHLY_SQL``),
+never the records themselves, so their cost does not grow with the number of
+dossiers. Every period is whole months (``chiso.engine.periods``: month,
+quarter, half, year), and a period's figures are exact from monthly flows:
+flows add up over its months; the stock ``carried_over`` at its start is the
+sum over every earlier month of received − ineligible − resolved (see
+``dataset``). A unit's metrics count only its own records; adding up a subtree
+is the dashboard's job.
 
 Dossier metrics (names as the frameworks' ``sources`` use them, ``dossiers.<name>``):
 
@@ -46,17 +50,14 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
 
-from django.db import connection
-from django.db.models import Aggregate, Case, CharField, Count, F, Func, Q, Sum, Value, When
-from django.db.models.functions import TruncMonth
+from django.db.models import F, Sum
 
 from chiso.engine.periods import Period, parse_period
 from chiso.units.models import Unit
 
-from .formats import SATISFIED_FROM
-from .importer import local_bounds
-from .models import DocumentRecord, DossierRecord
-from .reader import _utc_offset_seconds
+from .dataset import FLOWS
+from .importer import month_keys
+from .models import DocumentMonth, DossierMonth
 
 DOSSIER_METRICS: tuple[str, ...] = (
     "carried_over", "received", "ineligible", "to_resolve", "resolved", "resolved_on_time",
@@ -106,7 +107,7 @@ METRIC_LABELS: dict[str, str] = {
 }
 INELIGIBLE = ("rejected", "withdrawn")
 ONLINE_LEVELS = ("full_online", "partial_online")
-MODELS = {"dossiers": DossierRecord, "documents": DocumentRecord}
+MODELS = {"dossiers": DossierMonth, "documents": DocumentMonth}
 
 UnitMetrics = dict[int, dict[str, int]]  # unit id → metric → value (optional ones may be absent)
 
@@ -121,9 +122,9 @@ def _scoped(qs, units: Iterable[Unit] | None, system: str | None):
 
 def units_with_records(source: str, units: Iterable[Unit] | None = None,
                        system: str | None = None) -> list[int]:
-    """Ids of the units that have at least one record of ``source``."""
+    """Ids of the units that have at least one record of ``source`` (a row in its summary)."""
     qs = _scoped(MODELS[source].objects.all(), units, system)
-    return sorted(set(qs.values_list("unit_id", flat=True).distinct()))
+    return sorted(set(qs.order_by().values_list("unit_id", flat=True).distinct()))
 
 
 def _finish_dossiers(m: dict[str, int]) -> dict[str, int]:
@@ -152,29 +153,18 @@ def dossier_metrics(period: Period | str, units: Iterable[Unit] | None = None,
 
 def document_metrics(period: Period | str, units: Iterable[Unit] | None = None,
                      system: str | None = None) -> UnitMetrics:
-    """Document metrics of ``period`` for every unit with records (zeros included)."""
+    """Document metrics of ``period`` for every unit with records (zeros included): sums of months."""
     period = parse_period(period)
     units = list(units) if units is not None else None
-    start, end = local_bounds(period)
-    open_ = Q(secret=False) | Q(secret__isnull=True)
+    first, last = month_keys(period)
     out: UnitMetrics = {
         uid: dict.fromkeys(DOCUMENT_METRICS, 0) for uid in units_with_records("documents", units, system)
     }
-    rows = (
-        _scoped(DocumentRecord.objects.all(), units, system)
-        .filter(date__gte=start, date__lt=end).order_by().values("unit_id").annotate(
-            **{
-                f"{d}{suffix}": Count("id", filter=open_ & Q(direction=d, **extra))
-                for d in ("outgoing", "incoming")
-                for suffix, extra in (("", {}), ("_electronic", {"electronic": True}),
-                                      ("_signed", {"signed": True}))
-            },
-            secret=Count("id", filter=Q(secret=True)),
-        )
-    )
+    rows = (_scoped(DocumentMonth.objects.all(), units, system).filter(month__gte=first, month__lte=last)
+            .order_by().values("unit_id").annotate(**{name: Sum(name) for name in DOCUMENT_METRICS}))
     for row in rows:
         out.setdefault(row.pop("unit_id"), dict.fromkeys(DOCUMENT_METRICS, 0)).update(row)
-    return {uid: {name: int(m[name]) for name in DOCUMENT_METRICS} for uid, m in out.items()}
+    return {uid: {name: int(m[name] or 0) for name in DOCUMENT_METRICS} for uid, m in out.items()}
 
 
 def compute_metrics(source: str, period: Period | str, units: Iterable[Unit] | None = None,
@@ -188,133 +178,48 @@ def compute_metrics(source: str, period: Period | str, units: Iterable[Unit] | N
 
 
 # -- the one dossier computation: monthly flows, added up per period -------------------------
-ELIGIBLE = ~Q(status__in=INELIGIBLE)
-# Counted in the local month a dossier was received (any status). A condition (Q) or None is
-# counted; an aggregate (the satisfaction sum) is used as it is.
-RECEIVED_FLOWS: dict[str, Q | Aggregate | None] = {
-    "received": None,
-    "ineligible": Q(status__in=INELIGIBLE),
-    "online_eligible": ELIGIBLE & Q(service_level__in=ONLINE_LEVELS),
-    "online": ELIGIBLE & Q(service_level__in=ONLINE_LEVELS, channel="online"),
-    "digitized": ELIGIBLE & Q(digitized=True),
-    "payment_known": ELIGIBLE & Q(paid_online__isnull=False),
-    "paid_online": ELIGIBLE & Q(paid_online=True),
-    "reuse_known": ELIGIBLE & Q(reused_digitised__isnull=False),
-    "reused_digitised": ELIGIBLE & Q(reused_digitised=True),
-    **{f"received_{level}": Q(office_level=level) for level in OFFICE_LEVELS},
-}
-# Counted in the local month a resolved dossier was resolved.
-RESOLVED_FLOWS: dict[str, Q | Aggregate | None] = {
-    "resolved": None,
-    "resolved_on_time": Q(due_at__isnull=True) | Q(resolved_at__lte=F("due_at")),
-    "e_result": Q(e_result=True),
-    "publication_known": Q(published_on_time__isnull=False),
-    "published_on_time": Q(published_on_time=True),
-    "satisfaction_rated": Q(satisfaction__isnull=False),
-    "satisfaction_sum": Sum("satisfaction"),
-    "satisfied": Q(satisfaction__gte=SATISFIED_FROM),
-    **{f"resolved_{level}": Q(office_level=level) for level in OFFICE_LEVELS},
-}
-
-
-def _aggregate(q: Q | Aggregate | None) -> Aggregate:
-    return q if isinstance(q, Aggregate) else Count("id", filter=q)
-
-
-BEFORE = ""  # the month key of everything before the first period: sorts before every "YYYY-MM"
-
-
-class LocalMonth(Func):
-    """The local calendar month ("2025-01") of a stored instant, computed by the database."""
-
-    output_field = CharField()
-
-    def as_sqlite(self, compiler, connection, **extra):
-        offset = _utc_offset_seconds()
-        assert offset is not None, "a zone with daylight saving time goes through TruncMonth"
-        sql, params = compiler.compile(self.source_expressions[0])
-        return f"strftime('%%Y-%%m', {sql}, '{offset:+d} seconds')", params
-
-    def as_postgresql(self, compiler, connection, **extra):
-        from django.conf import settings
-
-        sql, params = compiler.compile(self.source_expressions[0])
-        return f"to_char({sql} AT TIME ZONE %s, 'YYYY-MM')", [*params, settings.TIME_ZONE]
-
-
-def _month(field: str, start):
-    """The month key of ``field``: "YYYY-MM" computed in SQL ("" before ``start``) when the
-    zone's offset is fixed, else Django's TruncMonth (zones with daylight saving time)."""
-    if connection.vendor == "postgresql" or (connection.vendor == "sqlite" and _utc_offset_seconds() is not None):
-        return Case(When(**{f"{field}__lt": start}, then=Value(BEFORE)), default=LocalMonth(field),
-                    output_field=CharField())
-    from zoneinfo import ZoneInfo
-
-    from django.conf import settings
-
-    return TruncMonth(field, tzinfo=ZoneInfo(settings.TIME_ZONE))
-
-
-def _month_key(value) -> str:
-    return value if isinstance(value, str) else f"{value.year}-{value.month:02d}"
-
-
 def dossier_metrics_series(periods: Sequence[Period | str], units: Iterable[Unit] | None = None,
                            system: str | None = None) -> dict[str, UnitMetrics]:
-    """Dossier metrics for many periods in two grouped queries: period code → unit id → metrics.
+    """Dossier metrics for many periods from one summary query: period code → unit id → metrics.
 
     THE dossier computation (``dossier_metrics`` is this for one period), so a
-    single period and a series can never disagree. Flows (``RECEIVED_FLOWS``,
-    ``RESOLVED_FLOWS``) are counted per unit and local month from the first
-    period's start and added up over each period's months. The stock
-    ``carried_over`` is counted at the first period's start as the module
-    docstring defines it, then carried forward: at a later period's start it is
-    that count plus the eligible dossiers received since, minus those resolved
-    since — never a sum of monthly stocks. Every unit with records is listed,
-    with zeros.
+    single period and a series can never disagree. The summary's monthly flows
+    (``dataset.RECEIVED_FLOWS``, ``dataset.RESOLVED_FLOWS``, all systems added
+    unless ``system`` is given) up to the last period's end are read once and
+    added up over each period's months; the stock ``carried_over`` at a
+    period's start is the eligible dossiers received in all earlier months
+    minus those resolved in them — never a sum of monthly stocks. Every unit
+    with records is listed, with zeros.
     """
     periods = [parse_period(p) for p in periods]
     units = list(units) if units is not None else None
     out: dict[str, UnitMetrics] = {p.code: {} for p in periods}
     if not periods:
         return out
-    start, _ = local_bounds(min(periods, key=lambda p: p.start))
-    _, end = local_bounds(max(periods, key=lambda p: p.end))
-    base = _scoped(DossierRecord.objects.all(), units, system)
-    # unit → month → counts, one query per family, from the first period's start; before it
-    # only the dossiers carried into it count, in the month BEFORE (""): eligible, received
-    # before the start and not resolved before it
-    carried = Q(received_at__lt=start) & (Q(status="received") | Q(status="resolved", resolved_at__gte=start))
-    flows: dict[int, dict[str, dict[str, int]]] = defaultdict(dict)
-    for field, family, rows_wanted in (
-        ("received_at", RECEIVED_FLOWS, Q(received_at__gte=start, received_at__lt=end) | carried),
-        ("resolved_at", RESOLVED_FLOWS, Q(status="resolved", resolved_at__gte=start, resolved_at__lt=end)),
-    ):
-        rows = (
-            base.filter(rows_wanted).order_by()
-            .annotate(month=_month(field, start)).values("unit_id", "month")
-            .annotate(**{name: _aggregate(q) for name, q in family.items()})
-        )
-        for row in rows:
-            uid, month = row.pop("unit_id"), _month_key(row.pop("month"))
-            flows[uid].setdefault(month, {}).update(row)
+    _, end = month_keys(max(periods, key=lambda p: p.end))
+    flows = FLOWS["dossiers"]
+    rows = (_scoped(DossierMonth.objects.all(), units, system).filter(month__lte=end).order_by()
+            .values("unit_id", "month").annotate(**{f"f_{name}": Sum(F(name)) for name in flows}))
+    by_unit: dict[int, list[tuple[str, dict[str, int]]]] = defaultdict(list)
+    for row in rows:
+        by_unit[row["unit_id"]].append((row["month"], {name: int(row[f"f_{name}"] or 0) for name in flows}))
     for uid in units_with_records("dossiers", units, system):
-        flows.setdefault(uid, {})
-    for uid, months in flows.items():
-        ordered = sorted(months.items())
+        by_unit.setdefault(uid, [])
+    for uid, months in by_unit.items():
+        months.sort()
         for p in periods:
-            first = f"{p.start.year}-{p.start.month:02d}"
-            last = f"{p.end.year}-{p.end.month:02d}"
+            first, last = month_keys(p)
             m = dict.fromkeys(DOSSIER_METRICS, 0)
-            eligible_before = resolved_before = 0
-            for month, counts in ordered:
+            carried = 0
+            for month, counts in months:
                 if month < first:
-                    eligible_before += counts.get("received", 0) - counts.get("ineligible", 0)
-                    resolved_before += counts.get("resolved", 0)
+                    carried += counts["received"] - counts["ineligible"] - counts["resolved"]
                 elif month <= last:
                     for name, value in counts.items():
-                        m[name] = m.get(name, 0) + int(value or 0)
-            m["carried_over"] = eligible_before - resolved_before
+                        m[name] = m.get(name, 0) + value
+                else:
+                    break
+            m["carried_over"] = carried
             out[p.code][uid] = _finish_dossiers(m)
     return out
 

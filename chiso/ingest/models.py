@@ -1,10 +1,11 @@
-"""Records imported from operational systems (one-stop dossiers, documents).
+"""Imports of operational records (one-stop dossiers, documents) and what the database keeps of them.
 
-Each export is read by ``chiso.ingest.importer`` and written in bulk; every
-record remembers the batch (import) that last changed it, so a computed
-indicator can say which imports it came from. A record is identified by its
-id in the source system (``system`` + ``dossier_id``), which is what makes
-re-importing the same or a corrected export safe.
+The records themselves are a Parquet dataset (``chiso.ingest.dataset``), not rows here: the
+database keeps each import (``IngestBatch``), which import's files are current in each
+partition (``DatasetPart``), and the per-unit, per-month counts the metrics read
+(``DossierMonth``, ``DocumentMonth``). A record is identified by its id in the source system
+(``system`` + ``dossier_id``), which is what makes re-importing the same or a corrected
+export safe; every record remembers the batch that last changed it.
 """
 
 from __future__ import annotations
@@ -85,71 +86,96 @@ class IngestBatch(models.Model):
         return self.status in ("done", "failed")
 
 
-class DossierRecord(models.Model):
-    """One administrative-procedure dossier (hồ sơ TTHC) as the one-stop system exported it.
+def _flow(name: str) -> models.BigIntegerField:
+    return models.BigIntegerField(name, default=0)
 
-    Times are stored as instants (UTC); naive times in exports are local
-    (Asia/Ho_Chi_Minh). ``e_result``/``digitized`` are null when the export left
-    them blank (counted as "no"). The 2026 fields (``paid_online`` …
-    ``office_level``) are null when the export has no such column or left the
-    cell blank: unknown, counted neither as yes nor as no (never 0).
+
+class DatasetPart(models.Model):
+    """One partition of the records dataset and the import whose Parquet files are current in it.
+
+    The files live under ``MEDIA_ROOT/datasets`` (``chiso.ingest.dataset``); this row is what
+    makes them official: an import's files count only once the transaction that wrote this
+    row has committed. One row per source, system, year and (local) month.
     """
 
-    system = models.CharField(_("hệ thống nguồn"), max_length=64, default=DEFAULT_SYSTEM)
-    dossier_id = models.CharField(_("mã hồ sơ"), max_length=128)
-    unit = models.ForeignKey("units.Unit", on_delete=models.PROTECT, related_name="+", db_index=False)
-    procedure = models.CharField(_("thủ tục"), max_length=255, blank=True)
-    service_level = models.CharField(_("mức độ"), max_length=16, choices=SERVICE_LEVEL_CHOICES)
-    channel = models.CharField(_("kênh nộp"), max_length=16, choices=CHANNEL_CHOICES)
-    received_at = models.DateTimeField(_("ngày tiếp nhận"))
-    due_at = models.DateTimeField(_("ngày hẹn trả"), null=True, blank=True)
-    resolved_at = models.DateTimeField(_("ngày có kết quả"), null=True, blank=True)
-    status = models.CharField(_("trạng thái"), max_length=16, choices=DOSSIER_STATUS_CHOICES)
-    e_result = models.BooleanField(_("kết quả điện tử"), null=True)
-    digitized = models.BooleanField(_("số hoá"), null=True)
-    paid_online = models.BooleanField(_("thanh toán trực tuyến"), null=True)
-    published_on_time = models.BooleanField(_("công khai kết quả đúng hạn"), null=True)
-    satisfaction = models.PositiveSmallIntegerField(_("mức độ hài lòng (1–5)"), null=True, blank=True)
-    reused_digitised = models.BooleanField(_("tái sử dụng dữ liệu số hoá"), null=True)
-    office_level = models.CharField(_("cấp của cơ quan tiếp nhận"), max_length=16, null=True, blank=True,
-                                    choices=OFFICE_LEVEL_CHOICES)
-    batch = models.ForeignKey(IngestBatch, on_delete=models.PROTECT, related_name="+", db_index=False)
+    kind = models.CharField(max_length=16, choices=KIND_CHOICES)
+    system = models.CharField(max_length=64)
+    year = models.PositiveSmallIntegerField()
+    month = models.PositiveSmallIntegerField()
+    batch = models.ForeignKey(IngestBatch, on_delete=models.PROTECT, related_name="parts")
+    rows = models.PositiveIntegerField(default=0)
 
     class Meta:
-        constraints = [
-            models.UniqueConstraint(fields=["system", "dossier_id"], name="dossier_unique_per_system")
-        ]
-        indexes = [
-            models.Index(fields=["unit", "received_at"], name="dossier_unit_received"),
-            models.Index(fields=["unit", "resolved_at"], name="dossier_unit_resolved"),
-        ]
-        verbose_name = _("hồ sơ TTHC")
-        verbose_name_plural = _("hồ sơ TTHC")
+        constraints = [models.UniqueConstraint(fields=["kind", "system", "year", "month"],
+                                               name="dataset_part_unique")]
+        verbose_name = _("phân vùng dữ liệu nghiệp vụ")
+        verbose_name_plural = _("phân vùng dữ liệu nghiệp vụ")
 
     def __str__(self) -> str:
-        return self.dossier_id
+        return f"{self.kind}/{self.system}/{self.year}-{self.month:02d} (#{self.batch_id})"
 
 
-class DocumentRecord(models.Model):
-    """One document (văn bản) sent or received, as the document system exported it."""
+class DossierMonth(models.Model):
+    """Dossier flows of one unit, system and local month: what every dossier metric is built from.
 
-    system = models.CharField(_("hệ thống nguồn"), max_length=64, default=DEFAULT_SYSTEM)
-    document_id = models.CharField(_("mã văn bản"), max_length=128)
+    Counted by ``chiso.ingest.dataset.DOSSIER_MONTHLY_SQL`` from the dataset after each
+    import. Received-month flows (``received`` … ``received_commune``) count dossiers by the
+    month they were received, resolved-month flows (``resolved`` … ``resolved_commune``) by
+    the month they were resolved. Stocks are not stored: the opening stock of a month is the
+    running sum of (received − ineligible − resolved) over the months before it, so any
+    whole-month period is exact (``chiso.ingest.metrics``).
+    """
+
+    system = models.CharField(max_length=64)
     unit = models.ForeignKey("units.Unit", on_delete=models.PROTECT, related_name="+", db_index=False)
-    direction = models.CharField(_("loại"), max_length=16, choices=DIRECTION_CHOICES)
-    date = models.DateTimeField(_("ngày"))
-    electronic = models.BooleanField(_("điện tử"), null=True)
-    signed = models.BooleanField(_("ký số"), null=True)
-    secret = models.BooleanField(_("văn bản mật"), null=True)
-    batch = models.ForeignKey(IngestBatch, on_delete=models.PROTECT, related_name="+", db_index=False)
+    month = models.CharField(max_length=7)  # YYYY-MM, local
+    received = _flow("received")
+    ineligible = _flow("ineligible")
+    online_eligible = _flow("online_eligible")
+    online = _flow("online")
+    digitized = _flow("digitized")
+    payment_known = _flow("payment_known")
+    paid_online = _flow("paid_online")
+    reuse_known = _flow("reuse_known")
+    reused_digitised = _flow("reused_digitised")
+    received_province = _flow("received_province")
+    received_district = _flow("received_district")
+    received_commune = _flow("received_commune")
+    resolved = _flow("resolved")
+    resolved_on_time = _flow("resolved_on_time")
+    e_result = _flow("e_result")
+    publication_known = _flow("publication_known")
+    published_on_time = _flow("published_on_time")
+    satisfaction_rated = _flow("satisfaction_rated")
+    satisfaction_sum = _flow("satisfaction_sum")
+    satisfied = _flow("satisfied")
+    resolved_province = _flow("resolved_province")
+    resolved_district = _flow("resolved_district")
+    resolved_commune = _flow("resolved_commune")
 
     class Meta:
-        constraints = [
-            models.UniqueConstraint(fields=["system", "document_id"], name="document_unique_per_system")
-        ]
-        indexes = [models.Index(fields=["unit", "date"], name="document_unit_date")]
-        verbose_name = _("văn bản")
-        verbose_name_plural = _("văn bản")
+        constraints = [models.UniqueConstraint(fields=["system", "unit", "month"], name="dossier_month_unique")]
+        indexes = [models.Index(fields=["unit", "month"], name="dossier_month_unit")]
+        verbose_name = _("tổng hợp hồ sơ theo tháng")
+        verbose_name_plural = _("tổng hợp hồ sơ theo tháng")
 
-    def __str__(self) -> str:
-        return self.document_id
+
+class DocumentMonth(models.Model):
+    """Document counts of one unit, system and local month (``DOCUMENT_MONTHLY_SQL``)."""
+
+    system = models.CharField(max_length=64)
+    unit = models.ForeignKey("units.Unit", on_delete=models.PROTECT, related_name="+", db_index=False)
+    month = models.CharField(max_length=7)
+    outgoing = _flow("outgoing")
+    outgoing_electronic = _flow("outgoing_electronic")
+    outgoing_signed = _flow("outgoing_signed")
+    incoming = _flow("incoming")
+    incoming_electronic = _flow("incoming_electronic")
+    incoming_signed = _flow("incoming_signed")
+    secret = _flow("secret")
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["system", "unit", "month"], name="document_month_unique")]
+        indexes = [models.Index(fields=["unit", "month"], name="document_month_unit")]
+        verbose_name = _("tổng hợp văn bản theo tháng")
+        verbose_name_plural = _("tổng hợp văn bản theo tháng")

@@ -59,7 +59,7 @@ DATE_HELP = "cần dạng 2025-01-05, 2025-01-05 08:30, 05/01/2025 hoặc 05/01/
 
 @dataclass
 class Prepared:
-    """A checked export, normalised into ``out_path`` (CSV, no header, database column order)."""
+    """A checked export, normalised into ``out_path`` (Parquet, the dataset's columns but ``batch``)."""
 
     kind: str
     system: str
@@ -75,7 +75,7 @@ class Prepared:
         self.workdir.cleanup()
 
 
-# Database column order of the normalised CSV, per kind.
+# The record fields per kind (the duplicate check compares all but system and id).
 OUTPUT_FIELDS: dict[str, tuple[str, ...]] = {
     "dossiers": ("system", "dossier_id", "unit_id", "procedure", "service_level", "channel",
                  "received_at", "due_at", "resolved_at", "status", "e_result", "digitized",
@@ -493,27 +493,38 @@ class ExportReader:
         raise ImportError_(problems)
 
     # -- output --------------------------------------------------------------------------
+    def _local_month(self, column: str) -> str:
+        """The local calendar month ("2025-01") of a UTC instant, as the dataset stores it."""
+        offset = _utc_offset_seconds()
+        if offset is not None:
+            local = f"{column} + INTERVAL {offset} SECOND"
+        else:
+            local = f"timezone({_sql_str(settings.TIME_ZONE)}, timezone('UTC', {column}))"
+        return f"strftime({local}, '%Y-%m')"
+
     def _write_output(self) -> Path:
-        out = Path(self.workdir.name) / "normalised.csv"
+        """The checked rows as Parquet in the dataset's columns (``dataset.SCHEMA``, without batch)."""
+        from .dataset import SCHEMA
+
+        out = Path(self.workdir.name) / "normalised.parquet"
         exprs = []
-        for name in OUTPUT_FIELDS[self.kind]:
-            if name == "system":
-                exprs.append(f"{_sql_str(self.system)} AS system")
-            elif name in DATETIME_FIELDS:
-                exprs.append(name)  # DuckDB writes "2025-01-05 01:30:00", as Django stores it
-            elif name in BOOL_FIELDS:
-                exprs.append(f"CAST({name} AS INTEGER) AS {name}")
+        for name, sql_type in SCHEMA[self.kind]:
+            if name == "batch":
+                continue
+            if name.endswith("_month"):
+                source = {"received_month": "received_at", "resolved_month": "resolved_at",
+                          "date_month": "date"}[name]
+                exprs.append(f"{self._local_month(source)} AS {name}")
             else:
-                exprs.append(name)
+                exprs.append(f"CAST({name} AS {sql_type}) AS {name}")
         where = "WHERE NOT _blank"
         if getattr(self, "duplicates", 0):
             where += (f" AND rowid NOT IN (SELECT n.rowid FROM norm n JOIN dup d USING ({ID_FIELD[self.kind]}) "
                       f"WHERE n.rowid <> d.first)")
-        # File order (exports come in time order), no sort: sorting a million wide rows costs
-        # more than the index locality it would buy.
+        # File order (exports come in time order), no sort.
         self.con.execute(
             f"COPY (SELECT {', '.join(exprs)} FROM norm {where}) "
-            f"TO {_sql_str(str(out))} (HEADER false)"
+            f"TO {_sql_str(str(out))} (FORMAT parquet, COMPRESSION zstd)"
         )
         return out
 

@@ -36,3 +36,13 @@ VI_HEADER = ["Mã hồ sơ", "Đơn vị", "Thủ tục", "Mức độ", "Kênh 
 def row(ident, paid="", published="", satisfaction="", reused="", office="", **kw):
     """A dossier row with the five 2026 cells after the old ones (``VI_HEADER`` order)."""
     return [*dossier(ident, **kw), paid, published, satisfaction, reused, office]
+
+
+def stored(ident: str, system: str = "main"):
+    """A dossier as the dataset holds it, with attribute access (``unit_id``, ``batch_id`` …)."""
+    from types import SimpleNamespace
+
+    from chiso.ingest.records import record
+
+    values = record("dossiers", ident, system)
+    return SimpleNamespace(**values, batch_id=values["batch"])

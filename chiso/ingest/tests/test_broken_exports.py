@@ -13,7 +13,8 @@ from django.core.management import call_command
 from django.core.management.base import CommandError
 
 from chiso.ingest.importer import ingest_file
-from chiso.ingest.models import DossierRecord, IngestBatch
+from chiso.ingest.models import IngestBatch
+from chiso.ingest.records import records
 from chiso.tabular import ImportError_
 
 from .exports import DOSSIER_HEADER, dossier, write_csv
@@ -47,7 +48,7 @@ def _write(tmp_path: Path, name: str) -> Path:
 def existing(world, tmp_path):
     """A database that already holds one import, to prove a refused file changes nothing."""
     ingest_file(write_csv(tmp_path / "before.csv", [dossier("KEEP", status="received")]), "dossiers")
-    return list(DossierRecord.objects.values()), IngestBatch.objects.count()
+    return records("dossiers"), IngestBatch.objects.count()
 
 
 @pytest.mark.parametrize("name", sorted(CORPUS))
@@ -61,7 +62,7 @@ def test_a_broken_export_is_refused_naming_row_and_column(name, existing, tmp_pa
     assert (problems[0].row, problems[0].column) == (row, column)
     assert words in problems[0].message
     assert problems[0].file == path.name
-    assert list(DossierRecord.objects.values()) == existing[0]
+    assert records("dossiers") == existing[0]
     assert IngestBatch.objects.count() == existing[1]
 
 
@@ -79,7 +80,7 @@ def test_the_command_exits_with_every_problem_and_writes_nothing(existing, tmp_p
         'many.csv, dòng 5, cột status: Không hiểu trạng thái "??": cần received (đang xử lý), resolved (đã giải quyết), '
         "rejected (từ chối) hoặc withdrawn (rút)",
     ]
-    assert list(DossierRecord.objects.values()) == existing[0]
+    assert records("dossiers") == existing[0]
 
 
 def test_row_numbers_count_blank_lines_as_a_spreadsheet_does(world, tmp_path):
@@ -108,7 +109,7 @@ def test_a_file_that_is_not_utf8_is_refused_in_vietnamese(world, tmp_path):
     with pytest.raises(ImportError_) as caught:
         ingest_file(path, "dossiers")
     assert caught.value.problems[0].row is None
-    assert DossierRecord.objects.count() == 0
+    assert records("dossiers") == []
 
 
 def test_the_real_console_script_exits_non_zero(world, tmp_path, settings):

@@ -6,7 +6,8 @@ from __future__ import annotations
 import pytest
 
 from chiso.ingest.importer import ingest_file
-from chiso.ingest.models import DossierRecord, IngestBatch
+from chiso.ingest.models import IngestBatch
+from chiso.ingest.records import record, records
 from chiso.tabular import ImportError_
 
 from .exports import DOSSIER_HEADER, VI_HEADER, dossier, row, write_csv
@@ -15,7 +16,8 @@ NEW_FIELDS = ("paid_online", "published_on_time", "satisfaction", "reused_digiti
 
 
 def _new_fields(ident: str) -> tuple:
-    return DossierRecord.objects.values_list(*NEW_FIELDS).get(dossier_id=ident)
+    stored = record("dossiers", ident)
+    return tuple(stored[name] for name in NEW_FIELDS)
 
 
 def test_vietnamese_headers_and_values_are_read(world, tmp_path):
@@ -64,7 +66,7 @@ BAD = {
 def existing(world, tmp_path):
     """One import already there, to prove a refused file changes nothing."""
     ingest_file(write_csv(tmp_path / "before.csv", [row("KEEP", paid="Có")], VI_HEADER), "dossiers")
-    return list(DossierRecord.objects.values()), IngestBatch.objects.count()
+    return records("dossiers"), IngestBatch.objects.count()
 
 
 @pytest.mark.parametrize("name", sorted(BAD))
@@ -76,7 +78,7 @@ def test_an_unreadable_2026_cell_refuses_the_file_naming_row_and_column(name, ex
     problems = caught.value.problems
     assert [(p.row, p.column) for p in problems] == [(3, column)], [str(p) for p in problems]
     assert words in problems[0].message
-    assert list(DossierRecord.objects.values()) == existing[0]
+    assert records("dossiers") == existing[0]
     assert IngestBatch.objects.count() == existing[1]
 
 
@@ -88,7 +90,7 @@ def test_every_bad_2026_cell_is_listed_at_once(existing, tmp_path):
         (3, "Thanh toán trực tuyến"), (4, "Mức độ hài lòng"),
         (5, "Cấp của cơ quan tiếp nhận"), (5, "Tái sử dụng dữ liệu số hoá"),
     ]
-    assert list(DossierRecord.objects.values()) == existing[0]
+    assert records("dossiers") == existing[0]
 
 
 def test_a_duplicate_id_differing_only_in_a_2026_cell_is_named(world, tmp_path):

@@ -104,13 +104,14 @@ def test_one_computation_for_a_period_and_a_series(hand_made):
     assert series["2025"][hand_made.agency_b.pk] == dict.fromkeys(DOSSIER_METRICS, 0)
 
 
-def test_a_zone_with_daylight_saving_time_counts_the_same_months(hand_made, monkeypatch):
-    """Without a fixed offset the months come from Django's TruncMonth: same figures."""
-    from chiso.ingest import metrics
+def test_a_zone_with_daylight_saving_time_counts_the_same_months(world, tmp_path, monkeypatch):
+    """Without a fixed offset the local months come from DuckDB's time-zone functions: same figures."""
+    from chiso.ingest import reader
 
-    monkeypatch.setattr(metrics, "_utc_offset_seconds", lambda: None)
-    assert dossier_metrics("2025-01")[hand_made.agency_a.pk] == JANUARY
-    assert dossier_metrics_series(["2024-12"])["2024-12"][hand_made.agency_a.pk] == DECEMBER
+    monkeypatch.setattr(reader, "_utc_offset_seconds", lambda: None)
+    ingest_file(write_csv(tmp_path / "hand.csv", HAND_MADE), "dossiers", system="dst")
+    assert dossier_metrics("2025-01", system="dst")[world.agency_a.pk] == JANUARY
+    assert dossier_metrics_series(["2024-12"], system="dst")["2024-12"][world.agency_a.pk] == DECEMBER
 
 
 def test_metrics_command_prints_json_for_every_unit_with_records(hand_made):

@@ -100,13 +100,14 @@ def test_a_quarter_and_a_series_agree_with_the_month(hand_made):
     assert series["2024-12"][agency] == dossier_metrics("2024-12")[agency]
 
 
-def test_a_zone_with_daylight_saving_time_gives_the_same_figures(hand_made, monkeypatch):
-    """Without a fixed offset the months come from Django's TruncMonth: same 2026 figures."""
-    from chiso.ingest import metrics
+def test_a_zone_with_daylight_saving_time_gives_the_same_figures(hand_made, monkeypatch, tmp_path):
+    """Without a fixed offset the local months come from DuckDB's time-zone functions: same 2026 figures."""
+    from chiso.ingest import reader
 
-    expected = dossier_metrics("2025-01")[hand_made.agency_a.pk]
-    monkeypatch.setattr(metrics, "_utc_offset_seconds", lambda: None)
-    assert dossier_metrics("2025-01")[hand_made.agency_a.pk] == expected
+    expected = dossier_metrics("2025-01", system="main")[hand_made.agency_a.pk]
+    monkeypatch.setattr(reader, "_utc_offset_seconds", lambda: None)
+    ingest_file(write_csv(tmp_path / "ho-so-2026.csv", HAND_MADE, VI_HEADER), "dossiers", system="dst")
+    assert dossier_metrics("2025-01", system="dst")[hand_made.agency_a.pk] == expected
 
 
 def test_rows_and_command_list_only_known_metrics(hand_made):

@@ -6,7 +6,8 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
 from chiso.conftest import client_for
-from chiso.ingest.models import DossierRecord, IngestBatch
+from chiso.ingest.models import IngestBatch
+from chiso.ingest.records import records
 from chiso.ingest.tasks import run_ingest
 
 from .exports import DOSSIER_HEADER, dossier
@@ -33,7 +34,7 @@ def test_an_administrator_uploads_and_sees_the_summary(world):
     assert response.status_code == 302 and response["Location"] == reverse("ingest:batch", args=[batch.pk])
     # The embedded default runs the task immediately; the batch holds the outcome.
     assert (batch.status, batch.progress, batch.created, batch.user) == ("done", 100, 2, world.admin)
-    assert DossierRecord.objects.filter(system="igate").count() == 2
+    assert len(records("dossiers", "igate")) == 2
     html = client.get(response["Location"]).content.decode()
     assert "Đã nhập xong." in html
     assert "hx-trigger" not in html  # finished: the page stops polling
@@ -49,7 +50,7 @@ def test_a_broken_upload_lists_every_problem_and_writes_nothing(world):
     assert batch.errors[0] == {"row": 3, "column": "unit", "message":
                                'Không có đơn vị "NOPE" trong danh mục đơn vị (ghi mã đơn vị, ví dụ AG-STTTT)'}
     assert batch.errors[1]["row"] == 4 and batch.errors[1]["column"] == "received_at"
-    assert DossierRecord.objects.count() == 0
+    assert records("dossiers") == []
     html = client.get(response["Location"]).content.decode()
     assert "Tệp có 2 lỗi: không ghi dòng nào." in html
     assert "Không có đơn vị &quot;NOPE&quot;" in html
@@ -72,7 +73,7 @@ def test_the_task_does_not_import_a_finished_batch_twice(world, tmp_path):
     batch = IngestBatch.objects.create(kind="dossiers", file_name="x.csv", stored_path=str(path))
     assert run_ingest.call(batch.pk) == "done"
     assert run_ingest.call(batch.pk) == "done"
-    assert DossierRecord.objects.count() == 1
+    assert len(records("dossiers")) == 1
     assert not path.exists()  # the uploaded copy is removed once imported
 
 
@@ -87,7 +88,7 @@ def test_other_roles_may_not_upload(world):
     for user in (world.reviewer_tinh, world.viewer, world.reporter):
         response = _upload(client_for(user), _csv([dossier("A")]))
         assert response.status_code == 403
-    assert IngestBatch.objects.count() == 0 and DossierRecord.objects.count() == 0
+    assert IngestBatch.objects.count() == 0 and records("dossiers") == []
 
 
 def test_the_upload_goes_through_the_storage_api_and_is_removed_once_imported(world, settings, tmp_path):
