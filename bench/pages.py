@@ -122,9 +122,9 @@ def main() -> None:
         hasher = settings.PASSWORD_HASHERS[0].rsplit(".", 1)[-1]
         admin, reporter = Client(), Client()
         check(admin.post("/dang-nhap/", {"username": "admin", "password": DEMO_PASSWORD}), 302, "đăng nhập")
-        check(reporter.post("/dang-nhap/", {"username": "xa.tantrung", "password": DEMO_PASSWORD}), 302,
+        check(reporter.post("/dang-nhap/", {"username": "xa.phutan", "password": DEMO_PASSWORD}), 302,
               "đăng nhập")
-        sub = Submission.objects.select_related("unit").get(unit__code="AG-PT-TT", round__period="2025")
+        sub = Submission.objects.select_related("unit").get(unit__code="X30406", round__period="2025")
         form = EntryForm(sub)
         counts = [row.name for row in form.plan.rows.values() if row.kind == "count"][:2]
         spec = sub.framework.spec()
@@ -136,7 +136,7 @@ def main() -> None:
             check(reporter.get("/__trivial__/"), 200, "trang tối giản")
 
         def login(_i: int) -> None:
-            check(Client().post("/dang-nhap/", {"username": "xa.tantrung", "password": DEMO_PASSWORD}), 302,
+            check(Client().post("/dang-nhap/", {"username": "xa.phutan", "password": DEMO_PASSWORD}), 302,
                   "đăng nhập")
 
         def upload(i: int) -> None:

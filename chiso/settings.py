@@ -241,8 +241,8 @@ TASKS = {
 # Official reports (chiso.reports): who issues them, and where LibreOffice and edited templates are.
 CHISO_PROVINCE_NAME = env_str("CHISO_PROVINCE_NAME", "An Giang")
 CHISO_PARENT_AGENCY = env_str("CHISO_PARENT_AGENCY", f"UBND tỉnh {CHISO_PROVINCE_NAME}")
-CHISO_AGENCY = env_str("CHISO_AGENCY", "Sở Thông tin và Truyền thông")
-CHISO_REPORT_SYMBOL = env_str("CHISO_REPORT_SYMBOL", "BC-STTTT")
+CHISO_AGENCY = env_str("CHISO_AGENCY", "Sở Khoa học và Công nghệ")  # ran these assessments as Sở TTTT until 2025
+CHISO_REPORT_SYMBOL = env_str("CHISO_REPORT_SYMBOL", "BC-SKHCN")
 CHISO_SIGNER_AUTHORITY = env_str("CHISO_SIGNER_AUTHORITY", "KT. GIÁM ĐỐC")
 CHISO_SIGNER_POSITION = env_str("CHISO_SIGNER_POSITION", "PHÓ GIÁM ĐỐC")
 CHISO_SIGNER_NAME = os.environ.get("CHISO_SIGNER_NAME", "")

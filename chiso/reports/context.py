@@ -147,9 +147,9 @@ class ReportMeta:
     """
 
     parent_agency: str = "UBND tỉnh An Giang"
-    agency: str = "Sở Thông tin và Truyền thông"
+    agency: str = "Sở Khoa học và Công nghệ"
     number: str = ""
-    symbol: str = "BC-STTTT"
+    symbol: str = "BC-SKHCN"
     place: str = "An Giang"
     day: date = field(default_factory=date.today)
     authority: str = "KT. GIÁM ĐỐC"

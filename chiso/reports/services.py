@@ -25,12 +25,15 @@ from chiso.units.models import Unit
 
 from . import context as ctx
 from .basis import add_basis_to_docx, basis_lines
+from .operations import NoRecords, operations_context, operations_xlsx
 from .pdf import PdfError, PdfUnavailable, docx_to_pdf
 from .statistics import statistics_context, statistics_xlsx
 from .word import render_docx
 from .xlsx import WRITERS
 
-KINDS = ("appendix", "report", "matrix", "ranking", "statistics")
+KINDS = ("appendix", "report", "matrix", "ranking", "statistics", "dossiers", "documents")
+# Seed 001's tables from the ingested exports (``chiso.reports.operations``): no framework needed.
+OPERATION_KINDS = ("dossiers", "documents")
 FORMATS = ("xlsx", "docx", "pdf")
 KIND_LABELS = {
     "appendix": "Phụ lục chỉ tiêu",
@@ -38,9 +41,11 @@ KIND_LABELS = {
     "matrix": "Bảng tiêu chí theo đơn vị",
     "ranking": "Bảng xếp hạng",
     "statistics": "Bảng thống kê theo cấp",
+    "dossiers": "Thống kê hồ sơ thủ tục hành chính (dữ liệu nghiệp vụ)",
+    "documents": "Thống kê văn bản đi, đến có ký số (dữ liệu nghiệp vụ)",
 }
 KIND_SLUGS = {"appendix": "phu-luc", "report": "bao-cao", "matrix": "bang-tieu-chi", "ranking": "xep-hang",
-              "statistics": "thong-ke"}
+              "statistics": "thong-ke", "dossiers": "thong-ke-ho-so", "documents": "thong-ke-van-ban"}
 CONTENT_TYPES = {
     "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
     "docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
@@ -121,8 +126,8 @@ def default_meta(unit: Unit | None = None, **overrides: Any) -> ctx.ReportMeta:
     """Document header, number and signature from settings, overridden by the given fields.
 
     Settings: ``CHISO_PROVINCE_NAME`` (An Giang), ``CHISO_PARENT_AGENCY``
-    (UBND tỉnh <province>), ``CHISO_AGENCY`` (Sở Thông tin và Truyền thông),
-    ``CHISO_REPORT_SYMBOL`` (BC-STTTT), ``CHISO_SIGNER_AUTHORITY`` (KT. GIÁM ĐỐC),
+    (UBND tỉnh <province>), ``CHISO_AGENCY`` (Sở Khoa học và Công nghệ, which took over the
+    ICT department in 2025), ``CHISO_REPORT_SYMBOL`` (BC-SKHCN), ``CHISO_SIGNER_AUTHORITY`` (KT. GIÁM ĐỐC),
     ``CHISO_SIGNER_POSITION`` (PHÓ GIÁM ĐỐC), ``CHISO_SIGNER_NAME`` (empty).
     ``unit``, the exporting unit, replaces the issuer (``unit_identity``).
     Empty overrides are ignored so a blank form field keeps the default.
@@ -130,8 +135,8 @@ def default_meta(unit: Unit | None = None, **overrides: Any) -> ctx.ReportMeta:
     province = _setting("CHISO_PROVINCE_NAME", "An Giang")
     meta = ctx.ReportMeta(
         parent_agency=_setting("CHISO_PARENT_AGENCY", f"UBND tỉnh {province}"),
-        agency=_setting("CHISO_AGENCY", "Sở Thông tin và Truyền thông"),
-        symbol=_setting("CHISO_REPORT_SYMBOL", "BC-STTTT"),
+        agency=_setting("CHISO_AGENCY", "Sở Khoa học và Công nghệ"),
+        symbol=_setting("CHISO_REPORT_SYMBOL", "BC-SKHCN"),
         place=province,
         day=date.today(),
         authority=_setting("CHISO_SIGNER_AUTHORITY", "KT. GIÁM ĐỐC"),
@@ -212,7 +217,7 @@ def _appendix(framework: Framework, period: Period, unit: Unit | None, units, me
 
 def build_context(
     kind: str,
-    framework: Framework | str,
+    framework: Framework | str | None,
     period: str,
     unit: Unit | None = None,
     meta: ctx.ReportMeta | None = None,
@@ -228,6 +233,10 @@ def build_context(
     """
     if kind not in KINDS:
         raise ReportError(f"Loại báo cáo \u201c{kind}\u201d không có: chọn một trong {', '.join(KINDS)}")
+    if kind in OPERATION_KINDS:
+        return _operations(kind, period, unit, meta, units)
+    if not framework:
+        raise ReportError(f"{KIND_LABELS[kind]} cần một bộ chỉ tiêu (--framework MÃ trên dòng lệnh)")
     fw = _framework(framework)
     per = _period(period)
     meta = meta or default_meta(unit)
@@ -257,6 +266,20 @@ def build_context(
     else:
         built = ctx.ranking_context(spec, per, evaluation.results, meta, scope_name)
     return _with_basis(built, figures)
+
+
+def _operations(kind: str, period: str, unit: Unit | None, meta: ctx.ReportMeta | None, units):
+    """Seed 001's dossier or document table of the units in scope (a unit's subtree, what the user may see)."""
+    per = _period(period)
+    meta = meta or default_meta(unit)
+    scope = _scope_units(unit, units)
+    if scope is None:
+        scope = Unit.objects.filter(active=True)
+    scope_name = unit.name if unit is not None and unit.parent_id is not None else ""
+    try:
+        return operations_context(kind, per, scope, meta, scope_name)
+    except NoRecords as exc:
+        raise ReportError(str(exc)) from exc
 
 
 def _reported(figures) -> bool:
@@ -301,7 +324,7 @@ def _with_basis(context, figures):
 
 
 def filename_for(kind: str, framework_code: str, period: str, unit_code: str | None, fmt: str) -> str:
-    parts = [KIND_SLUGS.get(kind, kind), framework_code, period]
+    parts = [KIND_SLUGS.get(kind, kind), *([framework_code] if framework_code else []), period]
     if unit_code:
         parts.append(unit_code)
     return "-".join(parts) + f".{fmt}"
@@ -310,7 +333,7 @@ def filename_for(kind: str, framework_code: str, period: str, unit_code: str | N
 def export_report(
     kind: str,
     fmt: str,
-    framework: Framework | str,
+    framework: Framework | str | None,
     period: str,
     unit: Unit | None = None,
     meta: ctx.ReportMeta | None = None,
@@ -332,7 +355,12 @@ def export_report(
     unit_code = unit.code if unit is not None else getattr(context, "unit_code", None)
     name = filename_for(kind, fw_code, context.period_code, unit_code, fmt)
     if fmt == "xlsx":
-        content = statistics_xlsx(context) if kind == "statistics" else WRITERS[kind](context)
+        if kind == "statistics":
+            content = statistics_xlsx(context)
+        elif kind in OPERATION_KINDS:
+            content = operations_xlsx(context)
+        else:
+            content = WRITERS[kind](context)
     else:
         override = getattr(settings, "CHISO_REPORT_TEMPLATES_DIR", None) or None
         content = add_basis_to_docx(render_docx(kind, context, override),
@@ -344,4 +372,4 @@ def export_report(
     return ExportedFile(content=content, filename=name, content_type=CONTENT_TYPES[fmt])
 
 
-__all__ += ["PdfError", "KIND_LABELS", "filename_for", "narratives_for"]
+__all__ += ["PdfError", "KIND_LABELS", "OPERATION_KINDS", "filename_for", "narratives_for", "rate_sources_for"]

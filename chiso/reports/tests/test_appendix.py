@@ -43,8 +43,8 @@ def test_appendix_xlsx_has_seed_figures_and_print_setup(nq17, world):
     ws = wb.active
     assert ws["A1"].value == "Phụ lục 1"
     assert ws["A2"].value == ws["A2"].value.upper() and "TỈNH AN GIANG" in ws["A2"].value
-    assert ws["A3"].value.startswith("(Kèm theo Báo cáo số 05/BC-STTTT ngày ")
-    assert ws["A3"].value.endswith("của Sở Thông tin và Truyền thông)")
+    assert ws["A3"].value.startswith("(Kèm theo Báo cáo số 05/BC-SKHCN ngày ")
+    assert ws["A3"].value.endswith("của Sở Khoa học và Công nghệ)")
     header = 5
     assert [c.value for c in ws[header]][:3] == ["TT", "Chỉ tiêu, nhiệm vụ 17/NQ-CP", "Mục tiêu năm 2025"]
     rows = _rows_by_tt(ws, header)
@@ -88,7 +88,7 @@ def test_appendix_docx_table_and_heading(nq17, world):
     texts = [p.text for p in doc.paragraphs]
     assert texts[0] == "Phụ lục 1"
     assert texts[1] == texts[1].upper() and texts[1].endswith("TỈNH AN GIANG")
-    assert texts[2].startswith("(Kèm theo Báo cáo số") and "/BC-STTTT" in texts[2]
+    assert texts[2].startswith("(Kèm theo Báo cáo số") and "/BC-SKHCN" in texts[2]
     table = doc.tables[0]
     assert [c.text for c in table.rows[0].cells] == [
         "TT", "Chỉ tiêu, nhiệm vụ 17/NQ-CP", "Mục tiêu năm 2025", "Nội dung thực hiện",

@@ -33,7 +33,7 @@ def test_viewer_downloads_the_appendix_from_the_report_page(live_server, nq17, w
     download.save_as(target)
     ws = openpyxl.load_workbook(target).active
     assert ws["A3"].value == (
-        "(Kèm theo Báo cáo số 05/BC-STTTT ngày 05 tháng 01 năm 2026 của Sở Thông tin và Truyền thông)")
+        "(Kèm theo Báo cáo số 05/BC-SKHCN ngày 05 tháng 01 năm 2026 của Sở Khoa học và Công nghệ)")
     row = next(r for r in ws.iter_rows(min_row=6, values_only=True) if r[0] == "2")
     assert row[4] == 54919 / 58669  # 93,61% as a number with a percentage format
     assert not page.js_errors

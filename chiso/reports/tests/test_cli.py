@@ -32,7 +32,7 @@ def test_report_docx_with_number_date_and_signer(cqdt, world, tmp_path):  # noqa
             "--recipient", "Các sở, ban, ngành tỉnh")
     doc = Document(target)
     left, right = doc.tables[0].rows[0].cells
-    assert "Số: 05/BC-STTTT" in left.text
+    assert "Số: 05/BC-SKHCN" in left.text
     assert "An Giang, ngày 05 tháng 01 năm 2026" in right.text
     recipients, signature = doc.tables[1].rows[0].cells
     assert [p.text for p in recipients.paragraphs if p.text] == [

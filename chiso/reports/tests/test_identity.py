@@ -73,7 +73,7 @@ def test_number_typed_with_its_symbol_is_split():
     meta = ReportMeta(number="15/BC-STTTT")
     assert (meta.number, meta.symbol, meta.number_line) == ("15", "BC-STTTT", "Số: 15/BC-STTTT")
     assert default_meta(number="15/BC-STP").number_line == "Số: 15/BC-STP"
-    assert default_meta(number=" 7 ").number_line == "Số: 7/BC-STTTT"
+    assert default_meta(number=" 7 ").number_line == "Số: 7/BC-SKHCN"
     assert "15/BC-STTTT/BC-STTTT" not in default_meta(number="15/BC-STTTT").attached_line
 
 

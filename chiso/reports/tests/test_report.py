@@ -119,7 +119,7 @@ def test_docx_follows_decree_30_layout(cqdt, world):
     # header table: agency on the left, national motto on the right
     left, right = doc.tables[0].rows[0].cells
     lp = [p for p in left.paragraphs if p.text]
-    assert [p.text for p in lp] == ["UBND TỈNH AN GIANG", "SỞ THÔNG TIN VÀ TRUYỀN THÔNG", "Số: 05/BC-STTTT"]
+    assert [p.text for p in lp] == ["UBND TỈNH AN GIANG", "SỞ KHOA HỌC VÀ CÔNG NGHỆ", "Số: 05/BC-SKHCN"]
     assert not _runs(lp[0])[0].bold and _runs(lp[1])[0].bold
     rp = [p for p in right.paragraphs if p.text]
     assert [p.text for p in rp] == [

@@ -94,7 +94,7 @@ def test_form_fields_become_the_document_number_date_and_signer(nq17, world):
         "number": "12", "date": "05/02/2026"})
     doc = Document(BytesIO(resp.content))
     assert doc.paragraphs[2].text == (
-        "(Kèm theo Báo cáo số 12/BC-STTTT ngày 05 tháng 02 năm 2026 của Sở Thông tin và Truyền thông)")
+        "(Kèm theo Báo cáo số 12/BC-SKHCN ngày 05 tháng 02 năm 2026 của Sở Khoa học và Công nghệ)")
 
 
 def test_export_buttons_link_the_kinds_that_fit(nq17, ntm, world):  # noqa: F811
@@ -170,6 +170,6 @@ def test_the_exporting_users_unit_issues_the_report(world):
 
     made = export_from_params(QueryDict(mutable=True) | params, snv)
     assert "Số: 15/BC-SNV" in Document(BytesIO(made.content)).tables[0].rows[0].cells[0].text
-    # the province's viewer exporting the same scope issues as the settings say (Sở TTTT)
+    # the province's viewer exporting the same scope issues as the settings say (Sở KH&CN)
     header = Document(BytesIO(client_for(world.viewer).get(reverse("reports:export"), params).content)).tables[0]
-    assert "Số: 15/BC-STTTT" in header.rows[0].cells[0].text
+    assert "Số: 15/BC-SKHCN" in header.rows[0].cells[0].text
