@@ -3,8 +3,9 @@
 Generated requests (a fixed seed, a few examples per operation) go through the
 whole Django stack in-process (WSGI) as an administrator's token, on a world
 with a framework, a round and submissions, so reads find rows to describe. Only
-reads and ``POST /values`` forced to ``dry_run=true`` are exercised: real writes
-would make the run depend on the order of examples.
+reads and the writes that have a dry run (``POST /values``, ``POST /pushes``),
+forced to ``dry_run=true``, are exercised: real writes would make the run
+depend on the order of examples.
 """
 
 from __future__ import annotations
@@ -23,6 +24,7 @@ from chiso.conftest import client_for
 from chiso.wsgi import application
 
 EXAMPLES = 25  # per operation: bounded so the whole run stays well under a minute on two cores
+DRY_RUN_WRITES = ("/values", "/pushes")  # writes with dry_run=true: exercised, never written
 
 
 @pytest.fixture
@@ -40,7 +42,7 @@ def api_schema(world, own_submission, other_submission, settings):  # noqa: F811
     request_finished.disconnect(close_old_connections)
     try:
         yield headers, schema.include(lambda ctx: ctx.operation.method.upper() == "GET" or (
-            ctx.operation.method.upper() == "POST" and ctx.operation.path.endswith("/values")))
+            ctx.operation.method.upper() == "POST" and ctx.operation.path.endswith(DRY_RUN_WRITES)))
     finally:
         request_started.connect(close_old_connections)
         request_finished.connect(close_old_connections)
@@ -74,22 +76,29 @@ def test_answers_on_real_rows_match_the_openapi_document(api_schema, own_submiss
     """Random codes mostly meet 404s; these cases name the world's real rows, so the 200 answers are checked too."""
     headers, api_schema = api_schema
     known = {"framework": "web-thu-nghiem", "period": "2025"}
+    push = {"format": "chiso-push/1", "instance": "Chỉ Số Kiên Giang", "framework": "web-thu-nghiem",
+            "period": "2025", "basis": "official", "pushed_at": "2026-12-02T10:00:00+07:00",
+            "units": [{"code": "KG-SNV", "status": "incomplete", "met": 1, "applicable": 3,
+                       "values": {"2.value": True}}]}
     cases = {
-        "/api/v1/frameworks": {"query": {"limit": 1}},
-        "/api/v1/units": {"query": {"level": "commune"}},
-        "/api/v1/evaluations": {"query": known},
-        "/api/v1/metrics": {"query": {"source": "dossiers", "period": "2025"}},
-        "/api/v1/submissions": {"query": known},
-        "/api/v1/submissions/{submission_id}/evidence": {"path_parameters": {"submission_id": own_submission.pk}},
-        "/api/v1/values": {"query": {**known, "dry_run": "true"}, "body": [
+        "GET /api/v1/frameworks": {"query": {"limit": 1}},
+        "GET /api/v1/units": {"query": {"level": "commune"}},
+        "GET /api/v1/evaluations": {"query": known},
+        "GET /api/v1/metrics": {"query": {"source": "dossiers", "period": "2025"}},
+        "GET /api/v1/submissions": {"query": known},
+        "GET /api/v1/submissions/{submission_id}/evidence": {"path_parameters": {"submission_id": own_submission.pk}},
+        "POST /api/v1/values": {"query": {**known, "dry_run": "true"}, "body": [
             {"unit": "AG-PT-PL", "period": "2025", "element": "1.numerator", "value": "54.919"}], "media_type": "application/json"},
+        "GET /api/v1/pushes": {"query": known},
+        "POST /api/v1/pushes": {"query": {"dry_run": "true"}, "body": push, "media_type": "application/json"},
     }
     statuses = {}
     for result in api_schema.get_all_operations():
         operation = result.ok()
-        if operation.path in cases:
-            case = operation.Case(**cases[operation.path])
+        key = f"{operation.method.upper()} {operation.path}"
+        if key in cases:
+            case = operation.Case(**cases[key])
             response = case.call(headers=headers)
             case.validate_response(response, checks=[not_a_server_error, response_schema_conformance])
-            statuses[operation.path] = response.status_code
+            statuses[key] = response.status_code
     assert statuses == dict.fromkeys(cases, 200)
