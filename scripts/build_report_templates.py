@@ -600,12 +600,115 @@ def build_statistics(path: Path) -> None:
     doc.save(path)
 
 
+# --------------------------------------------------------------------------- seed 001: dossiers, documents
+
+
+def _figure_rows(table, count: int, lefts=(1,)):
+    """Grouped rows of a table with fixed columns: per level a heading across the table, the units,
+    the level's subtotal (bold); then the total (bold). Cells read ``texts[i]`` of each row."""
+
+    def figures(row, prefix: str, bold: bool):
+        cell_text(row.cells[0], "{{ " + prefix + ".stt }}" if prefix == "row" else "", size=11)
+        cell_text(row.cells[1], "{{ " + prefix + ".name }}", bold=bold, size=11, align=LEFT)
+        for i in range(count):
+            cell_text(row.cells[2 + i], "{{ " + prefix + f".texts[{i}] }}}}", bold=bold, size=11)
+        cant_split(row)
+
+    first = table.add_row()
+    cell_text(first.cells[0], "{%tr for group in groups %}", align=LEFT)
+    heading = table.add_row()
+    merged = heading.cells[0].merge(heading.cells[-1])
+    cell_text(merged, "{{ group.title }}", bold=True, size=11, align=LEFT)
+    cant_split(heading)
+    data = loop_rows(table, "{%tr for row in group.rows %}", "{%tr endfor %}", len(table.columns))
+    figures(data, "row", False)
+    figures(table.add_row(), "group.subtotal", True)
+    last = table.add_row()
+    cell_text(last.cells[0], "{%tr endfor %}", align=LEFT)
+    figures(table.add_row(), "total", True)
+
+
+def _notes(doc):
+    para(doc, "{{ source_line }}", italic=True, size=12, before=6)
+    tag(doc, "{%p for line in identities %}")
+    para(doc, "{{ line }}", italic=True, size=12)
+    tag(doc, "{%p endfor %}")
+
+
+def build_dossiers(path: Path) -> None:
+    """Seed 001's dossier statistics: per unit, grouped by level, subtotals, the identities, the months."""
+    doc = new_document(landscape=True, body_size=13)
+    annex_heading(doc)
+    headers = ["STT", "Đơn vị", "Kỳ trước chuyển sang", "Tiếp nhận trong kỳ", "Không đủ điều kiện",
+               "Phải giải quyết", "Đã giải quyết", "Đúng hạn", "Quá hạn", "Đang xử lý",
+               "DVC một phần, toàn trình", "Nộp trực tuyến"]
+    table = doc.add_table(rows=1, cols=len(headers))
+    table.style = doc.styles["Table Grid"]
+    table.alignment = WD_TABLE_ALIGNMENT.CENTER
+    for cell, text in zip(table.rows[0].cells, headers, strict=True):
+        cell_text(cell, text, bold=True, size=11)
+    repeat_header(table.rows[0])
+    _figure_rows(table, len(headers) - 2)
+    set_widths(table, [1.3, 5.0, *([1.95] * (len(headers) - 2))])
+    _notes(doc)
+    tag(doc, "{%p if months %}")
+    keep_with_next(para(doc, "Theo tháng (toàn bộ đơn vị trong bảng)", bold=True, size=13, before=9, after=3))
+    _simple_table(doc, ["Tháng", "Tiếp nhận trong kỳ", "Không đủ điều kiện", "Đã giải quyết", "Đúng hạn",
+                        "Quá hạn", "Đang xử lý cuối tháng", "Nộp trực tuyến"], "m in months",
+                  ["{{ m.label }}", *("{{ m.texts[" + str(i) + "] }}" for i in range(7))],
+                  [3.4, *([2.6] * 7)])
+    tag(doc, "{%p endif %}")
+    tag(doc, "{%p if office_levels %}")
+    keep_with_next(para(doc, "Theo cấp của cơ quan tiếp nhận (hồ sơ có ghi cấp trong tệp xuất)", bold=True, size=13,
+                        before=9, after=3))
+    _simple_table(doc, ["Cấp của cơ quan tiếp nhận", "Tiếp nhận trong kỳ", "Đã giải quyết"], "o in office_levels",
+                  ["{{ o.level }}", "{{ o.received_text }}", "{{ o.resolved_text }}"], [6.0, 4.0, 4.0], lefts=(0,))
+    tag(doc, "{%p endif %}")
+    end_paragraph(doc)
+    doc.save(path)
+
+
+def build_documents(path: Path) -> None:
+    """Seed 001's documents table: Văn bản đi / đến × Tổng · Có ký số · Không ký số, per unit, by level."""
+    doc = new_document(landscape=True, body_size=13)
+    annex_heading(doc)
+    table = doc.add_table(rows=2, cols=9)
+    table.style = doc.styles["Table Grid"]
+    table.alignment = WD_TABLE_ALIGNMENT.CENTER
+    top, sub = table.rows
+    for idx, text in ((0, "STT"), (1, "Đơn vị"), (8, "Tỷ lệ văn bản đi có ký số")):
+        cell_text(top.cells[idx].merge(sub.cells[idx]), text, bold=True, size=11)
+    cell_text(top.cells[2].merge(top.cells[4]), "Văn bản đi", bold=True, size=11)
+    cell_text(top.cells[5].merge(top.cells[7]), "Văn bản đến", bold=True, size=11)
+    for i, text in enumerate(["Tổng", "Có ký số", "Không ký số"] * 2):
+        cell_text(sub.cells[2 + i], text, bold=True, size=11)
+    repeat_header(top)
+    repeat_header(sub)
+    _figure_rows(table, 6)
+    # the rate column: the cells the loop left empty get the row's rate
+    for tr in table.rows[2:]:
+        cell = tr.cells[8]
+        texts = [c.text for c in tr.cells[:2]]
+        if "{{ row.name }}" in texts:
+            cell_text(cell, "{{ row.signed_rate_text }}", size=11)
+        elif "{{ group.subtotal.name }}" in texts:
+            cell_text(cell, "{{ group.subtotal.signed_rate_text }}", bold=True, size=11)
+        elif "{{ total.name }}" in texts:
+            cell_text(cell, "{{ total.signed_rate_text }}", bold=True, size=11)
+    set_widths(table, [1.3, 7.7, *([2.3] * 6), 3.0])
+    _notes(doc)
+    end_paragraph(doc)
+    doc.save(path)
+
+
 BUILDERS = {
     "appendix": build_appendix,
     "report": build_report,
     "matrix": build_matrix,
     "ranking": build_ranking,
     "statistics": build_statistics,
+    "dossiers": build_dossiers,
+    "documents": build_documents,
 }
 
 

@@ -23,6 +23,7 @@ from chiso.frameworks.models import Framework
 from chiso.results.models import BASIS_OFFICIAL
 from chiso.units.models import Unit
 
+from . import carried
 from . import context as ctx
 from .basis import add_basis_to_docx, basis_lines
 from .operations import NoRecords, operations_context, operations_xlsx
@@ -223,8 +224,12 @@ def build_context(
     meta: ctx.ReportMeta | None = None,
     units=None,
     basis: str = BASIS_OFFICIAL,
+    as_of: date | None = None,
 ):
     """The context object of ``kind`` for a framework, period and (optionally) a unit.
+
+    ``as_of``: the period on the units in force on that date, figures of merged units carried
+    from their predecessors (``chiso.reports.carried``); the context gains ``carried``.
 
     ``unit``: for the appendix, the unit reported on (default: the single unit a
     province-scoped framework assesses); for the other kinds, the subtree to
@@ -247,9 +252,15 @@ def build_context(
             "hãy chọn phụ lục, báo cáo hoặc bảng tiêu chí"
         )
     if kind == "appendix":
+        if as_of is not None:
+            raise ReportError("Phụ lục là số liệu của một đơn vị như đã báo cáo: không quy đổi theo đơn vị mới "
+                              "(bỏ --as-of, hoặc chọn báo cáo, bảng tiêu chí, xếp hạng, thống kê)")
         return _appendix(fw, per, unit, units, meta, basis)
     scope = _scope_units(unit, units)
-    figures = figures_for(fw, per.code, units=scope, basis=basis)
+    if as_of is not None:
+        figures = carried.figures_as_of(fw, per.code, as_of, scope, basis)
+    else:
+        figures = figures_for(fw, per.code, units=scope, basis=basis)
     _require_figures(fw, per, figures, basis)
     evaluation = figures.evaluation
     # a district or commune subtree is named in the title; the province root is already in it
@@ -320,6 +331,7 @@ def _with_basis(context, figures):
     """Attach the basis lines every format prints under the title (``basis_lines``)."""
     object.__setattr__(context, "basis", figures.basis)
     object.__setattr__(context, "basis_lines", basis_lines(figures))
+    object.__setattr__(context, "carried", figures if isinstance(figures, carried.CarriedFigures) else None)
     return context
 
 
@@ -339,9 +351,11 @@ def export_report(
     meta: ctx.ReportMeta | None = None,
     units=None,
     basis: str = BASIS_OFFICIAL,
+    as_of: date | None = None,
 ) -> ExportedFile:
     """Make the file. Raises ``ReportError`` for a bad request and ``PdfUnavailable``
-    (a ``PdfError``) when PDF is asked for on a server without LibreOffice.
+    (a ``PdfError``) when PDF is asked for on a server without LibreOffice. ``as_of``: on the
+    units in force on that date, with a note per re-aggregated unit (``chiso.reports.carried``).
     """
     if fmt not in FORMATS:
         raise ReportError(f"Định dạng \u201c{fmt}\u201d không có: chọn một trong {', '.join(FORMATS)}")
@@ -350,7 +364,9 @@ def export_report(
             raise ReportError("Báo cáo theo Nghị định 30 chỉ xuất được DOCX hoặc PDF, không có XLSX")
         raise ReportError(f"{KIND_LABELS[kind]} chỉ xuất được "
                           f"{', '.join(f.upper() for f in formats_for(kind))}, không có {fmt.upper()}")
-    context = build_context(kind, framework, period, unit=unit, meta=meta, units=units, basis=basis)
+    if as_of is not None and kind in OPERATION_KINDS:
+        raise ReportError(f"{KIND_LABELS[kind]} lấy từ dữ liệu nghiệp vụ đã nhập: không quy đổi theo đơn vị mới")
+    context = build_context(kind, framework, period, unit=unit, meta=meta, units=units, basis=basis, as_of=as_of)
     fw_code = context.framework_code
     unit_code = unit.code if unit is not None else getattr(context, "unit_code", None)
     name = filename_for(kind, fw_code, context.period_code, unit_code, fmt)
@@ -361,10 +377,14 @@ def export_report(
             content = operations_xlsx(context)
         else:
             content = WRITERS[kind](context)
+        if as_of is not None:
+            content = carried.add_notes_to_xlsx(content, as_of, context.carried.notes)
     else:
         override = getattr(settings, "CHISO_REPORT_TEMPLATES_DIR", None) or None
         content = add_basis_to_docx(render_docx(kind, context, override),
                                     getattr(context, "title", None) or "BÁO CÁO", context.basis_lines)
+        if as_of is not None:
+            content = carried.add_notes_to_docx(content, as_of, context.carried.notes)
         if fmt == "pdf":
             content = docx_to_pdf(
                 content, name.rsplit(".", 1)[0], soffice=getattr(settings, "CHISO_SOFFICE", None) or None

@@ -20,7 +20,7 @@ def _builder():
     return module
 
 
-@pytest.mark.parametrize("kind", ["appendix", "report", "matrix", "ranking", "statistics"])
+@pytest.mark.parametrize("kind", ["appendix", "report", "matrix", "ranking", "statistics", "dossiers", "documents"])
 def test_committed_template_matches_the_script(kind, tmp_path):
     build = _builder()
     build.BUILDERS[kind](tmp_path / f"{kind}.docx")

@@ -17,7 +17,14 @@ from pathlib import Path
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from chiso.reports.pdf import PdfError
-from chiso.reports.services import FORMATS, KINDS, ReportError, default_meta, export_report
+from chiso.reports.services import (
+    FORMATS,
+    KINDS,
+    OPERATION_KINDS,
+    ReportError,
+    default_meta,
+    export_report,
+)
 from chiso.units.models import Unit
 
 
@@ -34,15 +41,21 @@ class Command(BaseCommand):
     help = "Xuất báo cáo chính thức (phụ lục, báo cáo NĐ 30, bảng tiêu chí, xếp hạng) ra tệp XLSX/DOCX/PDF"
 
     def add_arguments(self, parser: CommandParser) -> None:
-        parser.add_argument("--framework", required=True, help="mã bộ chỉ tiêu, ví dụ nq17-2019 (hoặc mã@phiên bản)")
+        parser.add_argument("--framework", help="mã bộ chỉ tiêu, ví dụ nq17-2019 (hoặc mã@phiên bản); "
+                                                "không cần cho dossiers, documents (dữ liệu nghiệp vụ)")
         parser.add_argument("--period", required=True, help="kỳ: 2025-01, 2025-Q1, 2025-H1, 2025")
         parser.add_argument("--unit", help="mã đơn vị (phụ lục: đơn vị báo cáo; loại khác: phạm vi cây đơn vị)")
-        parser.add_argument("--kind", required=True, choices=KINDS, help="appendix|report|matrix|ranking|statistics")
+        parser.add_argument("--kind", required=True, choices=KINDS,
+                            help="appendix|report|matrix|ranking|statistics|dossiers|documents")
         parser.add_argument("--format", choices=FORMATS, help="xlsx|docx|pdf (mặc định: theo đuôi tệp -o)")
         parser.add_argument("-o", "--output", required=True, help="tệp đích")
         parser.add_argument("--basis", choices=["official", "provisional"], default="official",
                             help="official: số liệu chính thức (mặc định); provisional: số liệu tạm tính, "
                                  "ghi “SỐ LIỆU TẠM TÍNH” dưới tiêu đề")
+        parser.add_argument("--as-of", dest="as_of", metavar="NGÀY",
+                            help="trên các đơn vị có hiệu lực ngày này (dd/mm/yyyy hoặc yyyy-mm-dd), ví dụ "
+                                 "01/07/2025: số liệu đơn vị cũ quy đổi sang đơn vị mới, mỗi đơn vị quy đổi "
+                                 "được ghi cách làm và các đơn vị cũ")
         meta = parser.add_argument_group("thông tin văn bản (mặc định lấy từ cấu hình)")
         meta.add_argument("--number", help="số văn bản, ví dụ 05")
         meta.add_argument("--symbol", help="ký hiệu, ví dụ BC-STTTT")
@@ -61,6 +74,8 @@ class Command(BaseCommand):
         meta.add_argument("--annex-label", help="nhãn phụ lục, ví dụ \u201cPhụ lục 1\u201d")
 
     def handle(self, *args, **opts) -> None:
+        if not opts["framework"] and opts["kind"] not in OPERATION_KINDS:
+            raise CommandError(f"Loại {opts['kind']} cần --framework MÃ (ví dụ --framework nq17-2019)")
         output = Path(opts["output"])
         fmt = opts["format"] or output.suffix.lstrip(".").lower()
         if fmt not in FORMATS:
@@ -89,7 +104,7 @@ class Command(BaseCommand):
         )
         try:
             exported = export_report(opts["kind"], fmt, opts["framework"], opts["period"], unit=unit, meta=meta,
-                                     basis=opts["basis"])
+                                     basis=opts["basis"], as_of=_date(opts["as_of"]) if opts["as_of"] else None)
         except (ReportError, PdfError) as exc:
             raise CommandError(str(exc)) from exc
         if output.parent and not output.parent.exists():

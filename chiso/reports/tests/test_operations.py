@@ -1,0 +1,190 @@
+"""Seed 001's tables from ingested exports: dossiers by unit and level, documents signed / not signed.
+
+The exports are built here with seed 001's figures (Văn phòng UBND tỉnh An Giang, 6 tháng đầu năm
+2023), ingested with the real commands (``chiso ingest_documents`` / ``ingest_dossiers``), and
+the cells of the XLSX and DOCX are checked: counts are numbers, the identities hold.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from io import BytesIO
+
+import openpyxl
+import pytest
+from django.core.management import CommandError, call_command
+from docx import Document
+
+from chiso.reports.services import ReportError, build_context, export_report
+from chiso.units.models import Unit
+
+# Seed 001, "b) Hệ thống quản lý văn bản": Văn bản đi (Tổng, Có ký số, Không ký số), Văn bản đến (…).
+SEED_001_DOCUMENTS = {
+    "UBND tỉnh An Giang": (6597, 6508, 89, 17113, 13179, 3934),
+    "TT Phục vụ Hành chính công": (62, 61, 1, 552, 512, 40),
+    "Ban Tiếp công dân tỉnh": (0, 0, 0, 284, 254, 30),
+    "TT Công báo - Tin học": (11, 11, 0, 347, 340, 7),
+    "Nhà khách Văn phòng": (14, 13, 1, 56, 52, 4),
+}
+CODES = {"UBND tỉnh An Giang": "AG-UBND", "TT Phục vụ Hành chính công": "AG-TTPVHCC",
+         "Ban Tiếp công dân tỉnh": "AG-BTCD", "TT Công báo - Tin học": "AG-TTCB", "Nhà khách Văn phòng": "AG-NKVP"}
+
+
+@pytest.fixture
+def seed_units(world):
+    return {name: Unit.objects.create(code=code, name=name, level="province", kind="Đơn vị", parent=world.province)
+            for name, code in CODES.items()}
+
+
+def _ingest(command: str, path) -> None:
+    call_command(command, str(path), "--no-progress", stdout=io.StringIO())
+
+
+def _documents_export(path):
+    with open(path, "w", newline="", encoding="utf-8") as fh:
+        w = csv.writer(fh)
+        w.writerow(["Mã văn bản", "Đơn vị", "Loại", "Ngày", "Điện tử", "Ký số", "Mật"])
+        n = 0
+        for name, (out, out_signed, _out_unsigned, inc, inc_signed, _inc_unsigned) in SEED_001_DOCUMENTS.items():
+            for direction, total, signed in (("đi", out, out_signed), ("đến", inc, inc_signed)):
+                for i in range(total):
+                    n += 1
+                    day = f"{1 + n % 28:02d}/{1 + n % 6:02d}/2023"
+                    w.writerow([f"VB-{n}", CODES[name], direction, day, "Có", "Có" if i < signed else "Không", ""])
+        # a secret document and one of July: neither counts in the half-year's table
+        w.writerow(["VB-MAT", "AG-UBND", "đi", "10/03/2023", "Không", "Không", "Có"])
+        w.writerow(["VB-T7", "AG-UBND", "đi", "03/07/2023", "Có", "Có", ""])
+    return path
+
+
+def _dossiers_export(path):
+    """4.985 carried over; 81.339 received (35.591 mức độ 2, 15.619 mức độ 3, 30.129 mức độ 4), of which
+    538 ineligible; 79.569 resolved; 6.217 still being processed — seed 001's figures for the province's
+    public-service centre (TT Phục vụ Hành chính công)."""
+    unit = CODES["TT Phục vụ Hành chính công"]
+    with open(path, "w", newline="", encoding="utf-8") as fh:
+        w = csv.writer(fh)
+        w.writerow(["Mã hồ sơ", "Đơn vị", "Mức độ", "Kênh nộp", "Ngày tiếp nhận", "Ngày hẹn trả",
+                    "Ngày có kết quả", "Trạng thái"])
+        for i in range(4985):  # carried over from 2022, all resolved in January, on time
+            w.writerow([f"CO-{i}", unit, "mức độ 2", "trực tiếp", "20/12/2022 08:00", "10/01/2023",
+                        "05/01/2023 10:00", "đã giải quyết"])
+        levels = ["mức độ 4"] * 30129 + ["mức độ 3"] * 15619 + ["mức độ 2"] * 35591
+        resolved_left = 79569 - 4985
+        late_left = 1000  # resolved after their due date
+        for i, level in enumerate(levels):
+            day = f"{1 + i % 28:02d}/{1 + i % 6:02d}/2023"
+            channel = "trực tuyến" if level != "mức độ 2" else "trực tiếp"
+            due = ""
+            if level == "mức độ 2" and i >= len(levels) - 538:
+                status, resolved = "không đủ điều kiện", ""
+            elif resolved_left:
+                resolved_left -= 1
+                status, resolved = "đã giải quyết", f"{day} 16:00"
+                if late_left:
+                    late_left -= 1
+                    due = f"{day} 12:00"
+            else:
+                status, resolved = "đang xử lý", ""
+            w.writerow([f"H-{i}", unit, level, channel, f"{day} 08:00", due, resolved, status])
+    return path
+
+
+def test_documents_table_reproduces_seed_001_in_xlsx_and_docx(seed_units, tmp_path):
+    _ingest("ingest_documents", _documents_export(tmp_path / "van-ban-6-thang-2023.csv"))
+    ctx = build_context("documents", None, "2023-H1")
+    assert [g.title for g in ctx.groups] == ["Cấp tỉnh"]
+    by_name = {r.name: r for r in ctx.groups[0].rows}
+    for name, figures in SEED_001_DOCUMENTS.items():
+        assert tuple(by_name[name].figures[k] for k in ("outgoing", "outgoing_signed", "outgoing_unsigned",
+                                                       "incoming", "incoming_signed", "incoming_unsigned")) == figures
+    assert ctx.total.figures["outgoing"] == 6597 + 62 + 0 + 11 + 14
+    assert "UBND tỉnh An Giang: văn bản đi 6.597 = 6.508 có ký số + 89 không ký số; văn bản đến 17.113 = 13.179 + 3.934." \
+        in ctx.identities
+
+    out = export_report("documents", "xlsx", None, "2023-H1")
+    assert out.filename == "thong-ke-van-ban-2023-H1.xlsx"
+    ws = openpyxl.load_workbook(BytesIO(out.content)).active
+    assert ws["A2"].value == "TÌNH HÌNH GỬI, NHẬN VĂN BẢN ĐIỆN TỬ CÓ KÝ SỐ 6 THÁNG ĐẦU NĂM 2023"
+    rows = {r[1].value: r for r in ws.iter_rows(min_row=7) if isinstance(r[1].value, str)}
+    ubnd = rows["UBND tỉnh An Giang"]
+    assert [c.value for c in ubnd[2:8]] == [6597, 6508, 89, 17113, 13179, 3934]
+    assert all(c.data_type == "n" and c.number_format == "#,##0" for c in ubnd[2:8])
+    assert ubnd[8].value == pytest.approx(6508 / 6597) and ubnd[8].number_format == "0.00%"
+    assert rows["Ban Tiếp công dân tỉnh"][8].value == "—"  # no outgoing document: no rate, not 0%
+    assert [c.value for c in rows["Tổng cộng"][2:8]] == [6684, 6593, 91, 18352, 14337, 4015]
+    assert rows["Tổng cộng"][1].font.b
+    assert not [c.coordinate for row in ws.iter_rows() for c in row if c.data_type == "f"]
+
+    doc = Document(BytesIO(export_report("documents", "docx", None, "2023-H1").content))
+    table = doc.tables[0]
+    assert [c.text for c in table.rows[0].cells][:3] == ["STT", "Đơn vị", "Văn bản đi"]
+    assert [c.text for c in table.rows[1].cells][2:8] == ["Tổng", "Có ký số", "Không ký số"] * 2
+    cells = {r.cells[1].text: [c.text for c in r.cells] for r in table.rows[2:]}
+    assert cells["UBND tỉnh An Giang"][2:] == ["6.597", "6.508", "89", "17.113", "13.179", "3.934", "98,65%"]
+    assert cells["Cộng cấp tỉnh"][2:8] == ["6.684", "6.593", "91", "18.352", "14.337", "4.015"]
+    assert cells["Tổng cộng"][2:8] == ["6.684", "6.593", "91", "18.352", "14.337", "4.015"]
+    assert any(r.cells[0].text == "Cấp tỉnh" for r in table.rows)
+    text = "\n".join(p.text for p in doc.paragraphs)
+    assert "văn bản đi 6.597 = 6.508 có ký số + 89 không ký số" in text
+
+
+def test_dossiers_table_reproduces_seed_001_with_its_identities(seed_units, tmp_path):
+    _ingest("ingest_dossiers", _dossiers_export(tmp_path / "ho-so-6-thang-2023.csv"))
+    ctx = build_context("dossiers", None, "2023-H1")
+    (row,) = ctx.groups[0].rows
+    f = row.figures
+    assert row.name == "TT Phục vụ Hành chính công"
+    assert (f["carried_over"], f["received"], f["ineligible"], f["to_resolve"], f["resolved"], f["pending"]) == (
+        4985, 81339, 538, 85786, 79569, 6217)
+    assert (f["resolved_on_time"], f["resolved_late"]) == (78569, 1000)
+    assert f["online_eligible"] == 30129 + 15619
+    assert ctx.identities == [
+        "Tổng cộng: 4.985 + 81.339 − 538 = 85.786 hồ sơ phải giải quyết; 85.786 − 79.569 = 6.217 hồ sơ đang xử lý; "
+        "79.569 = 78.569 đúng hạn + 1.000 quá hạn."]
+    assert [m.label for m in ctx.months] == [f"Tháng {m:02d}/2023" for m in range(1, 7)]
+    assert sum(m.figures["received"] for m in ctx.months) == 81339
+    assert sum(m.figures["resolved"] for m in ctx.months) == 79569
+    assert ctx.months[-1].figures["pending"] == 6217  # the stock at the end of June is the half-year's
+    assert ctx.office_levels == []  # the export does not say which level of office received them
+
+    wb = openpyxl.load_workbook(BytesIO(export_report("dossiers", "xlsx", None, "2023-H1").content))
+    ws = wb["Hồ sơ TTHC"]
+    header = next(r for r in ws.iter_rows() if r[0].value == "STT")
+    assert [c.value for c in header][2:6] == ["Kỳ trước chuyển sang", "Tiếp nhận trong kỳ", "Không đủ điều kiện",
+                                              "Phải giải quyết"]
+    data = next(r for r in ws.iter_rows() if r[1].value == "TT Phục vụ Hành chính công")
+    assert [c.value for c in data[2:12]] == [4985, 81339, 538, 85786, 79569, 78569, 1000, 6217, 45748,
+                                             f["online"]]
+    assert all(c.data_type == "n" for c in data[2:12]) and data[0].value == 1
+    months = wb["Theo tháng"]
+    assert sum(r[1].value for r in months.iter_rows() if str(r[0].value).startswith("Tháng ")) == 81339
+    assert not [c.coordinate for s in wb for row in s.iter_rows() for c in row if c.data_type == "f"]
+
+    doc = Document(BytesIO(export_report("dossiers", "docx", None, "2023-H1").content))
+    cells = {r.cells[1].text: [c.text for c in r.cells] for r in doc.tables[0].rows[1:]}
+    assert cells["TT Phục vụ Hành chính công"][2:] == [
+        "4.985", "81.339", "538", "85.786", "79.569", "78.569", "1.000", "6.217", "45.748", format(f["online"], ",d")
+        .replace(",", ".")]
+    assert cells["Tổng cộng"][5] == "85.786"
+    text = "\n".join(p.text for p in doc.paragraphs)
+    assert "4.985 + 81.339 − 538 = 85.786 hồ sơ phải giải quyết; 85.786 − 79.569 = 6.217" in text
+    assert doc.tables[1].rows[1].cells[0].text == "Tháng 01/2023"
+
+
+def test_no_records_in_scope_gives_no_file(seed_units, world):
+    with pytest.raises(ReportError) as info:
+        build_context("documents", None, "2023-H1")
+    assert "Chưa có dữ liệu văn bản đi, đến 6 tháng đầu năm 2023" in str(info.value)
+
+
+def test_the_cli_exports_without_a_framework(seed_units, tmp_path):
+    _ingest("ingest_documents", _documents_export(tmp_path / "vb.csv"))
+    target = tmp_path / "van-ban.xlsx"
+    call_command("export", "--period", "2023-H1", "--kind", "documents", "-o", str(target), stdout=io.StringIO())
+    ws = openpyxl.load_workbook(target).active
+    assert any(r[1].value == "Nhà khách Văn phòng" and r[2].value == 14 for r in ws.iter_rows())
+    with pytest.raises(CommandError, match="cần --framework"):
+        call_command("export", "--period", "2023-H1", "--kind", "matrix", "-o", str(tmp_path / "x.xlsx"),
+                     stdout=io.StringIO())
