@@ -43,7 +43,7 @@ from chiso.units.models import Unit
 from . import dataset
 from .dataset import DATA_COLUMNS, ID_COLUMN, MONTH_COLUMN, SCHEMA, Part
 from .models import DEFAULT_SYSTEM, DatasetPart, DocumentMonth, DossierMonth, IngestBatch
-from .reader import DUCKDB_MEMORY, Prepared, Progress, prepare_export
+from .reader import DUCKDB_MEMORY, Prepared, Progress, file_checksum, prepare_export
 
 SUMMARY_MODELS = {"dossiers": DossierMonth, "documents": DocumentMonth}
 LOCK_KEY = 0x43484953  # "CHIS": the one advisory lock every import takes on PostgreSQL
@@ -127,16 +127,18 @@ def _write_summary(con, kind: str, system: str, files: list[Path]) -> int:
     con.execute(f"CREATE OR REPLACE VIEW {kind} AS {dataset.relation_sql(kind, files)}")
     rows = con.execute(dataset.MONTHLY_SQL[kind]).fetchall()
     names = [d[0] for d in con.description]
+    system_at, month_at = names.index("system"), names.index("month")
     model = SUMMARY_MODELS[kind]
     model.objects.filter(system=system).delete()
-    objs = []
-    for row in rows:
-        values = dict(zip(names, row, strict=True))
-        values.pop("system")
-        objs.append(model(system=system, **{k: (int(v) if k not in ("month",) and v is not None else v)
-                                            for k, v in values.items()}))
-    model.objects.bulk_create(objs, batch_size=2000)
-    return len(objs)
+    # Plain executemany: a few thousand rows of counts need no model instances.
+    fields = ["system", *(n for n in names if n != "system")]
+    placeholders = ", ".join(["%s"] * len(fields))
+    with connection.cursor() as cur:
+        cur.executemany(
+            f"INSERT INTO {model._meta.db_table} ({', '.join(fields)}) VALUES ({placeholders})",
+            [(system, *(v if i == month_at else int(v) for i, v in enumerate(row) if i != system_at))
+             for row in rows])
+    return len(rows)
 
 
 def write_prepared(prepared: Prepared, batch: IngestBatch, delete_scope: DeleteScope | None = None,
@@ -305,15 +307,13 @@ def ingest_file(
     file_name = file_name or path.name
     report = progress or (lambda phase, fraction: None)
     fingerprint = unit_catalogue_fingerprint()
+    checksum = file_checksum(path)
     if delete_scope is None:
-        from .reader import file_checksum
-
-        checksum = file_checksum(path)
         same = _unchanged_since(kind, system, checksum, fingerprint)
         if same is not None:
             return _record_unchanged(same, kind, system, user, path, file_name, checksum, fingerprint,
                                      dry_run, batch, report)
-    prepared = prepare_export(path, kind, system, file_name, progress=report)
+    prepared = prepare_export(path, kind, system, file_name, progress=report, checksum=checksum)
     try:
         report("Đang ghi dữ liệu", 0.4)
         return _commit(prepared, kind, system, user, path, file_name, fingerprint, dry_run, delete_scope,
@@ -366,7 +366,7 @@ def _record_unchanged(same, kind, system, user, path, file_name, checksum, finge
         if batch is not None:
             batch.refresh_from_db()
         if result is None:
-            prepared = prepare_export(path, kind, system, file_name, progress=report)
+            prepared = prepare_export(path, kind, system, file_name, progress=report, checksum=checksum)
             try:
                 return _commit(prepared, kind, system, user, path, file_name, fingerprint, dry_run, None,
                                batch, report, None)

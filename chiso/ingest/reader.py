@@ -531,7 +531,7 @@ class ExportReader:
     def prepare(self) -> Prepared:
         """Read, check and normalise the file; raise ``ImportError_`` listing every problem."""
         try:
-            checksum = file_checksum(self.path)
+            checksum = getattr(self, "checksum", None) or file_checksum(self.path)
             self.progress("Đang đọc tệp", 0.02)
             self._load()
             if self.problems.items:
@@ -598,7 +598,11 @@ def _cell_text(value: object) -> str:
 
 
 def prepare_export(path: Path | str, kind: str, system: str, file_name: str | None = None,
-                   progress: Progress | None = None) -> Prepared:
-    """Check an export of ``kind`` (dossiers | documents) and normalise it for the bulk writers."""
+                   progress: Progress | None = None, checksum: str | None = None) -> Prepared:
+    """Check an export of ``kind`` (dossiers | documents) and normalise it for the writer.
+
+    ``checksum``: the file's SHA-256 when the caller has already computed it."""
     path = Path(path)
-    return ExportReader(path, kind, system, file_name or path.name, progress).prepare()
+    reader = ExportReader(path, kind, system, file_name or path.name, progress)
+    reader.checksum = checksum
+    return reader.prepare()

@@ -4,6 +4,48 @@ import django.db.models.deletion
 from django.db import migrations, models
 
 
+def move_records_to_dataset(apps, schema_editor):
+    """Records already in the database are written once into the Parquet dataset, through the
+    ordinary import (one batch per source and system, file "chuyen-doi-<source>-<system>.csv")."""
+    import csv
+    import tempfile
+    from pathlib import Path
+
+    from chiso.ingest.importer import ingest_file
+
+    Unit = apps.get_model("units", "Unit")
+    codes = dict(Unit.objects.values_list("id", "code"))
+    sources = {
+        "dossiers": (apps.get_model("ingest", "DossierRecord"), "dossier_id",
+                     ["procedure", "service_level", "channel", "received_at", "due_at", "resolved_at", "status",
+                      "e_result", "digitized", "paid_online", "published_on_time", "satisfaction",
+                      "reused_digitised", "office_level"]),
+        "documents": (apps.get_model("ingest", "DocumentRecord"), "document_id",
+                      ["direction", "date", "electronic", "signed", "secret"]),
+    }
+
+    def cell(value):
+        if value is None:
+            return ""
+        if isinstance(value, bool):
+            return "1" if value else "0"
+        if hasattr(value, "isoformat"):
+            return value.isoformat()
+        return str(value)
+
+    for kind, (model, key, fields) in sources.items():
+        for system in model.objects.order_by().values_list("system", flat=True).distinct():
+            with tempfile.TemporaryDirectory() as tmp:
+                path = Path(tmp) / f"chuyen-doi-{kind}-{system}.csv"
+                with open(path, "w", newline="", encoding="utf-8") as fh:
+                    writer = csv.writer(fh)
+                    writer.writerow([key, "unit", *fields])
+                    for row in model.objects.filter(system=system).order_by("pk").values_list(
+                            key, "unit_id", *fields).iterator(chunk_size=5000):
+                        writer.writerow([row[0], codes[row[1]], *(cell(v) for v in row[2:])])
+                ingest_file(path, kind, system=system)
+
+
 class Migration(migrations.Migration):
 
     dependencies = [
@@ -116,6 +158,7 @@ class Migration(migrations.Migration):
             name='unit',
             field=models.ForeignKey(db_index=False, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='units.unit'),
         ),
+        migrations.RunPython(move_records_to_dataset, migrations.RunPython.noop),
         migrations.RemoveField(
             model_name='documentrecord',
             name='batch',
