@@ -140,3 +140,20 @@ def test_the_review_page_flags_a_stated_rate_that_differs_from_its_counts(world,
     assert "Tỷ lệ nêu trong báo cáo 60% khác tỷ lệ tính từ số liệu: 57,89% ≠ 60%" in row3
     row1 = page[page.index('id="ind-1"'):page.index('id="ind-2"')]
     assert "Lệch quá" not in row1 and "khớp tỷ lệ tính từ số liệu 93,61%" in row1
+
+
+def test_the_api_takes_a_stated_rate_through_the_same_import(world, own_submission):
+    rows = [{"unit": "AG-PT-PL", "period": "2025", "element": "3.rate", "value": "98,7%",
+             "comment": "Theo báo cáo của UBND xã"}]
+    response = client_for(world.reporter).post("/api/v1/values?framework=web-thu-nghiem", json.dumps(rows),
+                                               content_type="application/json")
+    assert response.status_code == 200, response.content
+    doc = response.json()
+    assert doc["counts"]["created"] == 1 and doc["changes"][0]["new"] == "98,7%"
+    row = own_submission.values().get(element="3.rate")
+    assert (row.number, row.comment, row.source) == (Decimal("0.987000"), "Theo báo cáo của UBND xã", "import")
+    own_submission.refresh_from_db()
+    assert own_submission.version == 2  # through the guarded write path
+    bad = client_for(world.reporter).post("/api/v1/values?framework=web-thu-nghiem", json.dumps(
+        [{**rows[0], "value": "98,7"}]), content_type="application/json")
+    assert bad.status_code == 422 and "tỷ lệ phải từ 0% đến 100%" in bad.content.decode()
