@@ -188,3 +188,55 @@ def test_the_cli_exports_without_a_framework(seed_units, tmp_path):
     with pytest.raises(CommandError, match="cần --framework"):
         call_command("export", "--period", "2023-H1", "--kind", "matrix", "-o", str(tmp_path / "x.xlsx"),
                      stdout=io.StringIO())
+
+
+def test_dossiers_by_the_level_of_the_receiving_office_when_the_export_says_it(world, tmp_path):
+    path = tmp_path / "ho-so-2026.csv"
+    with open(path, "w", newline="", encoding="utf-8") as fh:
+        w = csv.writer(fh)
+        w.writerow(["Mã hồ sơ", "Đơn vị", "Mức độ", "Kênh nộp", "Ngày tiếp nhận", "Ngày có kết quả", "Trạng thái",
+                    "Cấp của cơ quan tiếp nhận"])
+        w.writerow(["A1", "AG-STTTT", "toàn trình", "trực tuyến", "05/01/2026 08:00", "06/01/2026 08:00",
+                    "đã giải quyết", "tỉnh"])
+        w.writerow(["A2", "AG-STTTT", "một phần", "trực tuyến", "07/01/2026 08:00", "", "đang xử lý", "xã"])
+        w.writerow(["A3", "AG-PT-PL", "trực tiếp", "trực tiếp", "08/01/2026 08:00", "09/01/2026 08:00",
+                    "đã giải quyết", "xã"])
+        w.writerow(["A4", "AG-PT-PL", "trực tiếp", "trực tiếp", "08/01/2026 09:00", "", "đang xử lý", ""])
+    _ingest("ingest_dossiers", path)
+    ctx = build_context("dossiers", None, "2026-01")
+    assert [g.title for g in ctx.groups] == ["Cấp tỉnh", "Cấp xã"]
+    assert [(g.subtotal.name, g.subtotal.figures["received"]) for g in ctx.groups] == [
+        ("Cộng cấp tỉnh", 2), ("Cộng cấp xã", 2)]
+    assert ctx.total.figures["received"] == 4 and ctx.total.figures["pending"] == 2
+    assert ctx.months == []  # a month has no months to list
+    assert [(o.level, o.received, o.resolved) for o in ctx.office_levels] == [
+        ("Cơ quan cấp tỉnh", 1, 1), ("Cơ quan cấp huyện", 0, 0), ("Cơ quan cấp xã", 2, 1)]
+    assert len(ctx.identities) == 3  # each level's subtotal and the total
+    wb = openpyxl.load_workbook(BytesIO(export_report("dossiers", "xlsx", None, "2026-01").content))
+    levels = wb["Theo cấp tiếp nhận"]
+    assert [[c.value for c in r] for r in levels.iter_rows() if r[0].value == "Cơ quan cấp xã"] == [
+        ["Cơ quan cấp xã", 2, 1]]
+    doc = Document(BytesIO(export_report("dossiers", "docx", None, "2026-01").content))
+    assert [c.text for c in doc.tables[-1].rows[-1].cells] == ["Cơ quan cấp xã", "2", "1"]
+
+
+def test_the_web_export_covers_only_the_units_the_user_may_see(world, tmp_path):
+    from chiso.conftest import client_for
+
+    path = tmp_path / "vb.csv"
+    with open(path, "w", newline="", encoding="utf-8") as fh:
+        w = csv.writer(fh)
+        w.writerow(["Mã văn bản", "Đơn vị", "Loại", "Ngày", "Điện tử", "Ký số", "Mật"])
+        w.writerow(["V1", "AG-STTTT", "đi", "10/01/2026", "Có", "Có", ""])
+        w.writerow(["V2", "AG-PT-PL", "đi", "10/01/2026", "Có", "Không", ""])
+        w.writerow(["V3", "KG-SNV", "đi", "10/01/2026", "Có", "Có", ""])
+    _ingest("ingest_documents", path)
+    url = "/bao-cao/tai-ve/?framework=nq17-2019&period=2026-01&kind=documents&format=xlsx"
+    response = client_for(world.reviewer).get(url)  # the district's reviewer: its communes only
+    assert response.status_code == 200
+    ws = openpyxl.load_workbook(BytesIO(response.content)).active
+    names = [r[1].value for r in ws.iter_rows() if r[0].value == 1 or r[1].value == "Tổng cộng"]
+    assert names == ["UBND xã Phú Lâm", "Tổng cộng"]
+    response = client_for(world.outsider).get(url.replace("format=xlsx", "format=docx"))
+    doc = Document(BytesIO(response.content))
+    assert [r.cells[1].text for r in doc.tables[0].rows if r.cells[0].text == "1"] == ["Sở Nội vụ Kiên Giang"]
