@@ -42,6 +42,11 @@ class ExportForm(forms.Form):
         choices=[(BASIS_OFFICIAL, _("Chính thức (báo cáo đã duyệt)")),
                  (BASIS_PROVISIONAL, _("Tạm tính (kể cả chưa duyệt; ghi “SỐ LIỆU TẠM TÍNH”)"))],
     )
+    as_of = forms.DateField(
+        label=_("Trên đơn vị hiện hành ngày"), required=False, input_formats=["%d/%m/%Y", "%Y-%m-%d"],
+        help_text=_("Ví dụ 01/07/2025: số liệu kỳ trước sắp xếp quy đổi sang đơn vị mới, mỗi đơn vị quy đổi "
+                    "ghi cách làm và các đơn vị cũ; để trống: đơn vị như trong kỳ"),
+    )
     number = forms.CharField(label=_("Số văn bản"), max_length=40, required=False,
                              help_text=_("Ví dụ 15 (gõ 15/BC-STP cũng được: ký hiệu được tách ra); "
                                          "để trống để ghi tay sau khi vào sổ"))

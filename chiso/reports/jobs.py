@@ -37,6 +37,7 @@ def export_from_params(params: QueryDict, user: Any) -> ExportedFile:
     return export_report(
         data["kind"], data["format"], data["framework"], data["period"],
         unit=unit, meta=form.meta(issuing_unit(user)), units=visible_units(user), basis=data.get("basis") or "official",
+        as_of=data.get("as_of"),
     )
 
 

@@ -84,7 +84,7 @@ def export(request: HttpRequest) -> HttpResponse:
         exported = export_report(
             data["kind"], data["format"], data["framework"], data["period"],
             unit=unit, meta=form.meta(issuing_unit(request.user)), units=visible_units(request.user),
-            basis=data.get("basis") or "official",
+            basis=data.get("basis") or "official", as_of=data.get("as_of"),
         )
     except PdfUnavailable as exc:
         query = request.GET.copy()
