@@ -6,7 +6,7 @@ STAMP := $(VENV)/.installed
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run serve test setup secret lock assets browser libreoffice lint bench clean
+.PHONY: run serve test setup secret lock assets browser libreoffice java lint bench clean
 
 # The demo runs as production does (DEBUG off, a random key in var/secret_key, static files
 # collected and served by WhiteNoise); only the cookies are not marked Secure, because the demo
@@ -36,7 +36,7 @@ serve: setup
 	$(BIN)/chiso collectstatic --noinput -v 0
 	$(BIN)/chiso serve --bind $(HOST):$(PORT)
 
-test: setup browser libreoffice
+test: setup browser libreoffice java
 	@mkdir -p var
 	$(BIN)/ruff check chiso bench tests
 	$(BIN)/pytest $(PYTEST_ARGS)
@@ -76,6 +76,13 @@ libreoffice:
 	@if ! command -v soffice >/dev/null || ! command -v pdftoppm >/dev/null; then \
 	  if [ "$$(id -u)" = 0 ]; then apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq libreoffice-writer-nogui libreoffice-calc-nogui poppler-utils fonts-liberation >/dev/null; \
 	  else echo "Cần LibreOffice và poppler-utils cho báo cáo PDF: sudo apt-get install libreoffice-writer-nogui libreoffice-calc-nogui poppler-utils"; fi; \
+	fi
+
+# Java 17+ for PySpark (chiso/ingest/tests/test_spark.py runs the dataset's metric SQL on Spark).
+java:
+	@if ! java -version 2>&1 | head -1 | grep -Eq '"(1[7-9]|[2-9][0-9])'; then \
+	  if [ "$$(id -u)" = 0 ]; then apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq default-jre-headless >/dev/null; \
+	  else echo "Cần Java 17 trở lên cho kiểm thử Spark: sudo apt-get install default-jre-headless"; fi; \
 	fi
 
 lint: setup
