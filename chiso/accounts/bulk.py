@@ -149,10 +149,13 @@ def import_users(source: str | os.PathLike | IO[bytes] | bytes, *, filename: str
     return outcome
 
 
+def passwords_csv(outcome: UserImport) -> str:
+    """The one-time passwords as CSV text, one "username,password" line each (the CLI's file, the page's download)."""
+    return "username,password\n" + "".join(f"{u},{p}\n" for u, p in outcome.passwords.items())
+
+
 def write_passwords(outcome: UserImport, path: str | os.PathLike) -> None:
     """The one-time passwords, one "username,password" line each, in a file only its owner can read."""
     fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
     with os.fdopen(fd, "w", encoding="utf-8") as fh:
-        fh.write("username,password\n")
-        for username, password in outcome.passwords.items():
-            fh.write(f"{username},{password}\n")
+        fh.write(passwords_csv(outcome))

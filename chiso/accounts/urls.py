@@ -10,6 +10,7 @@ urlpatterns = [
     path("tai-khoan/ma-api/<int:pk>/thu-hoi/", views.api_token_revoke, name="api_token_revoke"),
     path("quan-tri/nguoi-dung/", views.user_list, name="user_list"),
     path("quan-tri/nguoi-dung/them/", views.user_create, name="user_create"),
+    path("quan-tri/nguoi-dung/nhap/", views.user_import, name="user_import"),
     path("quan-tri/nguoi-dung/<int:pk>/", views.user_edit, name="user_edit"),
     path("quan-tri/nguoi-dung/<int:pk>/trang-thai/", views.user_set_active, name="user_set_active"),
     path("quan-tri/nguoi-dung/<int:pk>/dat-lai-mat-khau/", views.user_password_reset,

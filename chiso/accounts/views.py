@@ -139,6 +139,40 @@ def user_list(request: HttpRequest) -> HttpResponse:
     })
 
 
+@admin_only
+def user_import(request: HttpRequest) -> HttpResponse:
+    """Accounts in bulk from CSV/XLSX, the file and rules of ``chiso import_users``; all or nothing.
+
+    The one-time passwords of new accounts are offered once, as a download link carrying the file in
+    this one answer (a data: URL): never stored on the server, never logged, gone when the page is left.
+    """
+    import base64
+
+    from chiso.accounts.bulk import import_users, passwords_csv
+    from chiso.tabular import ImportError_
+
+    form = UploadForm(request.POST or None, request.FILES or None)
+    problems = []
+    outcome = None
+    download = None
+    if request.method == "POST" and form.is_valid():
+        upload = form.cleaned_data["file"]
+        try:
+            outcome = import_users(upload.read(), filename=upload.name, dry_run=form.cleaned_data["dry_run"])
+        except ImportError_ as e:
+            problems = e.problems
+        if outcome is not None and outcome.passwords:
+            data = base64.b64encode(passwords_csv(outcome).encode("utf-8")).decode("ascii")
+            download = {"href": f"data:text/csv;charset=utf-8;base64,{data}", "count": len(outcome.passwords),
+                        "name": f"mat-khau-mot-lan-{timezone.localtime():%Y%m%d-%H%M}.csv"}
+    response = render(request, "accounts/user_import.html", {
+        "form": form, "problems": problems, "outcome": outcome, "download": download,
+    })
+    if download is not None:
+        response["Cache-Control"] = "no-store"  # the passwords must not stay in a cache or the history
+    return response
+
+
 def _save_user(form: UserForm, user=None):
     data = form.cleaned_data
     with transaction.atomic():

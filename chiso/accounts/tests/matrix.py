@@ -81,6 +81,13 @@ def _framework_pk(world: Any) -> tuple:
     return (bundled_framework("ag-cqdt-2021").pk,)
 
 
+def _users_file():
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    return SimpleUploadedFile("tai-khoan.csv", "username,name,role,units\nxa.moi,Cán bộ xã,reporter,AG-PT-PL\n"
+                              .encode())
+
+
 ALL_LOGGED_IN = expect(default=200)
 ADMIN_PAGE = expect(administrator=200)
 ADMIN_POST = expect(administrator=302)
@@ -90,6 +97,8 @@ ROUTES: list[Route] = [
     Route("accounts:password_change", ALL_LOGGED_IN),
     Route("accounts:user_list", ADMIN_PAGE),
     Route("accounts:user_create", ADMIN_PAGE),
+    Route("accounts:user_import", ADMIN_PAGE),
+    Route("accounts:user_import", ADMIN_PAGE, method="post", data=lambda w: {"file": _users_file()}),
     Route("accounts:user_edit", ADMIN_PAGE, args=lambda w: (w.reporter.pk,), label="người dùng của đơn vị"),
     Route("accounts:user_edit", ADMIN_PAGE, args=lambda w: (w.outsider.pk,), label="người dùng tỉnh khác"),
     Route("accounts:user_password_reset", ADMIN_PAGE, args=lambda w: (w.reporter.pk,)),
