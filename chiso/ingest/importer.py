@@ -417,3 +417,53 @@ def parse_delete_scope(period: str | None, unit_code: str | None) -> DeleteScope
         if unit is None:
             raise ValueError(f'Không có đơn vị mã "{unit_code}"')
     return DeleteScope(parse_period(period) if period else None, unit)
+
+
+def summary_differences(kind: str) -> list[dict]:
+    """Where the stored monthly summary differs from a recount of the current files (should be none)."""
+    model = SUMMARY_MODELS[kind]
+    flows = dataset.FLOWS[kind]
+    stored = {(r["system"], r["unit_id"], r["month"]): r
+              for r in model.objects.values("system", "unit_id", "month", *flows)}
+    files = dataset.current_files(kind)
+    counted: dict[tuple, dict] = {}
+    if files:
+        with tempfile.TemporaryDirectory(prefix="chiso-check-") as workdir:
+            con = duckdb_connection(workdir)
+            try:
+                con.execute(f"CREATE VIEW {kind} AS {dataset.relation_sql(kind, files)}")
+                cur = con.execute(dataset.MONTHLY_SQL[kind])
+                names = [d[0] for d in cur.description]
+                for row in cur.fetchall():
+                    r = dict(zip(names, row, strict=True))
+                    counted[(r["system"], int(r["unit_id"]), r["month"])] = r
+            finally:
+                con.close()
+    out = []
+    for key in sorted(set(stored) | set(counted), key=str):
+        a, b = stored.get(key), counted.get(key)
+        differ = [f for f in flows if int((a or {}).get(f) or 0) != int((b or {}).get(f) or 0)]
+        if differ or (a is None) != (b is None):
+            out.append({"source": kind, "system": key[0], "unit_id": key[1], "month": key[2],
+                        "metrics": differ})
+    return out
+
+
+def check_dataset(dry_run: bool = False) -> dict:
+    """Repair the dataset after a crash (``dataset.repair``) and check it against the database.
+
+    Runs under the import lock. ``ok`` is False when a committed partition's files are
+    missing or the stored summary differs from a recount of the files.
+    """
+    with transaction.atomic():
+        take_lock()
+        repaired = dataset.repair(dry_run=dry_run)
+        mismatches = [d for kind in dataset.SOURCES for d in summary_differences(kind)]
+    return {
+        "ok": not repaired.missing and not mismatches,
+        "published": repaired.published,
+        "removed": repaired.removed,
+        "missing": repaired.missing,
+        "summary_mismatches": mismatches,
+        "partitions": DatasetPart.objects.count(),
+    }
