@@ -4,10 +4,13 @@ Builds a province (one commune per reporter, a 10-criteria framework, an open
 round) in a temporary SQLite database — or in the database of
 ``DATABASE_URL``: give it a scratch database, the bench migrates it and
 empties it first — then starts the production server (``chiso serve``:
-gunicorn, production settings, DEBUG off) on a free port of 127.0.0.1 and
-fires, for a bounded number of rounds and seconds:
+gunicorn, production settings, DEBUG off) on a free port of 127.0.0.1, with
+background work as production runs it (``TASKS_BACKEND=database`` and one
+``chiso db_worker``; ``--tasks immediate`` does it in the request, as ``make
+run`` does), and fires, for a bounded number of rounds and seconds:
 
-* each reporter: open the report form, change two figures, "Lưu nháp";
+* each reporter: open the report form once, then change two figures and "Lưu nháp", again and
+  again, as the page sends it (in place, htmx: one request per save, no reload);
 * each viewer: open the dashboard overview;
 * the liveness page ``/suc-khoe/`` under the same load (the baseline).
 
@@ -24,6 +27,7 @@ import argparse
 import http.cookiejar
 import os
 import re
+import resource
 import secrets
 import socket
 import statistics
@@ -145,43 +149,48 @@ class Client:
         with self.opener.open(self.base + path, timeout=120) as response:
             return response.read().decode()
 
-    def post(self, path: str, fields: dict[str, str]) -> int:
+    def post(self, path: str, fields: dict[str, str], htmx: bool = False) -> tuple[int, str]:
         token = next((c.value for c in self.jar if c.name == "csrftoken"), "")
-        request = urllib.request.Request(
-            self.base + path, data=urllib.parse.urlencode(fields).encode(),
-            headers={"Cookie": f"sessionid={self.session_key}; csrftoken={token}", "Referer": self.base + path})
+        headers = {"Cookie": f"sessionid={self.session_key}; csrftoken={token}", "Referer": self.base + path}
+        if htmx:
+            headers["HX-Request"] = "true"
+        request = urllib.request.Request(self.base + path, data=urllib.parse.urlencode(fields).encode(),
+                                         headers=headers)
         try:
             with urllib.request.urlopen(request, timeout=120) as response:
-                return response.status
+                return response.status, response.read().decode()
         except urllib.error.HTTPError as exc:
-            return exc.code
+            return exc.code, ""
 
 
 def hidden(page: str, name: str) -> str:
-    match = re.search(rf'name="{name}" value="([^"]*)"', page)
+    match = re.search(rf'name="{name}"(?: id="[^"]*")? value="([^"]*)"', page)
     return "" if match is None else match.group(1).replace("&quot;", '"').replace("&amp;", "&")
 
 
 def reporter(client: Client, rounds: int, deadline: float, index: int, out: dict, lock: threading.Lock) -> None:
+    """Open the form once, then "Lưu nháp" again and again as the page sends it: in place (htmx),
+    one request per save, carrying the version and the stored state the last answer handed back."""
     my_work = client.get("/danh-gia/viec-cua-toi/")
     pk = re.search(r"/danh-gia/bao-cao/(\d+)/", my_work).group(1)
     url = f"/danh-gia/bao-cao/{pk}/"
+    start = time.perf_counter()
+    page = client.get(url)
+    with lock:
+        out["form"].append(time.perf_counter() - start)
+    state = {name: hidden(page, name) for name in ("csrfmiddlewaretoken", "version", "seen")}
     for r in range(rounds):
         if time.monotonic() > deadline:
             break
-        start = time.perf_counter()
-        page = client.get(url)
-        opened = time.perf_counter()
         numerator, denominator = 40 + r + index % 7, 100 + r
-        fields = {"csrfmiddlewaretoken": hidden(page, "csrfmiddlewaretoken"), "version": hidden(page, "version"),
-                  "seen": hidden(page, "seen"), "action": "save",
-                  "v-1.numerator": str(numerator), "v-1.denominator": str(denominator)}
-        status = client.post(url, fields)
+        fields = {**state, "action": "save", "v-1.numerator": str(numerator), "v-1.denominator": str(denominator)}
+        start = time.perf_counter()
+        status, answer = client.post(url, fields, htmx=True)
         done = time.perf_counter()
+        state["version"], state["seen"] = hidden(answer, "version"), hidden(answer, "seen")
         with lock:
-            out["form"].append(opened - start)
-            out["save"].append(done - opened)
-            if status not in (200, 302):
+            out["save"].append(done - start)
+            if status != 200 or "Đã lưu" not in answer:
                 out["errors"].append(f"lưu {status}")
             else:
                 out["expected"][pk] = (numerator, denominator)
@@ -239,21 +248,29 @@ def main() -> None:
     parser.add_argument("--rounds", type=int, default=5, help="saves per reporter, views per viewer")
     parser.add_argument("--seconds", type=float, default=120, help="upper bound on the load phase")
     parser.add_argument("--workers", type=int, help="gunicorn workers (default: chiso serve's rule)")
+    parser.add_argument("--tasks", choices=["database", "immediate"], default="database",
+                        help="background work as in production (database queue + one `chiso db_worker`, the "
+                             "default) or in the request (the embedded default of `make run`)")
     args = parser.parse_args()
     with tempfile.TemporaryDirectory(prefix="chiso-load-") as tmp:
         env = environment(Path(tmp))
+        env["TASKS_BACKEND"] = args.tasks
         t0 = time.perf_counter()
         build(args.reporters, env)
         from django.db import connection
 
         print(f"Dựng dữ liệu ({connection.vendor}): {args.reporters} xã, {args.reporters} người báo cáo, "
-              f"{time.perf_counter() - t0:.1f} s")
+              f"{time.perf_counter() - t0:.1f} s; công việc nền: {args.tasks}")
         sessions = (Path(tmp) / "sessions.txt").read_text().split()
         port = free_port()
         command = [sys.executable, "-m", "django", "serve", "--bind", f"127.0.0.1:{port}"]
         if args.workers:
             command += ["--workers", str(args.workers)]
         server = subprocess.Popen(command, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+        worker = None
+        if args.tasks == "database":  # the documented production setup: a worker beside the web server
+            worker = subprocess.Popen([sys.executable, "-m", "django", "db_worker", "--no-reload"], env=env,
+                                      stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
         base = f"http://127.0.0.1:{port}"
         try:
             for _ in range(100):
@@ -272,16 +289,24 @@ def main() -> None:
             threads += [threading.Thread(target=baseline, args=(base, args.rounds * 4, deadline, out, lock))
                         for _ in range(5)]
             start = time.perf_counter()
+            self_before = resource.getrusage(resource.RUSAGE_SELF)
             for t in threads:
                 t.start()
             for t in threads:
                 t.join()
             wall = time.perf_counter() - start
         finally:
-            server.terminate()
-            server.wait(timeout=60)
-        # every save opens the form (GET) and posts it: two requests
-        requests = 2 * len(out["save"]) + len(out["dashboard"]) + len(out["trivial"])
+            for process in (server, worker):
+                if process is not None:
+                    process.terminate()
+                    process.wait(timeout=60)
+        # CPU seconds of the server (gunicorn and its workers, reaped) and of this load generator
+        # (the children's figure includes the server's start-up; the generator's counts the load only)
+        server_cpu = resource.getrusage(resource.RUSAGE_CHILDREN)
+        self_after = resource.getrusage(resource.RUSAGE_SELF)
+        client_seconds = (self_after.ru_utime + self_after.ru_stime) - (self_before.ru_utime + self_before.ru_stime)
+        # one request per save (in place), one per opened form, dashboard and baseline
+        requests = len(out["form"]) + len(out["save"]) + len(out["dashboard"]) + len(out["trivial"])
         print(f"{args.reporters} người báo cáo + {args.viewers} người xem, {wall:.1f} s: "
               f"{requests / wall:.1f} yêu cầu/giây, {len(out['errors'])} lỗi")
         for kind, label in (("form", "mở biểu mẫu"), ("save", "lưu nháp"), ("dashboard", "bảng điều khiển"),
@@ -290,6 +315,8 @@ def main() -> None:
             if values:
                 print(f"  {label:16}: {len(values):5} lần, trung vị {statistics.median(values) * 1000:8.1f} ms"
                       f"   p95 {p95(values) * 1000:8.1f} ms")
+        print(f"  CPU: máy chủ {server_cpu.ru_utime + server_cpu.ru_stime:.1f} s, "
+              f"bộ sinh tải {client_seconds:.1f} s (cùng 2 lõi)")
         print(f"  mất số liệu: {lost_writes(out['expected'], env)} trên {len(out['expected'])} báo cáo đã lưu")
         if out["save"] and out["trivial"]:
             print(f"  tỷ lệ lưu nháp / tối giản: p95 {p95(out['save']) / p95(out['trivial']):.1f}×")

@@ -11,6 +11,7 @@ Vietnamese numbers ("54.919", "93,6") are read by the engine's parsers.
 from __future__ import annotations
 
 import json
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
@@ -180,6 +181,12 @@ def plan_elements(spec: FrameworkSpec) -> ElementPlan:
     return plan
 
 
+def seen_json(stored: Iterable[Value]) -> str:
+    """Stored rows as the hidden ``seen`` field carries them (element → [number, text])."""
+    return json.dumps({v.element: [None if v.number is None else str(v.number), v.text or ""]
+                       for v in stored}, ensure_ascii=False, sort_keys=True)
+
+
 class EntryForm(forms.Form):
     """The entry form of one submission; ``changes()`` gives what to store, ``engine_values()`` what to evaluate."""
 
@@ -267,8 +274,7 @@ class EntryForm(forms.Form):
 
     def seen_json(self) -> str:
         """The stored content this form shows, for the hidden ``seen`` field (element → [number, text])."""
-        return json.dumps({e: [None if v.number is None else str(v.number), v.text or ""]
-                           for e, v in self.stored.items()}, ensure_ascii=False, sort_keys=True)
+        return seen_json(self.stored.values())
 
     def read_seen(self, raw: str | None) -> None:
         """Take the posted ``seen`` field; a missing or unreadable one means "not known"."""

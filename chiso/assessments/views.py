@@ -22,6 +22,7 @@ from django.forms import BoundField
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
@@ -51,6 +52,7 @@ from .forms import (
     RoundForm,
     element_title,
     field_name,
+    seen_json,
     slug,
 )
 from .models import (
@@ -396,7 +398,7 @@ def submission(request: HttpRequest, pk: int) -> HttpResponse:
         return _conflict_page(request, sub, form, exc)
     except WorkflowError as exc:
         messages.error(request, exc.message)
-        return redirect("assessments:submission", pk=sub.pk)
+        return _after_save(request, sub, form, saved=False)
     if described:
         messages.success(request, _("Đã lưu %(n)d thay đổi.") % {"n": len(described)})
     elif action == "save":
@@ -414,7 +416,24 @@ def submission(request: HttpRequest, pk: int) -> HttpResponse:
                 error=exc.message, error_problems=exc.problems), status=400)
         messages.success(request, _("Đã nộp báo cáo. Người thẩm định sẽ xem và duyệt hoặc trả lại kèm nhận xét."))
         return redirect("assessments:my_work")
-    return redirect("assessments:submission", pk=sub.pk)
+    return _after_save(request, sub, form, saved=True)
+
+
+def _after_save(request: HttpRequest, sub: Submission, form: EntryForm, saved: bool,
+                status: int = 200) -> HttpResponse:
+    """After "Lưu nháp": sent in place (htmx), the page's new state as out-of-band fragments — the
+    typed figures and the scroll position stay, and a deadline-day save is one request, not a
+    POST plus a whole form page; posted without JavaScript, back to the form (post/redirect/get)."""
+    if not request.htmx:
+        return redirect("assessments:submission", pk=sub.pk)
+    stored = list(sub.values())  # read once: what the page now shows as stored, and the verdicts
+    result = evaluate_submission(sub, form.engine_values(), [(v.element, v.number, v.text) for v in stored])
+    return render(request, "assessments/_saved.html", {
+        "sub": sub, "form": form, "blocks": build_blocks(form, result, parse_period(sub.period).year),
+        "result": result, "decimals": form.spec.decimals, "problems": submit_problems(sub, result),
+        "version": sub.version, "seen": seen_json(stored),
+        "saved_at": timezone.localtime().strftime("%H:%M") if saved else "",
+    }, status=status)
 
 
 def _valid_changes(form: EntryForm) -> list[ValueChange]:
@@ -435,9 +454,16 @@ def _conflict_page(request: HttpRequest, sub: Submission, form: EntryForm, exc: 
     changes and shows everyone else's figures (see ``_merge_after_conflict``)."""
     form, seen = _merge_after_conflict(sub, form, request.POST)
     result = evaluate_submission(sub, form.engine_values())
-    return render(request, "assessments/submission.html", _form_context(
+    response = render(request, "assessments/submission.html", _form_context(
         request, sub, form, result, version=exc.current.version, conflict=exc.message,
         seen=seen), status=409)
+    if request.htmx:
+        # A save sent in place: the merged form replaces the page's content (htmx swaps only 2xx).
+        response.status_code = 200
+        response["HX-Retarget"] = "#noi-dung"
+        response["HX-Reselect"] = "#noi-dung"
+        response["HX-Reswap"] = "outerHTML"
+    return response
 
 
 def _save_valid_cells(request: HttpRequest, sub: Submission, form: EntryForm, posted_version: int) -> HttpResponse:
@@ -449,14 +475,17 @@ def _save_valid_cells(request: HttpRequest, sub: Submission, form: EntryForm, po
         return _conflict_page(request, sub, form, exc)
     except WorkflowError as exc:
         messages.error(request, exc.message)
-        return redirect("assessments:submission", pk=sub.pk)
-    sub.refresh_from_db()
+        return _after_save(request, sub, form, saved=False)
     n_bad = len({name for name in form.errors if name != "__all__"})
     if described:
         error = _("Đã lưu %(n)d thay đổi hợp lệ; %(bad)d ô chưa đúng chưa được lưu (xem chữ đỏ dưới "
                   "từng ô), sửa rồi bấm “Lưu nháp” lần nữa.") % {"n": len(described), "bad": n_bad}
     else:
         error = _("Chưa lưu: có ô nhập chưa đúng (xem chữ đỏ dưới từng ô).")
+    if request.htmx:
+        # In place, the typed figures are still on the page; the cells' messages come with the answer.
+        messages.error(request, error)
+        return _after_save(request, sub, form, saved=bool(described))
     result = evaluate_submission(sub, form.engine_values())
     return render(request, "assessments/submission.html", _form_context(
         request, sub, form, result, version=sub.version, seen=EntryForm(sub).seen_json(),

@@ -147,12 +147,18 @@ def available_transitions(submission: Submission, user: Any) -> list[tuple[str, 
 # --- evaluation of one submission through the engine ------------------------------------
 
 
-def submission_values(submission: Submission, overrides: dict[str, Any] | None = None) -> dict[str, Any]:
-    """Element id → engine value of the stored rows, with ``overrides`` (typed in the form) on top."""
+def submission_values(submission: Submission, overrides: dict[str, Any] | None = None,
+                      rows: Iterable[tuple[str, Any, str]] | None = None) -> dict[str, Any]:
+    """Element id → engine value of the stored rows, with ``overrides`` (typed in the form) on top.
+
+    ``rows`` — (element, number, text) of the stored values when the caller has just read them.
+    """
     spec = submission.framework.spec()
     kinds = element_kinds(spec)
     values: dict[str, Any] = {}
-    for element, number, text in submission.values().values_list("element", "number", "text"):
+    if rows is None:
+        rows = submission.values().values_list("element", "number", "text")
+    for element, number, text in rows:
         kind = kinds.get(element)
         if kind is not None:
             values[element] = row_to_value(kind, number, text)
@@ -166,11 +172,12 @@ def submission_values(submission: Submission, overrides: dict[str, Any] | None =
     return values
 
 
-def evaluate_submission(submission: Submission, overrides: dict[str, Any] | None = None) -> UnitResult:
+def evaluate_submission(submission: Submission, overrides: dict[str, Any] | None = None,
+                        rows: Iterable[tuple[str, Any, str]] | None = None) -> UnitResult:
     """The engine's verdict on this submission's values (never recomputed here)."""
     info = unit_infos(Unit.objects.filter(pk=submission.unit_id))[0]
     return evaluate_unit(
-        submission.framework.spec(), info, submission_values(submission, overrides),
+        submission.framework.spec(), info, submission_values(submission, overrides, rows),
         submission.period,
     )
 
@@ -362,7 +369,8 @@ def save_values(
         raise WorkflowError(exc.problems[0] if exc.problems else exc.message) from exc
     except WriteRefused as exc:
         raise WorkflowError(exc.message, exc.problems) from exc
-    submission.refresh_from_db()
+    # Only what a save changes: the round and framework already loaded stay (no queries again).
+    submission.refresh_from_db(fields=["status", "version", "updated_at", "updated_by", "last_changes"])
     return outcome.described()
 
 

@@ -23,11 +23,11 @@ from decimal import Decimal
 from fractions import Fraction
 from typing import Any
 
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from simple_history.utils import bulk_create_with_history, bulk_update_with_history
+from simple_history.utils import bulk_create_with_history, get_history_manager_for_model
 
 from chiso.engine.numbers import format_date, format_number, format_percent
 from chiso.engine.periods import parse_period
@@ -240,40 +240,57 @@ def not_applicable(framework: Framework, unit_ids: Iterable[int], period: str) -
     from chiso.units.models import unit_infos
 
     spec = framework.spec()
-    units = list(Unit.objects.filter(pk__in=set(unit_ids)))
+    units = list(Unit.objects.filter(pk__in=set(unit_ids)).select_related("parent"))
     infos = {info.code: info for info in unit_infos(units)}
-    by_shape: dict[tuple, set[str]] = {}
     out: dict[int, set[str]] = {}
     for unit in units:
         info = infos[unit.code]
-        shape = (info.level, info.kind, tuple(sorted((k, repr(v)) for k, v in info.attributes.items())))
-        if shape not in by_shape:
-            codes: set[str] = set()
+        shape = (info.level, info.kind, tuple(sorted((k, repr(v)) for k, v in info.attributes.items())),
+                 info.has_children)
+        key = (framework.pk, framework.checksum, period, shape)
+        codes = _NOT_APPLICABLE.get(key)
+        if codes is None:
+            codes = set()
             for r in evaluate_unit(spec, info, {}, period).indicators:
                 # A narrative-only criterion has no verdict at all (the engine marks it not
                 # applicable everywhere), yet its text is what the unit is asked to write.
                 if r.status == "not_applicable" and r.kind != "text":
                     codes.add(r.code)
                 codes.update(f"{r.code}.{item.code}" for item in r.items or () if item.status == "not_applicable")
-            by_shape[shape] = codes
-        out[unit.pk] = by_shape[shape]
+            if len(_NOT_APPLICABLE) > 10_000:  # bounded: shapes are few, frameworks and periods many
+                _NOT_APPLICABLE.clear()
+            _NOT_APPLICABLE[key] = frozenset(codes)
+        out[unit.pk] = set(codes)
     return out
+
+
+# (framework id, checksum, period, unit shape) → codes that do not apply. Applicability depends only
+# on these (the framework is immutable for its checksum), so a deadline-day save does not ask the
+# engine again for every commune of the same shape.
+_NOT_APPLICABLE: dict[tuple, frozenset[str]] = {}
 
 
 def _refuse_not_applicable(framework: Framework, cells: Sequence[CellWrite]) -> None:
     wanted = [c for c in cells if not c.is_empty]
     if not wanted:
         return
-    names = dict(Unit.objects.filter(pk__in={c.unit_id for c in wanted}).values_list("pk", "name"))
+    names: dict[int, str] = {}
+
+    def name_of(unit_id: int) -> str:  # read only when a refusal needs it (a usual save refuses nothing)
+        if not names:
+            names.update(Unit.objects.filter(pk__in={c.unit_id for c in wanted}).values_list("pk", "name"))
+        return names.get(unit_id, "")
+
     problems = []
     for period in {c.period for c in wanted}:
         skip = not_applicable(framework, {c.unit_id for c in wanted if c.period == period}, period)
         for cell in wanted:
             if cell.period == period and any(cell.element.startswith(f"{code}.") for code in skip[cell.unit_id]):
                 problems.append(_("%(label)s: chỉ tiêu không áp dụng cho %(unit)s, không nhận số liệu.") % {
-                    "label": cell.label or cell.element, "unit": names.get(cell.unit_id, "")})
+                    "label": cell.label or cell.element, "unit": name_of(cell.unit_id)})
     if problems:
         raise WriteRefused(_("Không ghi số liệu nào: có ô thuộc chỉ tiêu không áp dụng."), problems)
+
 
 
 def write_values(
@@ -346,7 +363,7 @@ def write_values(
         for cell, _old in plan:
             by_period[cell.period].add(cell.unit_id)
         for period, unit_ids in by_period.items():
-            mark_stale(framework.pk, period, unit_ids)
+            mark_stale(framework.pk, period, unit_ids, framework=framework)
     return outcome
 
 
@@ -398,15 +415,31 @@ def _store(framework: Framework, plan, user: Any, reason: str) -> None:
         bulk_create_with_history(to_create, Value, batch_size=500, default_user=user,
                                  default_change_reason=why)
     if to_update:
-        bulk_update_with_history(
-            to_update, Value,
-            ["number", "text", "comment", "source", "provenance", "updated_by", "updated_at"],
-            batch_size=500, default_user=user, default_change_reason=why,
-        )
+        _update_rows(to_update, ["number", "text", "comment", "source", "provenance", "updated_by", "updated_at"])
+        get_history_manager_for_model(Value).bulk_history_create(
+            to_update, batch_size=500, update=True, default_user=user, default_change_reason=why)
     for row in to_delete:
         row._history_user = user
         row._change_reason = why
         row.delete()
+
+
+def _update_rows(rows: list[Value], fields: list[str]) -> None:
+    """One ``UPDATE … WHERE id = %s`` per row, sent with executemany.
+
+    Django's ``bulk_update`` builds a ``CASE WHEN id = … THEN …`` per field and row; compiling it
+    cost more than anything else in a deadline-day save of two cells. The values go through each
+    field's own conversion to the database (decimals, JSON, time zones), as the ORM's would.
+    """
+    meta = Value._meta
+    columns = [meta.get_field(name) for name in fields]
+    qn = connection.ops.quote_name
+    sql = "UPDATE {} SET {} WHERE {} = %s".format(
+        qn(meta.db_table), ", ".join(f"{qn(f.column)} = %s" for f in columns), qn(meta.pk.column))
+    params = [[f.get_db_prep_save(getattr(row, f.attname), connection) for f in columns] + [row.pk]
+              for row in rows]
+    with connection.cursor() as cursor:
+        cursor.executemany(sql, params)
 
 
 def _bump_versions(plan, reports: dict[tuple[int, str], Submission], outcome: WriteOutcome,

@@ -38,24 +38,26 @@ def bump_revision(framework_id: int, period: str) -> None:
 
 
 def mark_stale(framework_id: int, period: str, unit_ids: Iterable[int] | None = None,
-               *, schedule: bool = True) -> None:
+               *, schedule: bool = True, framework: Framework | None = None) -> None:
     """Flag the stored results of ``unit_ids`` (all units when None) and bump the revision.
 
     Call it inside the transaction that changes the figures or a report's
     status. ``schedule`` queues the recompute task for after the commit.
+    ``framework`` — the row, when the caller holds it (saves a query).
     """
     bump_revision(framework_id, period)
     stored = StoredResult.objects.filter(framework_id=framework_id, period=period)
-    if unit_ids is not None and not _compares_units(framework_id):
+    if unit_ids is not None and not _compares_units(framework_id, framework):
         stored = stored.filter(unit_id__in=list(unit_ids))
     stored.update(stale=True)
     if schedule:
         transaction.on_commit(lambda: _enqueue(framework_id, period))
 
 
-def _compares_units(framework_id: int) -> bool:
+def _compares_units(framework_id: int, framework: Framework | None = None) -> bool:
     """True for frameworks whose points depend on other units (a group average): all go stale together."""
-    framework = Framework.objects.filter(pk=framework_id).first()
+    if framework is None or framework.pk != framework_id:
+        framework = Framework.objects.filter(pk=framework_id).first()
     return bool(framework is not None and getattr(framework.spec(), "compares_units", False))
 
 
