@@ -194,3 +194,16 @@ def test_the_sender_payload_is_read_from_the_stored_results(world, test_framewor
                                           "rate": 1 / 3}
     whole = build_payload(test_framework, "2025")
     assert {u["code"]: u["values"] for u in whole["units"]}["AG-STTTT"] == {"3.numerator": "12.5"}
+
+
+def test_push_out_writes_the_payload_to_a_file_and_sends_nothing(world, test_framework, tmp_path, capsys):
+    from django.core.management import call_command
+
+    Value.objects.create(framework=test_framework, unit=world.agency_a, period="2025", element="2.value",
+                         number=Decimal(1))
+    out = tmp_path / "ket-qua.json"
+    call_command("push", "--framework", "web-thu-nghiem", "--period", "2025", "--unit", "AG", "--out", str(out))
+    assert "Đã ghi nội dung gửi (5 đơn vị, web-thu-nghiem kỳ 2025, official)" in capsys.readouterr().out
+    body = json.loads(out.read_text(encoding="utf-8"))
+    assert {u["code"]: u["values"] for u in body["units"]}["AG-STTTT"] == {"2.value": True}
+    assert not PushReceipt.objects.exists()

@@ -43,7 +43,7 @@ class Command(BaseCommand):
             "qua API (POST /api/v1/pushes).")
 
     def add_arguments(self, parser: CommandParser) -> None:
-        parser.add_argument("--to", required=True, help="địa chỉ hệ thống nhận, ví dụ https://chiso.tw.gov.vn")
+        parser.add_argument("--to", help="địa chỉ hệ thống nhận, ví dụ https://chiso.tw.gov.vn")
         parser.add_argument("--token", help="mã truy cập API ở hệ thống nhận (hoặc biến môi trường CHISO_PUSH_TOKEN)")
         parser.add_argument("--framework", required=True, help="mã bộ chỉ tiêu")
         parser.add_argument("--period", required=True, help="kỳ, ví dụ 2025")
@@ -55,12 +55,16 @@ class Command(BaseCommand):
                             help="mã bộ chỉ tiêu ở nơi nhận, nếu khác (mặc định: cùng mã)")
         parser.add_argument("--from", dest="instance", help="tên hệ thống này gửi kèm (mặc định CHISO_INSTANCE_NAME)")
         parser.add_argument("--dry-run", action="store_true", help="nơi nhận chỉ kiểm tra, không ghi gì")
+        parser.add_argument("--out", help="chỉ ghi nội dung sẽ gửi ra tệp JSON này, không gửi (để gửi bằng curl "
+                                          "hoặc lưu hồ sơ)")
         parser.add_argument("--format", choices=["text", "json"], default="text",
                             help="json: in nguyên câu trả lời của nơi nhận")
 
     def handle(self, *args, **options) -> None:
         token = options["token"] or os.environ.get("CHISO_PUSH_TOKEN", "")
-        if not token:
+        if not options["out"] and not options["to"]:
+            raise CommandError("Thiếu --to (địa chỉ hệ thống nhận), hoặc --out TỆP để chỉ ghi nội dung ra tệp.")
+        if not options["out"] and not token:
             raise CommandError("Thiếu mã truy cập của hệ thống nhận: --token hoặc biến môi trường CHISO_PUSH_TOKEN.")
         try:
             framework = Framework.objects.latest_of(options["framework"])
@@ -85,6 +89,11 @@ class Command(BaseCommand):
             except UnicodeDecodeError:
                 raise CommandError(f"Tệp ánh xạ {path} phải là CSV mã UTF-8.") from None
             payload["mapping"] = {"file": path.name, "content": content}
+        if options["out"]:
+            Path(options["out"]).write_text(json.dumps(payload, ensure_ascii=False, indent=1), encoding="utf-8")
+            self.stdout.write(f"Đã ghi nội dung gửi ({len(payload['units'])} đơn vị, {payload['framework']} kỳ "
+                              f"{payload['period']}, {payload['basis']}) vào {options['out']}; chưa gửi đi đâu.")
+            return
         query = {k: v for k, v in (("framework", options["to_framework"]),
                                    ("dry_run", "true" if options["dry_run"] else None)) if v}
         url = endpoint(options["to"]) + (f"?{urlencode(query)}" if query else "")
@@ -149,7 +158,7 @@ def describe(answer: dict[str, Any], payload: dict[str, Any], url: str) -> str:
     counts = answer.get("counts", {})
     head = "Chạy thử (nơi nhận chưa ghi gì)" if answer.get("dry_run") else "Đã gửi"
     lines = [f"{head}: {payload['framework']} kỳ {payload['period']} ({payload['basis']}), {len(payload['units'])} "
-             f"đơn vị tới {url}.",
+             f"đơn vị tới {url.split('?')[0]}.",
              f"Nơi nhận: tạo mới {counts.get('created', 0)}, cập nhật {counts.get('updated', 0)}, "
              f"xoá {counts.get('deleted', 0)}, không đổi {counts.get('unchanged', 0)} số liệu."]
     if answer.get("receipt"):
