@@ -58,3 +58,57 @@ def batch_detail(request: HttpRequest, pk: int) -> HttpResponse:
     batch = get_object_or_404(IngestBatch, pk=pk)
     template = "ingest/_batch_status.html" if request.htmx else "ingest/batch.html"
     return render(request, template, {"batch": batch})
+
+
+def _local(value):
+    """A stored UTC instant in local time (the template prints dd/mm/yyyy HH:MM)."""
+    from django.utils import timezone
+
+    return timezone.localtime(value) if value is not None else None
+
+
+@login_required
+def dossier_list(request: HttpRequest) -> HttpResponse:
+    """Drill-down: the dossiers a metric of one unit and period counts, 50 a page.
+
+    ``?don_vi=AG-PT-TT&ky=2025-01&chi_so=resolved_late&trang=2``. Only a unit the user may
+    see (``get_unit_for_user_or_404``); the list is read from the dataset with DuckDB.
+    """
+    from chiso.accounts.permissions import get_unit_for_user_or_404
+    from chiso.engine.periods import PeriodError, parse_period
+
+    from .metrics import METRIC_LABELS
+    from .models import CHANNEL_CHOICES, DOSSIER_STATUS_CHOICES, SERVICE_LEVEL_CHOICES
+    from .records import DRILL_METRICS, drill_down
+
+    code = request.GET.get("don_vi", "").strip()
+    metric = request.GET.get("chi_so", "resolved_late")
+    context: dict = {"code": code, "period_text": request.GET.get("ky", ""), "metric": metric,
+                     "metrics": [(m, METRIC_LABELS[m]) for m in DRILL_METRICS], "error": None}
+    if code:
+        unit = get_unit_for_user_or_404(request.user, code)
+        context["unit"] = unit
+        try:
+            period = parse_period(context["period_text"])
+        except PeriodError as exc:
+            context["error"] = str(exc)
+        else:
+            if metric not in DRILL_METRICS:
+                context["error"] = f'Chỉ số "{metric}" không có danh sách hồ sơ'
+            else:
+                page = drill_down(unit.pk, period, metric, page=_int(request.GET.get("trang"), 1))
+                labels = {**dict(DOSSIER_STATUS_CHOICES), **dict(SERVICE_LEVEL_CHOICES), **dict(CHANNEL_CHOICES)}
+                for row in page.rows:
+                    for name in ("received_at", "due_at", "resolved_at"):
+                        row[name] = _local(row[name])
+                    for name in ("status", "service_level", "channel"):
+                        row[f"{name}_label"] = labels.get(row[name], row[name])
+                context.update(period=period, page=page, metric_label=METRIC_LABELS[metric])
+    return render(request, "ingest/dossier_list.html", context)
+
+
+def _int(text: str | None, default: int) -> int:
+    try:
+        return max(1, int(text or default))
+    except ValueError:
+        return default

@@ -1,4 +1,4 @@
-"""Operational-data URLs in the authorization matrix: administrators only."""
+"""Operational-data URLs in the authorization matrix: uploads for administrators only."""
 
 from __future__ import annotations
 
@@ -14,4 +14,6 @@ def _batch(world) -> tuple:
 ROUTES = [
     Route("ingest:upload", expect(administrator=200)),
     Route("ingest:batch", expect(administrator=200), args=_batch),
+    # The drill-down form: any signed-in user; a unit outside their scope is 404 (test_drill_down.py).
+    Route("ingest:dossiers", expect(200)),
 ]
