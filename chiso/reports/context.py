@@ -282,6 +282,17 @@ def stated_rate_lines(ir: IndicatorResult, source: str = "") -> list[str]:
     return lines
 
 
+def flagged_rate_lines(results: Sequence[UnitResult]) -> list[str]:
+    """One line per stated rate the engine flagged (more than 0,5 points from its counts), unit by unit."""
+    lines = []
+    for result in results:
+        for ir in result.indicators:
+            for item in (ir, *(ir.items or ())):
+                if item.stated is not None and item.stated.differs:
+                    lines.append(f"- {result.unit.name}, chỉ tiêu {item.code}: {item.stated.note}.")
+    return lines
+
+
 def percent_format(decimals: int) -> str:
     """The spreadsheet number format of a rate with ``decimals`` places (``0.00%``; Excel shows ``93,61%``
     in a Vietnamese locale)."""
@@ -920,6 +931,10 @@ def report_context(
         difficulty_lines.append(
             f"- {format_int(len(missing))} đơn vị chưa báo cáo số liệu nên chưa đánh giá được."
         )
+    flagged = flagged_rate_lines(results)
+    if flagged:
+        difficulty_lines.append("Tỷ lệ đơn vị nêu khác tỷ lệ tính từ số liệu quá 0,5 điểm phần trăm (cần kiểm tra lại):")
+        difficulty_lines.extend(flagged)
     if not difficulty_lines:
         difficulty_lines.append("Các đơn vị được đánh giá đều đạt tất cả tiêu chí áp dụng.")
 

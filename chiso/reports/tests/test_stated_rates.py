@@ -69,3 +69,23 @@ def test_the_decree_30_report_says_which_rates_are_stated_and_flags_the_differen
     text = "\n".join(line for s in ctx.sections for line in s.lines)
     assert "Chỉ tiêu 16" in text and "98,70% (tỷ lệ đơn vị nêu, chưa có số liệu để đối chiếu)" in text
     assert "lưu ý: tỷ lệ nêu trong báo cáo 60% khác tỷ lệ tính từ số liệu: 57,89% ≠ 60%" in text
+
+
+def test_the_report_over_several_units_lists_flagged_rates_among_the_difficulties(world):
+    from chiso.reports.tests.conftest import store_framework
+
+    fw = store_framework("ag-cqdt-2021")
+    spec = fw.spec()
+    ratio = next(ind for ind in spec.indicators if ind.kind == "ratio")
+    rows = "Mã đơn vị,Kỳ,Chỉ tiêu,Giá trị,Ghi chú\n" + "".join(
+        f"{code},2025,{ratio.code}.{name},\"{value}\",\n"
+        for code in ("AG-STTTT", "AG-SNV")
+        for name, value in (("numerator", 11), ("denominator", 19), ("rate", "60%" if code == "AG-SNV" else "57,9%"))
+    )
+    import_values(rows.encode(), fw, filename="hai-so.csv")
+    ctx = build_context("report", fw, "2025", basis="provisional")
+    text = "\n".join(ctx.difficulty_lines)
+    assert "Tỷ lệ đơn vị nêu khác tỷ lệ tính từ số liệu quá 0,5 điểm phần trăm" in text
+    assert (f"- Sở Nội vụ, chỉ tiêu {ratio.code}: Tỷ lệ nêu trong báo cáo 60% khác tỷ lệ tính từ số liệu: "
+            "57,89% ≠ 60% (lệch 2,11 điểm phần trăm, quá 0,5 điểm).") in text
+    assert "Sở Thông tin và Truyền thông, chỉ tiêu" not in text  # 57,9% is within 0,5 point of 57,89%
