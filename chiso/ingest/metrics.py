@@ -168,8 +168,17 @@ def document_metrics(period: Period | str, units: Iterable[Unit] | None = None,
 
 
 def compute_metrics(source: str, period: Period | str, units: Iterable[Unit] | None = None,
-                    system: str | None = None) -> UnitMetrics:
-    """Metrics of ``source`` (dossiers | documents) for ``period``, unit id → name → value."""
+                    system: str | None = None, engine: str = "database") -> UnitMetrics:
+    """Metrics of ``source`` (dossiers | documents) for ``period``, unit id → name → value.
+
+    ``engine``: ``database`` (default) reads the monthly summary the imports stored;
+    ``duckdb`` or ``spark`` computes that summary again from the records dataset with the
+    same SQL (``spark.summary_metrics``) — the same figures, by another engine.
+    """
+    if engine != "database":
+        from .spark import summary_metrics
+
+        return summary_metrics(source, parse_period(period), units, system, engine)
     if source == "dossiers":
         return dossier_metrics(period, units, system)
     if source == "documents":
@@ -205,6 +214,19 @@ def dossier_metrics_series(periods: Sequence[Period | str], units: Iterable[Unit
         by_unit[row["unit_id"]].append((row["month"], {name: int(row[f"f_{name}"] or 0) for name in flows}))
     for uid in units_with_records("dossiers", units, system):
         by_unit.setdefault(uid, [])
+    return dossier_periods(by_unit, periods)
+
+
+MonthlyFlows = dict[int, list[tuple[str, dict[str, int]]]]  # unit id → [(YYYY-MM, flow → count)]
+
+
+def dossier_periods(by_unit: MonthlyFlows, periods: Sequence[Period]) -> dict[str, UnitMetrics]:
+    """Period metrics from monthly flows (all systems added), as ``dossier_metrics_series`` defines them.
+
+    Pure: the stored summary and a summary computed elsewhere (``spark.py``: the same SQL on
+    Spark) go through this one function, so equal monthly flows give equal figures.
+    """
+    out: dict[str, UnitMetrics] = {p.code: {} for p in periods}
     for uid, months in by_unit.items():
         months.sort()
         for p in periods:
@@ -225,14 +247,16 @@ def dossier_metrics_series(periods: Sequence[Period | str], units: Iterable[Unit
 
 
 def metric_rows(source: str, period: Period | str, unit: Unit | None = None,
-                system: str | None = None, units: Iterable[Unit] | None = None) -> list[dict]:
+                system: str | None = None, units: Iterable[Unit] | None = None,
+                engine: str = "database") -> list[dict]:
     """``[{"unit", "period", "name", "value"}]`` in unit-code and metric order (the CLI's JSON).
 
     ``unit`` gives one unit; ``units`` a scope (the API's: the caller's units); neither, all.
+    ``engine`` as for ``compute_metrics``.
     """
     period = parse_period(period)
     scope = [unit] if unit is not None else (list(units) if units is not None else None)
-    values = compute_metrics(source, period, scope, system)
+    values = compute_metrics(source, period, scope, system, engine)
     codes = dict(Unit.objects.filter(pk__in=list(values)).values_list("id", "code"))
     rows = []
     for uid in sorted(values, key=lambda i: codes[i]):

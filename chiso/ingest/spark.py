@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import os
 import sys
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -49,8 +49,10 @@ def session(master: str = "local[2]"):
             .config("spark.sql.session.timeZone", "UTC")  # the dataset's instants are UTC
             .config("spark.sql.shuffle.partitions", "4")  # small summaries; raise on a cluster
             .config("spark.sql.ansi.enabled", "true")  # overflow is an error, never a wrapped count
+            .config("spark.ui.showConsoleProgress", "false")
             .getOrCreate()
         )
+        _SESSION.sparkContext.setLogLevel("ERROR")
     return _SESSION
 
 
@@ -152,3 +154,33 @@ def differences(left: list[SummaryRow], right: list[SummaryRow], kind: str) -> l
             if x != y:
                 out.append(f"{key} {name}: {x} ≠ {y}")
     return out
+
+
+def summary_metrics(source: str, period, units: Iterable | None = None, system: str | None = None,
+                    engine: str = "spark") -> dict[int, dict[str, int]]:
+    """``compute_metrics`` from a summary computed now by ``engine`` over the dataset's current files.
+
+    The stored summary (``DossierMonth``/``DocumentMonth``) is what DuckDB computed at import;
+    this computes it again with ``engine`` and goes through the same period step
+    (``metrics.dossier_periods``), so ``chiso metrics --engine spark`` must print what
+    ``chiso metrics`` prints. Filters by unit and system after the summary (a national job
+    would push them into the SQL).
+    """
+    from .importer import month_keys
+    from .metrics import DOCUMENT_METRICS, dossier_periods
+
+    flows = dataset.FLOWS[source]
+    wanted = None if units is None else {u.pk for u in units}
+    by_unit: dict[int, dict[str, dict[str, int]]] = {}
+    for row_system, uid, month, *values in monthly_summary(source, engine=engine):
+        if (system and row_system != system) or (wanted is not None and uid not in wanted):
+            continue
+        counts = by_unit.setdefault(uid, {}).setdefault(month, dict.fromkeys(flows, 0))
+        for name, value in zip(flows, values, strict=True):
+            counts[name] += value
+    if source == "dossiers":
+        months = {uid: list(ms.items()) for uid, ms in by_unit.items()}
+        return dossier_periods(months, [period])[period.code]
+    first, last = month_keys(period)
+    return {uid: {name: sum(c[name] for m, c in ms.items() if first <= m <= last) for name in DOCUMENT_METRICS}
+            for uid, ms in by_unit.items()}

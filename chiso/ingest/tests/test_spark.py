@@ -9,11 +9,15 @@ One SparkSession serves the whole module (starting one takes seconds).
 
 from __future__ import annotations
 
+import json
+from io import StringIO
 from pathlib import Path
 
 import duckdb
 import pytest
+from django.core.management import call_command
 
+from chiso.frameworks.tests.test_qd766 import EXPORT
 from chiso.ingest import dataset
 from chiso.ingest.spark import (
     differences,
@@ -22,6 +26,7 @@ from chiso.ingest.spark import (
     session,
     stop,
 )
+from chiso.ingest.tests.exports import DOCUMENT_HEADER, VI_HEADER, write_csv
 
 COLUMNS = ", ".join(name for name, _ in dataset.SCHEMA["dossiers"])
 
@@ -145,3 +150,33 @@ def test_the_hand_made_unit_is_counted_by_its_local_months(spark, files) -> None
 def test_an_empty_dataset_is_no_rows_on_both(spark, tmp_path) -> None:
     assert monthly_summary_spark("dossiers", [], tmp_path, spark) == []
     assert monthly_summary_duckdb("dossiers", []) == []
+
+
+
+def metrics(source: str, period: str, engine: str) -> list[dict]:
+    out = StringIO()
+    call_command("metrics", "--source", source, "--period", period, "--format", "json", "--engine", engine,
+                 stdout=out)
+    return json.loads(out.getvalue())["metrics"]
+
+
+def test_chiso_metrics_on_spark_prints_what_the_stored_summary_gives(spark, world, tmp_path) -> None:
+    # Imported the ordinary way: the importer writes the dataset and the summary (DuckDB).
+    call_command("ingest_dossiers", str(write_csv(tmp_path / "igate.csv", EXPORT, header=VI_HEADER)),
+                 "--no-progress", stdout=StringIO())
+    documents = [[f"VB{i}", "AG-STTTT", "outgoing" if i % 3 else "incoming", f"2025-0{1 + i % 2}-1{i % 9} 09:00",
+                  "Có" if i % 2 else "Không", "Có" if i % 4 else "", "Có" if i == 7 else ""] for i in range(12)]
+    call_command("ingest_documents", str(write_csv(tmp_path / "ioffice.csv", documents, header=DOCUMENT_HEADER)),
+                 "--no-progress", stdout=StringIO())
+    for source in ("dossiers", "documents"):
+        for period in ("2025-02", "2025-Q1"):
+            stored = metrics(source, period, "database")
+            assert stored, (source, period)
+            assert metrics(source, period, "spark") == stored, (source, period)
+            assert metrics(source, period, "duckdb") == stored, (source, period)
+    # The sở of the 766 test, January 2025 (worked by hand there): 11 received, 1 rejected,
+    # 8 resolved, 6 on time, payment 4 of 8 known, satisfied 4 of 5 rated.
+    so = {r["name"]: r["value"] for r in metrics("dossiers", "2025-01", "spark") if r["unit"] == "AG-STTTT"}
+    assert (so["received"], so["ineligible"], so["resolved"], so["resolved_on_time"]) == (11, 1, 8, 6)
+    assert (so["paid_online"], so["payment_known"], so["satisfied"], so["satisfaction_rated"]) == (4, 8, 4, 5)
+    assert so["pending"] == 2

@@ -1,4 +1,8 @@
-"""``chiso metrics --source dossiers|documents --period P [--unit CODE] --format json|table``."""
+"""``chiso metrics --source dossiers|documents --period P [--unit CODE] --format json|table [--engine E]``.
+
+``--engine database`` (default) reads the monthly summary the imports stored; ``duckdb`` or
+``spark`` computes it again from the records dataset with the same SQL (docs/scale.md).
+"""
 
 from __future__ import annotations
 
@@ -22,6 +26,9 @@ class Command(BaseCommand):
         parser.add_argument("--unit", help="chỉ một đơn vị (mã)")
         parser.add_argument("--system", help="chỉ dữ liệu của một hệ thống nguồn")
         parser.add_argument("--format", default="table", choices=["json", "table"])
+        parser.add_argument("--engine", default="database", choices=["database", "duckdb", "spark"],
+                            help="database: bảng tổng hợp theo tháng đã lưu (mặc định); duckdb, spark: tính lại "
+                                 "từ tập dữ liệu hồ sơ bằng cùng câu SQL (spark cần Java và pyspark)")
 
     def handle(self, *args, **options) -> None:
         try:
@@ -33,7 +40,7 @@ class Command(BaseCommand):
             unit = Unit.objects.filter(code=options["unit"]).first()
             if unit is None:
                 raise CommandError(f'Không có đơn vị mã "{options["unit"]}"')
-        rows = metric_rows(options["source"], period, unit, options["system"])
+        rows = metric_rows(options["source"], period, unit, options["system"], engine=options["engine"])
         if options["format"] == "json":
             self.stdout.write(json.dumps({"metrics": rows}, ensure_ascii=False, indent=1))
             return
