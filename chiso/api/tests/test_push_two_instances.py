@@ -79,12 +79,12 @@ def _free_port() -> int:
         return sock.getsockname()[1]
 
 
-def _wait_for(port: int, proc: subprocess.Popen, timeout: float = 25.0) -> None:
+def _wait_for(port: int, proc: subprocess.Popen, log: Path, timeout: float = 25.0) -> None:
     """Until the port accepts a connection (or the server died, or the timeout passed)."""
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         if proc.poll() is not None:
-            raise AssertionError(f"the receiver stopped: {proc.stderr.read() if proc.stderr else ''}")
+            raise AssertionError(f"the receiver stopped: {log.read_text(encoding='utf-8', errors='replace')}")
         try:
             with socket.create_connection(("127.0.0.1", port), timeout=0.5):
                 return
@@ -110,10 +110,12 @@ def receiver(tmp_path_factory):
     assert done.returncode == 0, done.stderr
     token = done.stdout.strip().splitlines()[-1]
     port = _free_port()
-    proc = subprocess.Popen([CHISO, "serve", "--bind", f"127.0.0.1:{port}", "--workers", "1"], env=env, cwd=root,
-                            stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+    log = root / "serve.log"  # a file, not a pipe: a full pipe would block the server
+    with log.open("w", encoding="utf-8") as sink:
+        proc = subprocess.Popen([CHISO, "serve", "--bind", f"127.0.0.1:{port}", "--workers", "1"], env=env,
+                                cwd=root, stdout=subprocess.DEVNULL, stderr=sink)
     try:
-        _wait_for(port, proc)
+        _wait_for(port, proc, log)
         yield f"http://127.0.0.1:{port}", token
     finally:
         proc.terminate()
