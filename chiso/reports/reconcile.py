@@ -131,13 +131,15 @@ def _ratio_input(ind) -> bool:
 
 
 def read_portal_figures(source, framework: Framework, period: Period | str, *,
-                        filename: str | None = None) -> list[PortalFigure]:
+                        filename: str | None = None, units=None) -> list[PortalFigure]:
     """The portal's figures in ``source`` (CSV/XLSX), checked against ``framework`` and ``period``.
 
     Refused whole (``ImportError_``) on any problem: an unknown unit or figure, a measure the
     figure does not have (points of a criteria indicator, a rate of a group), a value that is
     not a number, a rate above 100%, points above the figure's maximum, a count that is not a
-    whole number ≥ 0, a period other than ``period``, the same figure twice.
+    whole number ≥ 0, a period other than ``period``, the same figure twice. ``units`` (a
+    queryset: the web page passes the user's visible units) limits the units a row may name; one
+    outside it reads as unknown, so its existence is not revealed.
     """
     period = parse_period(period)
     table = read_table(source, fields=FIELDS, required=("unit", "figure", "value"), filename=filename,
@@ -145,7 +147,8 @@ def read_portal_figures(source, framework: Framework, period: Period | str, *,
     problems = ProblemList(table.file)
     spec = framework.spec()
     known = _figures_of(spec)
-    units = {u.code: u for u in Unit.objects.filter(code__in={r.text("unit") for r in table.rows})}
+    allowed = Unit.objects.all() if units is None else units
+    units = {u.code: u for u in allowed.filter(code__in={r.text("unit") for r in table.rows})}
     seen: dict[tuple[str, str, str], int] = {}
     out: list[PortalFigure] = []
     for row in table.rows:

@@ -63,3 +63,28 @@ ROUTES += [
     Route("reports:job", JOB_OWNER_ONLY, args=_admins_job, label="trang tạo tệp của quản trị viên"),
     Route("reports:job_file", JOB_OWNER_ONLY, args=_admins_job, label="tệp PDF của quản trị viên"),
 ]
+
+
+def _portal_file(unit_attr: str):
+    """A portal figure for one unit: a unit outside the user's scope reads as unknown (400, not shown)."""
+    def data(world) -> dict:
+        from django.core.files.uploadedfile import SimpleUploadedFile
+
+        from chiso.accounts.tests.helpers import bundled_framework
+
+        bundled_framework("qd766-2022")
+        code = getattr(world, unit_attr).code
+        body = f"Mã đơn vị,Kỳ,Chỉ số,Loại số liệu,Giá trị\n{code},2025-01,2.1,điểm,15\n".encode()
+        return {"framework": "qd766-2022", "period": "2025-01", "basis": "official", "output": "page",
+                "file": SimpleUploadedFile("cong.csv", body)}
+
+    return data
+
+
+ROUTES += [
+    Route("reports:reconcile", ALL),
+    Route("reports:reconcile", expect(default=200, outsider=400), method="post", data=_portal_file("commune_a"),
+          label="đơn vị mình"),
+    Route("reports:reconcile", expect(default=200, reviewer=400, reporter=400, outsider=400), method="post",
+          data=_portal_file("agency_a"), label="đơn vị khác"),
+]

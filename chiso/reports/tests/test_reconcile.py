@@ -133,3 +133,45 @@ def test_a_file_without_the_figure_column_is_refused(province, tmp_path) -> None
     with pytest.raises(CommandError) as info:
         reconcile(bad)
     assert "thieu-cot.csv, dòng 1, cột figure: thiếu cột bắt buộc figure" in str(info.value)
+
+
+# ---- the web page ------------------------------------------------------------------------------
+def _post(client, path, **extra):
+    from django.urls import reverse
+
+    with open(path, "rb") as fh:
+        return client.post(reverse("reports:reconcile"), {
+            "framework": "qd766-2022", "period": "2025-01", "basis": "official", "output": "page", "file": fh,
+            **extra})
+
+
+def test_the_page_shows_each_difference(province, world, tmp_path) -> None:
+    from chiso.conftest import client_for
+
+    path = write_csv(tmp_path / "cong.csv", PORTAL, header=HEADER)
+    response = _post(client_for(world.viewer), path)
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert "9 số liệu: 5 khớp, 3 lệch, 1 tỉnh chưa có số liệu." in page
+    assert page.count('class="reconcile-differs"') == 3 and page.count('class="reconcile-missing"') == 1
+    assert "−12,5 điểm %" in page and "62,50%" in page and "50,00%" in page
+
+    xlsx = _post(client_for(world.viewer), path, output="xlsx")
+    assert xlsx.status_code == 200
+    assert xlsx["Content-Disposition"] == 'attachment; filename="doi-chieu-qd766-2022-2025-01.xlsx"'
+    from io import BytesIO
+
+    ws = load_workbook(BytesIO(xlsx.content)).active
+    assert [c.value for c in ws[9]][6:10] == [0.625, 0.5, -0.125, "Lệch"]
+
+
+def test_a_unit_outside_the_users_scope_reads_as_unknown(province, world, tmp_path) -> None:
+    from chiso.conftest import client_for
+
+    path = write_csv(tmp_path / "cong.csv", PORTAL, header=HEADER)
+    # The commune's reporter sees only AG-PT-PL: the sở's rows are refused, nothing is compared.
+    response = _post(client_for(world.reporter), path)
+    assert response.status_code == 400
+    page = response.content.decode()
+    assert "cong.csv, dòng 2, cột Mã đơn vị: không có đơn vị mã “AG-STTTT”" in page
+    assert "reconcile-lines" not in page
