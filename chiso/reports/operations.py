@@ -54,7 +54,7 @@ DOSSIER_HEADERS = ("Kỳ trước chuyển sang", "Tiếp nhận trong kỳ", "K
                    "Hồ sơ DVC một phần, toàn trình", "Nộp trực tuyến")
 DOCUMENT_COLUMNS = ("outgoing", "outgoing_signed", "outgoing_unsigned", "incoming", "incoming_signed",
                     "incoming_unsigned")
-OFFICE_LEVEL_NAMES = {"province": "Cơ quan cấp tỉnh", "district": "Cơ quan cấp huyện", "commune": "Cơ quan cấp xã"}
+OFFICE_LEVELS = ("province", "district", "commune")  # the ingest's ``received_<level>`` / ``resolved_<level>``
 
 __all__ = ["KINDS", "OperationsContext", "operations_context", "operations_xlsx", "NoRecords"]
 
@@ -265,12 +265,12 @@ def operations_context(kind: str, period: Period, units: Iterable, meta: ReportM
         if months:
             series = dossier_metrics_series(months, wanted)
             ctx.months = [MonthRow(m.label, _sum(list(series[m.code].values()), DOSSIER_COLUMNS)) for m in months]
-        known = [m for m in metrics.values() if any(f"received_{lv}" in m for lv in OFFICE_LEVEL_NAMES)]
+        known = [m for m in metrics.values() if any(f"received_{lv}" in m for lv in OFFICE_LEVELS)]
         if known:
             ctx.office_levels = [
-                OfficeLevelRow(label, sum(m.get(f"received_{lv}", 0) for m in metrics.values()),
+                OfficeLevelRow(f"Cơ quan {level_words(lv)}", sum(m.get(f"received_{lv}", 0) for m in metrics.values()),
                                sum(m.get(f"resolved_{lv}", 0) for m in metrics.values()))
-                for lv, label in OFFICE_LEVEL_NAMES.items()
+                for lv in OFFICE_LEVELS
             ]
         ctx.source_line = ("Số liệu tính từ dữ liệu hồ sơ xuất từ Hệ thống thông tin giải quyết thủ tục hành "
                            "chính đã nhập vào hệ thống (chỉ các đơn vị có dữ liệu).")
