@@ -240,3 +240,33 @@ def test_the_web_export_covers_only_the_units_the_user_may_see(world, tmp_path):
     response = client_for(world.outsider).get(url.replace("format=xlsx", "format=docx"))
     doc = Document(BytesIO(response.content))
     assert [r.cells[1].text for r in doc.tables[0].rows if r.cells[0].text == "1"] == ["Sở Nội vụ Kiên Giang"]
+
+
+def test_lris_participation_comes_from_a_yes_no_criterion_as_any_tally():
+    """Seed 001: "Có 25/30 đơn vị tham gia báo cáo trên Hệ thống … LRIS" — 19 agencies and 11 districts.
+
+    No export says it and no bundled framework asks it (docs/reports.md, Known limits); a
+    framework that asks the yes/no question gets the seed's figure from the existing tallies.
+    """
+    from fractions import Fraction
+
+    from chiso.engine.evaluate import evaluate
+    from chiso.engine.model import Framework, Indicator, LegalBasis, Scope, Target, TargetRule, UnitInfo
+    from chiso.reports.context import _criterion_lines
+    from chiso.reports.statistics import tally_rows
+
+    lris = Indicator(code="1", name="Tham gia báo cáo trên Hệ thống thông tin báo cáo (LRIS)", kind="boolean",
+                     targets=(TargetRule(Target("=", True)),))
+    fw = Framework(code="lris", version="1", title="LRIS", kind="criteria",
+                   legal_basis=LegalBasis("01/KH-UBND", None, "UBND tỉnh"), levels=("province", "district"),
+                   scope=Scope(levels=("province", "district")), indicators=(lris,))
+    units = [UnitInfo(f"S{i}", f"Sở {i}", "province", parent_code="AG") for i in range(19)] + [
+        UnitInfo(f"H{i}", f"Huyện {i}", "district", parent_code="AG") for i in range(11)]
+    # 5 units report through iOffice instead (the officer left without handing over the account)
+    values = {u.code: {"1.value": u.code not in {"S3", "S9", "S12", "H4", "H7"}} for u in units}
+    results = evaluate(fw, units, values, "2023-H1").results
+    assert _criterion_lines(fw, results, 2)[0].startswith(
+        "- Tiêu chí 1 \u201cTham gia báo cáo trên Hệ thống thông tin báo cáo (LRIS)\u201d: 25/30 đơn vị đạt (83,33%)")
+    assert [(t.level, t.text) for t in tally_rows(fw, results)] == [
+        ("Cấp tỉnh", "16/19 đơn vị đạt"), ("Cấp huyện", "9/11 đơn vị đạt")]
+    assert Fraction(25, 30) == sum(r.met for r in results) / Fraction(30)
