@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import csv
 import io
+from fractions import Fraction
 from io import BytesIO
 
 import openpyxl
@@ -16,7 +17,12 @@ import pytest
 from django.core.management import CommandError, call_command
 from docx import Document
 
+from chiso.conftest import client_for
+from chiso.engine.evaluate import evaluate
+from chiso.engine.model import Framework, Indicator, LegalBasis, Scope, Target, TargetRule, UnitInfo
+from chiso.reports.context import _criterion_lines
 from chiso.reports.services import ReportError, build_context, export_report
+from chiso.reports.statistics import tally_rows
 from chiso.units.models import Unit
 
 # Seed 001, "b) Hệ thống quản lý văn bản": Văn bản đi (Tổng, Có ký số, Không ký số), Văn bản đến (…).
@@ -221,8 +227,6 @@ def test_dossiers_by_the_level_of_the_receiving_office_when_the_export_says_it(w
 
 
 def test_the_web_export_covers_only_the_units_the_user_may_see(world, tmp_path):
-    from chiso.conftest import client_for
-
     path = tmp_path / "vb.csv"
     with open(path, "w", newline="", encoding="utf-8") as fh:
         w = csv.writer(fh)
@@ -248,13 +252,6 @@ def test_lris_participation_comes_from_a_yes_no_criterion_as_any_tally():
     No export says it and no bundled framework asks it (docs/reports.md, Known limits); a
     framework that asks the yes/no question gets the seed's figure from the existing tallies.
     """
-    from fractions import Fraction
-
-    from chiso.engine.evaluate import evaluate
-    from chiso.engine.model import Framework, Indicator, LegalBasis, Scope, Target, TargetRule, UnitInfo
-    from chiso.reports.context import _criterion_lines
-    from chiso.reports.statistics import tally_rows
-
     lris = Indicator(code="1", name="Tham gia báo cáo trên Hệ thống thông tin báo cáo (LRIS)", kind="boolean",
                      targets=(TargetRule(Target("=", True)),))
     fw = Framework(code="lris", version="1", title="LRIS", kind="criteria",
