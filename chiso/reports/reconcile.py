@@ -63,7 +63,8 @@ ALIASES = {
 
 def _fold(text: str) -> str:
     s = unicodedata.normalize("NFKD", text.strip().lower().replace("đ", "d"))
-    return " ".join("".join(ch for ch in s if ch.isascii() and (ch.isalnum() or ch in " %")).split())
+    # Keep "." and "-": "2.1" and "21" are different codes (NQ 17 has both kinds).
+    return " ".join("".join(ch for ch in s if ch.isascii() and (ch.isalnum() or ch in " %.-_")).split())
 
 
 _MEASURE_OF = {_fold(s): name for name, spellings in MEASURES.items() for s in spellings}

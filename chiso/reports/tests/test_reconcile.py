@@ -175,3 +175,11 @@ def test_a_unit_outside_the_users_scope_reads_as_unknown(province, world, tmp_pa
     page = response.content.decode()
     assert "cong.csv, dòng 2, cột Mã đơn vị: không có đơn vị mã “AG-STTTT”" in page
     assert "reconcile-lines" not in page
+
+
+def test_figure_codes_keep_their_dots_and_names_fold() -> None:
+    from chiso.reports.reconcile import _fold
+
+    assert (_fold("2.1"), _fold("21"), _fold("tthc-dan-cu")) == ("2.1", "21", "tthc-dan-cu")
+    assert _fold("  Số hoá HỒ SƠ ") == _fold("so hoa ho so") == "so hoa ho so"
+    assert _fold("Công khai, minh bạch") == "cong khai minh bach"
