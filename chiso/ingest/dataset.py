@@ -16,7 +16,7 @@ Spark (``spark.read.parquet(root)``) and Trino (a Hive table) read it as it is.
 changes (copy on write): a partition's current files are those of the batch
 named in ``DatasetPart`` (one row per source, system, year, month, in the
 relational database). New files are written first under
-``<datasets>/.staging/<batch>/`` — outside the layout, so no reader sees them —
+``<datasets>/.chiso-staging/<batch>/`` — outside the layout, so no reader sees them —
 and renamed into place only after the batch's database transaction has
 committed (``transaction.on_commit``); then the partition's older files are
 deleted. A process killed at any point leaves either staged files of a batch
@@ -55,16 +55,20 @@ opening stock of any month is that running sum (``metrics.py``).
 
 from __future__ import annotations
 
+import fcntl
 import os
 import shutil
 from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
 from django.conf import settings
+from django.db import connection
 
 SOURCES: tuple[str, ...] = ("dossiers", "documents")
-STAGING = ".staging"
+STAGING = ".chiso-staging"  # ".chiso-" folders are left out of backups (chiso/ops/backup.py)
+LOCK_KEY = 0x43484953  # "CHIS": the PostgreSQL advisory lock every import takes
 PARTITION_COLUMNS: tuple[str, ...] = ("system", "year", "month")
 
 # Column → DuckDB/Parquet type, in file order. ``system``/``year``/``month`` are the path.
@@ -422,3 +426,38 @@ def repair(dry_run: bool = False) -> RepairReport:
             if not dry_run:
                 shutil.rmtree(sdir, ignore_errors=True)
     return report
+
+
+# -- one import at a time, and backups that see no import half-way -------------------------------
+@contextmanager
+def file_lock() -> Iterator[None]:
+    """An exclusive lock on a file of VAR_DIR named after the dataset's directory (SQLite
+    installations: one machine). Not under MEDIA_ROOT, so a backup does not change what it copies."""
+    import hashlib
+
+    key = hashlib.sha256(str(root().absolute()).encode()).hexdigest()[:16]
+    path = Path(settings.VAR_DIR) / "locks" / f"dataset-{key}.lock"
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with open(path, "a+") as fh:
+        fcntl.flock(fh, fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(fh, fcntl.LOCK_UN)
+
+
+@contextmanager
+def frozen() -> Iterator[None]:
+    """No import changes the dataset or its database rows while this is held (``chiso backup``
+    copies the database and the dataset inside it, so the two agree in the archive)."""
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cur:
+            cur.execute("SELECT pg_advisory_lock(%s)", [LOCK_KEY])
+        try:
+            yield
+        finally:
+            with connection.cursor() as cur:
+                cur.execute("SELECT pg_advisory_unlock(%s)", [LOCK_KEY])
+    else:
+        with file_lock():
+            yield

@@ -46,7 +46,6 @@ from .models import DEFAULT_SYSTEM, DatasetPart, DocumentMonth, DossierMonth, In
 from .reader import DUCKDB_MEMORY, Prepared, Progress, file_checksum, prepare_export
 
 SUMMARY_MODELS = {"dossiers": DossierMonth, "documents": DocumentMonth}
-LOCK_KEY = 0x43484953  # "CHIS": the one advisory lock every import takes on PostgreSQL
 # A phase boundary a crash test can stop at (``CHISO_INGEST_PAUSE=<phase>`` waits there; tests only).
 PHASES = ("staged", "summary", "committed", "published")
 
@@ -100,8 +99,16 @@ def take_lock() -> None:
     """Serialise imports (and ``repair``): call inside the transaction."""
     if connection.vendor == "postgresql":
         with connection.cursor() as cur:
-            cur.execute("SELECT pg_advisory_xact_lock(%s)", [LOCK_KEY])
-    # SQLite: Chỉ Số opens every transaction IMMEDIATE, which already holds the one write lock.
+            cur.execute("SELECT pg_advisory_xact_lock(%s)", [dataset.LOCK_KEY])
+    # SQLite: Chỉ Số opens every transaction IMMEDIATE, which already holds the one write lock;
+    # ``_locked`` adds the dataset's file lock around it, which ``chiso backup`` takes too.
+
+
+def _locked():
+    """The file lock on SQLite (taken before the transaction), nothing on PostgreSQL."""
+    from contextlib import nullcontext
+
+    return nullcontext() if connection.vendor == "postgresql" else dataset.file_lock()
 
 
 def _changed_sql(kind: str) -> str:
@@ -155,88 +162,87 @@ def write_prepared(prepared: Prepared, batch: IngestBatch, delete_scope: DeleteS
     parts = dataset.current_parts(kind, system)
     files = dataset.current_files(kind, system, parts)
     cols = _new_columns(kind)
-    new_rel = f"read_parquet('{prepared.out_path}')"
-    with tempfile.TemporaryDirectory(prefix="chiso-write-") as workdir:
-        con = duckdb_connection(workdir)
-        try:
-            con.execute(f"CREATE VIEW new AS SELECT * FROM {new_rel}")
-            con.execute(f"CREATE VIEW cur AS {dataset.relation_sql(kind, files)}")
-            if files:
-                # New or changed records (with where the old version lives), and what the scope deletes.
-                con.execute(
-                    f"CREATE TABLE touched AS SELECT n.{key} AS id, c.{key} IS NULL AS is_new, "
-                    f"c.year AS old_year, c.month AS old_month FROM new n LEFT JOIN cur c ON n.{key} = c.{key} "
-                    f"WHERE c.{key} IS NULL OR {_changed_sql(kind)}")
-                if delete_scope is not None:
-                    con.execute(
-                        f"CREATE TABLE gone AS SELECT c.{key} AS id, c.year, c.month FROM cur c "
-                        f"WHERE {_scope_sql(kind, delete_scope)} "
-                        f"AND NOT EXISTS (SELECT 1 FROM new n WHERE n.{key} = c.{key})")
-                else:
-                    con.execute("CREATE TABLE gone AS SELECT CAST(NULL AS VARCHAR) AS id, "
-                                "CAST(NULL AS BIGINT) AS year, CAST(NULL AS BIGINT) AS month WHERE FALSE")
-                created, changed, deleted = con.execute(
-                    "SELECT (SELECT count(*) FILTER (is_new) FROM touched), (SELECT count(*) FROM touched), "
-                    "(SELECT count(*) FROM gone)").fetchone()
-            else:
-                created = changed = prepared.rows
-                deleted = 0
-            batch.rows = prepared.rows
-            batch.created = int(created)
-            batch.updated = int(changed) - int(created)
-            batch.unchanged = prepared.rows - int(changed)
-            batch.deleted = int(deleted)
-            if progress:
-                progress(prepared.rows // 2)
-            if not changed and not deleted:
-                if progress:
-                    progress(prepared.rows - prepared.rows // 2)
-                return []
-            # The partitions to rewrite: where new versions go, where old versions and deleted records were.
-            new_part = (f"CAST(substr({month_col}, 1, 4) AS BIGINT) AS year, "
-                        f"CAST(substr({month_col}, 6, 2) AS BIGINT) AS month")
-            if files:
-                con.execute(
-                    f"CREATE TABLE affected AS SELECT DISTINCT year, month FROM ("
-                    f"SELECT {new_part} FROM new WHERE {key} IN (SELECT id FROM touched) "
-                    f"UNION ALL SELECT old_year, old_month FROM touched WHERE NOT is_new "
-                    f"UNION ALL SELECT year, month FROM gone)")
-                merged = (
-                    f"SELECT {', '.join(cols)}, batch, year, month FROM cur "
-                    f"WHERE EXISTS (SELECT 1 FROM affected a WHERE a.year = cur.year AND a.month = cur.month) "
-                    f"AND {key} NOT IN (SELECT id FROM touched) AND {key} NOT IN (SELECT id FROM gone) "
-                    f"UNION ALL SELECT {', '.join(cols)}, {bid} AS batch, {new_part} FROM new "
-                    f"WHERE {key} IN (SELECT id FROM touched)")
-            else:
-                con.execute(f"CREATE TABLE affected AS SELECT DISTINCT {new_part} FROM new")
-                merged = f"SELECT {', '.join(cols)}, {bid} AS batch, {new_part} FROM new"
-            stage = dataset.staging_dir(bid) / kind / f"system={system}"
-            stage.mkdir(parents=True, exist_ok=True)
-            order = ", ".join(n for n, _ in SCHEMA[kind])
+    con = prepared.con  # the reader's connection: its table ``checked`` holds the rows
+    try:
+        con.execute("CREATE OR REPLACE VIEW new AS SELECT * FROM checked")
+        con.execute(f"CREATE OR REPLACE VIEW cur AS {dataset.relation_sql(kind, files)}")
+        if files:
+            # New or changed records (with where the old version lives), and what the scope deletes.
             con.execute(
-                f"COPY (SELECT {order}, CAST(year AS VARCHAR) AS year, lpad(CAST(month AS VARCHAR), 2, '0') AS month "
-                f"FROM ({merged})) TO '{stage}' (FORMAT parquet, COMPRESSION zstd, PARTITION_BY (year, month), "
-                f"FILENAME_PATTERN 'part-{bid}-{{i}}', OVERWRITE_OR_IGNORE true)")
+                f"CREATE TABLE touched AS SELECT n.{key} AS id, c.{key} IS NULL AS is_new, "
+                f"c.year AS old_year, c.month AS old_month FROM new n LEFT JOIN cur c ON n.{key} = c.{key} "
+                f"WHERE c.{key} IS NULL OR {_changed_sql(kind)}")
+            if delete_scope is not None:
+                con.execute(
+                    f"CREATE TABLE gone AS SELECT c.{key} AS id, c.year, c.month FROM cur c "
+                    f"WHERE {_scope_sql(kind, delete_scope)} "
+                    f"AND NOT EXISTS (SELECT 1 FROM new n WHERE n.{key} = c.{key})")
+            else:
+                con.execute("CREATE TABLE gone AS SELECT CAST(NULL AS VARCHAR) AS id, "
+                            "CAST(NULL AS BIGINT) AS year, CAST(NULL AS BIGINT) AS month WHERE FALSE")
+            created, changed, deleted = con.execute(
+                "SELECT (SELECT count(*) FILTER (is_new) FROM touched), (SELECT count(*) FROM touched), "
+                "(SELECT count(*) FROM gone)").fetchone()
+        else:
+            created = changed = prepared.rows
+            deleted = 0
+        batch.rows = prepared.rows
+        batch.created = int(created)
+        batch.updated = int(changed) - int(created)
+        batch.unchanged = prepared.rows - int(changed)
+        batch.deleted = int(deleted)
+        if progress:
+            progress(prepared.rows // 2)
+        if not changed and not deleted:
             if progress:
                 progress(prepared.rows - prepared.rows // 2)
-            _pause("staged")
-            # Which partitions now hold what.
-            staged = sorted(stage.rglob("*.parquet"))
-            counts = dict(((int(y), int(m)), int(n)) for y, m, n in con.execute(
-                f"SELECT year, month, count(*) FROM read_parquet({dataset.sql_list(staged)}, hive_partitioning = true, "
-                f"hive_types = {{'year': BIGINT, 'month': BIGINT}}) GROUP BY ALL").fetchall()) if staged else {}
-            affected = [(int(y), int(m)) for y, m in con.execute("SELECT year, month FROM affected").fetchall()]
-            new_parts = [Part(kind, system, y, m, bid) for (y, m) in sorted(counts)]
-            emptied = [(kind, system, y, m) for (y, m) in affected if (y, m) not in counts]
-            DatasetPart.objects.filter(kind=kind, system=system).filter(
-                _month_q(affected)).delete()
-            DatasetPart.objects.bulk_create([DatasetPart(kind=kind, system=system, year=y, month=m, batch_id=bid,
-                                                         rows=counts[(y, m)]) for (y, m) in sorted(counts)])
-            kept = [p for p in parts if (p.year, p.month) not in set(affected)]
-            _write_summary(con, kind, system, dataset.current_files(kind, system, kept) + staged)
-            _pause("summary")
-        finally:
-            con.close()
+            return []
+        # The partitions to rewrite: where new versions go, where old versions and deleted records were.
+        new_part = (f"CAST(substr({month_col}, 1, 4) AS BIGINT) AS year, "
+                    f"CAST(substr({month_col}, 6, 2) AS BIGINT) AS month")
+        if files:
+            con.execute(
+                f"CREATE TABLE affected AS SELECT DISTINCT year, month FROM ("
+                f"SELECT {new_part} FROM new WHERE {key} IN (SELECT id FROM touched) "
+                f"UNION ALL SELECT old_year, old_month FROM touched WHERE NOT is_new "
+                f"UNION ALL SELECT year, month FROM gone)")
+            merged = (
+                f"SELECT {', '.join(cols)}, batch, year, month FROM cur "
+                f"WHERE EXISTS (SELECT 1 FROM affected a WHERE a.year = cur.year AND a.month = cur.month) "
+                f"AND {key} NOT IN (SELECT id FROM touched) AND {key} NOT IN (SELECT id FROM gone) "
+                f"UNION ALL SELECT {', '.join(cols)}, {bid} AS batch, {new_part} FROM new "
+                f"WHERE {key} IN (SELECT id FROM touched)")
+        else:
+            con.execute(f"CREATE TABLE affected AS SELECT DISTINCT {new_part} FROM new")
+            merged = f"SELECT {', '.join(cols)}, {bid} AS batch, {new_part} FROM new"
+        stage = dataset.staging_dir(bid) / kind / f"system={system}"
+        stage.mkdir(parents=True, exist_ok=True)
+        order = ", ".join(n for n, _ in SCHEMA[kind])
+        con.execute(
+            f"COPY (SELECT {order}, CAST(year AS VARCHAR) AS year, lpad(CAST(month AS VARCHAR), 2, '0') AS month "
+            f"FROM ({merged})) TO '{stage}' (FORMAT parquet, COMPRESSION zstd, PARTITION_BY (year, month), "
+            f"FILENAME_PATTERN 'part-{bid}-{{i}}', OVERWRITE_OR_IGNORE true)")
+        if progress:
+            progress(prepared.rows - prepared.rows // 2)
+        _pause("staged")
+        # Which partitions now hold what.
+        staged = sorted(stage.rglob("*.parquet"))
+        counts = dict(((int(y), int(m)), int(n)) for y, m, n in con.execute(
+            f"SELECT year, month, count(*) FROM read_parquet({dataset.sql_list(staged)}, hive_partitioning = true, "
+            f"hive_types = {{'year': BIGINT, 'month': BIGINT}}) GROUP BY ALL").fetchall()) if staged else {}
+        affected = [(int(y), int(m)) for y, m in con.execute("SELECT year, month FROM affected").fetchall()]
+        new_parts = [Part(kind, system, y, m, bid) for (y, m) in sorted(counts)]
+        emptied = [(kind, system, y, m) for (y, m) in affected if (y, m) not in counts]
+        DatasetPart.objects.filter(kind=kind, system=system).filter(
+            _month_q(affected)).delete()
+        DatasetPart.objects.bulk_create([DatasetPart(kind=kind, system=system, year=y, month=m, batch_id=bid,
+                                                     rows=counts[(y, m)]) for (y, m) in sorted(counts)])
+        kept = [p for p in parts if (p.year, p.month) not in set(affected)]
+        _write_summary(con, kind, system, dataset.current_files(kind, system, kept) + staged)
+        _pause("summary")
+    finally:
+        for name in ("touched", "gone", "affected"):
+            con.execute(f"DROP TABLE IF EXISTS {name}")
 
     def publish() -> None:
         _pause("committed")
@@ -290,6 +296,7 @@ def ingest_file(
     batch: IngestBatch | None = None,
     progress: Progress | None = None,
     row_progress: Callable[[int], None] | None = None,
+    recognise_same_bytes: bool = True,
 ) -> IngestBatch:
     """Check then import one export, all or nothing; returns the batch with its counts.
 
@@ -301,14 +308,15 @@ def ingest_file(
 
     The same bytes imported again, into a system no import has changed since and
     with the same unit catalogue, are recognised by their SHA-256 and counted as
-    unchanged without reading the file (the result is known: nothing changes).
+    unchanged without reading the file (the result is known: nothing changes);
+    ``recognise_same_bytes=False`` reads and compares it all the same (benchmarks).
     """
     path = Path(path)
     file_name = file_name or path.name
     report = progress or (lambda phase, fraction: None)
     fingerprint = unit_catalogue_fingerprint()
     checksum = file_checksum(path)
-    if delete_scope is None:
+    if delete_scope is None and recognise_same_bytes:
         same = _unchanged_since(kind, system, checksum, fingerprint)
         if same is not None:
             return _record_unchanged(same, kind, system, user, path, file_name, checksum, fingerprint,
@@ -348,7 +356,7 @@ def _record_unchanged(same, kind, system, user, path, file_name, checksum, finge
     """A batch for bytes already imported: every record unchanged, nothing written."""
     result: IngestBatch | None = None
     try:
-        with transaction.atomic():
+        with _locked(), transaction.atomic():
             take_lock()
             if _unchanged_since(kind, system, checksum, fingerprint) is None:
                 raise _Rollback  # another import changed the system meanwhile: read the file after all
@@ -381,7 +389,7 @@ def _commit(prepared, kind, system, user, path, file_name, fingerprint, dry_run,
     result: IngestBatch | None = None
     batch_id: int | None = None
     try:
-        with transaction.atomic():
+        with _locked(), transaction.atomic():
             take_lock()
             dataset.repair()
             target = _begin(kind, system, user, path, file_name, batch)
@@ -455,7 +463,7 @@ def check_dataset(dry_run: bool = False) -> dict:
     Runs under the import lock. ``ok`` is False when a committed partition's files are
     missing or the stored summary differs from a recount of the files.
     """
-    with transaction.atomic():
+    with _locked(), transaction.atomic():
         take_lock()
         repaired = dataset.repair(dry_run=dry_run)
         mismatches = [d for kind in dataset.SOURCES for d in summary_differences(kind)]

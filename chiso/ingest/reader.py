@@ -59,7 +59,8 @@ DATE_HELP = "cần dạng 2025-01-05, 2025-01-05 08:30, 05/01/2025 hoặc 05/01/
 
 @dataclass
 class Prepared:
-    """A checked export, normalised into ``out_path`` (Parquet, the dataset's columns but ``batch``)."""
+    """A checked export: table ``checked`` of the open DuckDB connection ``con``, in the dataset's
+    columns but ``batch`` (the writer works on it in place: no second copy of the rows)."""
 
     kind: str
     system: str
@@ -67,12 +68,15 @@ class Prepared:
     checksum: str
     rows: int  # records kept (identical duplicates counted once)
     source_rows: int
-    out_path: Path
+    con: duckdb.DuckDBPyConnection
     workdir: tempfile.TemporaryDirectory
     unit_ids: list[int] = field(default_factory=list)
 
     def cleanup(self) -> None:
-        self.workdir.cleanup()
+        try:
+            self.con.close()
+        finally:
+            self.workdir.cleanup()
 
 
 # The record fields per kind (the duplicate check compares all but system and id).
@@ -502,11 +506,10 @@ class ExportReader:
             local = f"timezone({_sql_str(settings.TIME_ZONE)}, timezone('UTC', {column}))"
         return f"strftime({local}, '%Y-%m')"
 
-    def _write_output(self) -> Path:
-        """The checked rows as Parquet in the dataset's columns (``dataset.SCHEMA``, without batch)."""
+    def _write_output(self) -> None:
+        """Table ``checked``: the rows to import in the dataset's columns (``dataset.SCHEMA``, no batch)."""
         from .dataset import SCHEMA
 
-        out = Path(self.workdir.name) / "normalised.parquet"
         exprs = []
         for name, sql_type in SCHEMA[self.kind]:
             if name == "batch":
@@ -522,11 +525,7 @@ class ExportReader:
             where += (f" AND rowid NOT IN (SELECT n.rowid FROM norm n JOIN dup d USING ({ID_FIELD[self.kind]}) "
                       f"WHERE n.rowid <> d.first)")
         # File order (exports come in time order), no sort.
-        self.con.execute(
-            f"COPY (SELECT {', '.join(exprs)} FROM norm {where}) "
-            f"TO {_sql_str(str(out))} (FORMAT parquet, COMPRESSION zstd)"
-        )
-        return out
+        self.con.execute(f"CREATE TABLE checked AS SELECT {', '.join(exprs)} FROM norm {where}")
 
     def prepare(self) -> Prepared:
         """Read, check and normalise the file; raise ``ImportError_`` listing every problem."""
@@ -546,16 +545,18 @@ class ExportReader:
             if self.problems.items:
                 self._raise_problems()
             self.progress("Đang chuẩn bị ghi", 0.3)
-            out = self._write_output()
+            self._write_output()
             kept = source_rows - self.con.execute(
                 "SELECT coalesce(sum(c - 1), 0) FROM (SELECT count(*) c FROM norm WHERE NOT _blank GROUP BY "
                 f"{ID_FIELD[self.kind]})"
             ).fetchone()[0] if getattr(self, "duplicates", 0) else source_rows
             unit_ids = [r[0] for r in self.con.execute(
                 "SELECT DISTINCT unit_id FROM norm WHERE NOT _blank").fetchall()]
-            self.con.close()
+            self.con.execute("DROP TABLE IF EXISTS dup")
+            self.con.execute("DROP TABLE norm")  # memory back before the writer's work
+            self.con.execute("SET preserve_insertion_order = false")
             return Prepared(self.kind, self.system, self.file_name, checksum, int(kept), int(source_rows),
-                            out, self.workdir, sorted(unit_ids))
+                            self.con, self.workdir, sorted(unit_ids))
         except BaseException:
             try:
                 self.con.close()

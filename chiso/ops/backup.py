@@ -4,7 +4,8 @@ Layout of the archive (a gzip-compressed tar, readable with ``tar tzf``):
 
     database/chiso.sqlite3   SQLite: a consistent copy taken with SQLite's online backup API
     database/chiso.pgdump    PostgreSQL: ``pg_dump -Fc`` (restored with ``pg_restore``)
-    media/…                  every file under MEDIA_ROOT (evidence, uploaded exports)
+    media/…                  every file under MEDIA_ROOT (evidence, uploaded exports, the records
+                             dataset media/datasets/…, copied with the database under the import lock)
     manifest.json            SHA-256 and size of every member, database vendor, app version,
                              applied migrations, date — written last, read first by ``restore``
 
@@ -40,6 +41,8 @@ from django.db.migrations.recorder import MigrationRecorder
 from django.utils import timezone
 
 from chiso.engine.numbers import format_int, format_number
+from chiso.ingest.dataset import frozen as frozen_dataset
+from chiso.ingest.dataset import root as dataset_root
 
 FORMAT = "chiso-backup"
 FORMAT_VERSION = 1
@@ -266,13 +269,21 @@ def _create_backup(output: Path, using: str) -> dict:
     created = timezone.localtime()
     with tempfile.TemporaryDirectory(dir=output.parent, prefix=".chiso-backup-") as staging:
         db_file = Path(staging) / Path(DB_MEMBERS[vendor]).name
-        _dump_database(db_file, using)
         partial = Path(staging) / "archive.tar.gz"
         members: dict[str, dict] = {}
+        datasets = dataset_root().absolute()
         with tarfile.open(partial, "w:gz", format=tarfile.PAX_FORMAT, compresslevel=6) as tar:
-            members[DB_MEMBERS[vendor]] = _add(tar, db_file, DB_MEMBERS[vendor])
+            # The records dataset (Parquet, chiso.ingest.dataset) is copied with the database while
+            # no import runs, so the archive's files are exactly those its database names.
+            with frozen_dataset():
+                _dump_database(db_file, using)
+                members[DB_MEMBERS[vendor]] = _add(tar, db_file, DB_MEMBERS[vendor])
+                for member, path in _media_files(media_root):
+                    if path.is_relative_to(datasets):
+                        members[member] = _add(tar, path, member)
             for member, path in _media_files(media_root):
-                members[member] = _add(tar, path, member)
+                if member not in members and not path.is_relative_to(datasets):
+                    members[member] = _add(tar, path, member)
             manifest = {
                 "format": FORMAT,
                 "format_version": FORMAT_VERSION,

@@ -95,14 +95,14 @@ def test_a_killed_import_leaves_the_dataset_and_database_agreeing(phase, prepare
     committed = phase in ("committed", "published")
     datasets = tmp_path / "media" / "datasets"
     if phase in ("staged", "summary", "committed"):
-        assert any((datasets / ".staging").rglob("*.parquet"))  # the kill left files behind
+        assert any((datasets / ".chiso-staging").rglob("*.parquet"))  # the kill left files behind
     check = json.loads(_chiso(env, "dataset_check", "--format", "json").stdout)
     assert check["ok"] and not check["missing"] and not check["summary_mismatches"]
     if phase in ("staged", "summary"):
         assert check["removed"] and not check["published"]  # the uncommitted batch's files go
     if phase == "committed":
         assert check["published"]  # the committed batch's files are moved into place
-    assert not (datasets / ".staging").exists() or not any((datasets / ".staging").rglob("*.parquet"))
+    assert not (datasets / ".chiso-staging").exists() or not any((datasets / ".chiso-staging").rglob("*.parquet"))
     assert _figures(env) == (CORRECTED if committed else FIRST)
     again = json.loads(_chiso(env, "dataset_check", "--format", "json").stdout)
     assert again["ok"] and not again["published"] and not again["removed"]
