@@ -222,6 +222,8 @@ STORAGES = {
 # Tests write their evidence files to var/test-media (removed by `make clean`), never to the real store.
 MEDIA_ROOT = Path(env_str("CHISO_MEDIA_ROOT", str(VAR_DIR / ("test-media" if TESTING else "media"))))
 EVIDENCE_MAX_BYTES = env_int("EVIDENCE_MAX_BYTES", 20 * 1024 * 1024)
+# Any API write (a values file, a push) larger than this is refused (413) before its body is read.
+API_MAX_REQUEST_BYTES = env_int("API_MAX_REQUEST_BYTES", 50 * 1024 * 1024)
 DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 

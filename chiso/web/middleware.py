@@ -89,7 +89,26 @@ class UploadLimitMiddleware:
                                     status=413, json_dumps_params={"ensure_ascii": False})
             return render(request, "web/too_large.html",
                           {"limit": settings.EVIDENCE_MAX_BYTES}, status=413)
+        if request.method == "POST" and request.path_info.startswith("/api/") and self._over_api_limit(request):
+            from django.http import JsonResponse
+
+            from chiso.engine.numbers import format_number
+
+            mb = format_number(settings.API_MAX_REQUEST_BYTES / (1024 * 1024), decimals=0)
+            return JsonResponse({"detail": f"Yêu cầu quá lớn: API nhận tối đa {mb} MB mỗi yêu cầu; hãy chia "
+                                           "tệp thành nhiều phần."},
+                                status=413, json_dumps_params={"ensure_ascii": False})
         return self.get_response(request)
+
+    @staticmethod
+    def _over_api_limit(request) -> bool:
+        """Any API write (values files, pushes) past API_MAX_REQUEST_BYTES, refused before its body is read."""
+        try:
+            length = int(request.META.get("CONTENT_LENGTH") or 0)
+        except ValueError:
+            return False
+        limit = int(getattr(settings, "API_MAX_REQUEST_BYTES", 0) or 0)
+        return bool(limit) and length > limit
 
     def _too_large(self, request) -> bool:
         try:
