@@ -1,6 +1,7 @@
 """kill -9 during an import, at each phase: the dataset and the database still agree, a re-run works.
 
-Each case runs the real ``chiso`` console script on its own SQLite file and media directory:
+Each case runs the real ``chiso`` console script on its own database (a SQLite file, or a scratch
+PostgreSQL database when the run uses PostgreSQL: ``chiso.ops.tests.sites``) and media directory:
 a first export is imported, then a corrected one is started and stopped with SIGKILL at a
 phase boundary (``CHISO_INGEST_PAUSE``, honoured only in test mode). Before the batch's
 transaction commits (``staged``, ``summary``) the figures must be the first export's; once it
@@ -12,16 +13,15 @@ the corrected import again must finish with the corrected figures.
 from __future__ import annotations
 
 import json
-import os
 import signal
 import subprocess
 import sys
 import time
-from pathlib import Path
 
 import pytest
 
 from chiso.ingest.importer import PHASES
+from chiso.ops.tests.sites import new_site
 
 from .exports import dossier, write_csv
 
@@ -33,10 +33,6 @@ V2 = [dossier("A", status="resolved", resolved="2025-01-25 09:00"), dossier("B",
 UNIT = "AG-STTTT"
 
 
-def _env(tmp: Path) -> dict:
-    return {**os.environ, "DATABASE_URL": f"sqlite:///{tmp / 'crash.sqlite3'}", "CHISO_VAR_DIR": str(tmp),
-            "CHISO_MEDIA_ROOT": str(tmp / "media"), "CHISO_TESTING": "true",
-            "DJANGO_SETTINGS_MODULE": "chiso.settings"}
 
 
 def _chiso(env: dict, *args: str, check: bool = True) -> subprocess.CompletedProcess:
@@ -59,23 +55,21 @@ FIRST = (1, 2, 1, 0, 2, 0)  # B carried over from December; A, C received; C res
 CORRECTED = (0, 3, 2, 1, 1, 1)  # A, B, C received; A (late) and C resolved; D in February
 
 
-@pytest.fixture(scope="module")
-def prepared(tmp_path_factory):
-    """A migrated database with the test unit: copied for each phase (migrating is the slow part)."""
-    tmp = tmp_path_factory.mktemp("crash-base")
-    env = _env(tmp)
-    _chiso(env, "migrate", "-v", "0")
-    _chiso(env, "shell", "-c", "from chiso.units.models import Unit; "
-                               f"Unit.objects.create(code='{UNIT}', name='Sở TTTT', level='province')")
-    return tmp / "crash.sqlite3"
+@pytest.fixture
+def site(tmp_path):
+    """A migrated installation with the test unit; test mode, so the import honours the pause."""
+    site = new_site(tmp_path)
+    site.env["CHISO_TESTING"] = "true"
+    _chiso(site.env, "migrate", "-v", "0", "--skip-checks")
+    _chiso(site.env, "shell", "-c", "from chiso.units.models import Unit; "
+                                    f"Unit.objects.create(code='{UNIT}', name='Sở TTTT', level='province')")
+    yield site
+    site.drop()
 
 
 @pytest.mark.parametrize("phase", PHASES)
-def test_a_killed_import_leaves_the_dataset_and_database_agreeing(phase, prepared, tmp_path):
-    import shutil
-
-    shutil.copy(prepared, tmp_path / "crash.sqlite3")
-    env = _env(tmp_path)
+def test_a_killed_import_leaves_the_dataset_and_database_agreeing(phase, site, tmp_path):
+    env = site.env
     _chiso(env, "ingest_dossiers", str(write_csv(tmp_path / "v1.csv", V1)), "--no-progress")
     assert _figures(env) == FIRST
     marker = tmp_path / "paused"
@@ -93,7 +87,7 @@ def test_a_killed_import_leaves_the_dataset_and_database_agreeing(phase, prepare
         proc.send_signal(signal.SIGKILL)
         proc.wait()
     committed = phase in ("committed", "published")
-    datasets = tmp_path / "media" / "datasets"
+    datasets = site.media / "datasets"
     if phase in ("staged", "summary", "committed"):
         assert any((datasets / ".chiso-staging").rglob("*.parquet"))  # the kill left files behind
     check = json.loads(_chiso(env, "dataset_check", "--format", "json").stdout)
