@@ -29,6 +29,10 @@ SummaryRow = tuple[Any, ...]  # (system, unit_id, month, *flows) in dataset.FLOW
 _SESSION = None
 
 
+class SparkUnavailable(RuntimeError):
+    """PySpark is not installed or Java cannot start it; the message says what to do, in Vietnamese."""
+
+
 def session(master: str = "local[2]"):
     """One local SparkSession per process, set up for this SQL: UTC, few shuffle partitions, no UI.
 
@@ -37,23 +41,33 @@ def session(master: str = "local[2]"):
     """
     global _SESSION
     if _SESSION is None:
-        from pyspark.sql import SparkSession
+        try:
+            from pyspark.sql import SparkSession
+        except ImportError as exc:
+            raise SparkUnavailable("Chưa cài pyspark: .venv/bin/pip install -c requirements.lock pyspark") from exc
 
         # Python workers (if any query needs them) must be this interpreter, not the system's.
         os.environ.setdefault("PYSPARK_PYTHON", sys.executable)
         os.environ.setdefault("PYSPARK_DRIVER_PYTHON", sys.executable)
 
-        _SESSION = (
-            SparkSession.builder.master(master).appName("chiso-metrics")
-            .config("spark.ui.enabled", "false")
-            .config("spark.sql.session.timeZone", "UTC")  # the dataset's instants are UTC
-            .config("spark.sql.shuffle.partitions", "4")  # small summaries; raise on a cluster
-            .config("spark.sql.ansi.enabled", "true")  # overflow is an error, never a wrapped count
-            .config("spark.ui.showConsoleProgress", "false")
-            .getOrCreate()
-        )
+        try:
+            _SESSION = _build(SparkSession, master)
+        except Exception as exc:  # py4j/pyspark raise their own kinds when Java is missing or too old
+            raise SparkUnavailable(f"Không khởi động được Spark (cần Java 17 trở lên: make java): {exc}") from exc
         _SESSION.sparkContext.setLogLevel("ERROR")
     return _SESSION
+
+
+def _build(SparkSession, master: str):  # noqa: N803 - the class, passed in so the import stays lazy
+    return (
+        SparkSession.builder.master(master).appName("chiso-metrics")
+        .config("spark.ui.enabled", "false")
+        .config("spark.sql.session.timeZone", "UTC")  # the dataset's instants are UTC
+        .config("spark.sql.shuffle.partitions", "4")  # small summaries; raise on a cluster
+        .config("spark.sql.ansi.enabled", "true")  # overflow is an error, never a wrapped count
+        .config("spark.ui.showConsoleProgress", "false")
+        .getOrCreate()
+    )
 
 
 def stop() -> None:

@@ -13,6 +13,7 @@ from django.core.management.base import BaseCommand, CommandError
 from chiso.engine.numbers import format_int
 from chiso.engine.periods import PeriodError, parse_period
 from chiso.ingest.metrics import METRIC_LABELS, METRICS, metric_rows
+from chiso.ingest.spark import SparkUnavailable
 from chiso.units.models import Unit
 
 
@@ -40,7 +41,10 @@ class Command(BaseCommand):
             unit = Unit.objects.filter(code=options["unit"]).first()
             if unit is None:
                 raise CommandError(f'Không có đơn vị mã "{options["unit"]}"')
-        rows = metric_rows(options["source"], period, unit, options["system"], engine=options["engine"])
+        try:
+            rows = metric_rows(options["source"], period, unit, options["system"], engine=options["engine"])
+        except SparkUnavailable as exc:
+            raise CommandError(str(exc)) from None
         if options["format"] == "json":
             self.stdout.write(json.dumps({"metrics": rows}, ensure_ascii=False, indent=1))
             return
