@@ -183,3 +183,25 @@ def test_figure_codes_keep_their_dots_and_names_fold() -> None:
     assert (_fold("2.1"), _fold("21"), _fold("tthc-dan-cu")) == ("2.1", "21", "tthc-dan-cu")
     assert _fold("  Số hoá HỒ SƠ ") == _fold("so hoa ho so") == "so hoa ho so"
     assert _fold("Công khai, minh bạch") == "cong khai minh bach"
+
+
+def test_an_xlsx_from_the_portal_reads_like_the_csv_and_names_columns_by_letter(province, tmp_path) -> None:
+    from openpyxl import Workbook
+
+    wb = Workbook()
+    ws = wb.active
+    ws.append(HEADER)
+    ws.append(["AG-STTTT", "2025-01", "thanh-toan", "tỷ lệ", 0.625, ""])  # a share typed as a number
+    ws.append(["AG-STTTT", "2025-01", "2.1", "điểm", 15, ""])
+    good = tmp_path / "cong.xlsx"
+    wb.save(good)
+    data = json.loads(reconcile(good, "--format", "json"))
+    assert [(ln["figure"], ln["status"], ln["difference_text"]) for ln in data["lines"]] == [
+        ("thanh-toan", "differs", "−12,5 điểm %"), ("2.1", "match", "0")]
+
+    ws.append(["AG-STTTT", "2025-01", "4.1", "điểm", 7, ""])  # 4.1 is worth 6 points
+    bad = tmp_path / "cong-loi.xlsx"
+    wb.save(bad)
+    with pytest.raises(CommandError) as info:
+        reconcile(bad)
+    assert "cong-loi.xlsx, dòng 4, cột E: 7 điểm lớn hơn điểm tối đa 6" in str(info.value)
