@@ -14,6 +14,8 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 
+import duckdb
+
 from chiso.engine.periods import Period, parse_period
 
 from . import dataset
@@ -37,6 +39,32 @@ def _value(name: str, value):
     return value
 
 
+def _run(kind: str, sql: str, params: list | None, system: str | None, months: tuple[str, str] | None):
+    """``sql`` over the current files (``None`` when there are none): rows and column names.
+
+    An import that commits meanwhile deletes the files it replaced; the query is then run
+    once more on the new current files.
+    """
+    for attempt in (1, 2):
+        parts = dataset.current_parts(kind, system)
+        if months is not None:
+            parts = [p for p in parts if months[0] <= f"{p.year:04d}-{p.month:02d}" <= months[1]]
+        files = dataset.current_files(kind, system, parts)
+        if not files:
+            return None
+        con, workdir = _connect(files, kind)
+        try:
+            cur = con.execute(sql, params or [])
+            return cur.fetchall(), [d[0] for d in cur.description]
+        except duckdb.IOException:
+            if attempt == 2:
+                raise
+        finally:
+            con.close()
+            workdir.cleanup()
+    return None
+
+
 def query(kind: str, where: str = "TRUE", params: list | None = None, *, system: str | None = None,
           order: str | None = None, limit: int | None = None, offset: int = 0,
           months: tuple[str, str] | None = None) -> list[dict]:
@@ -45,43 +73,23 @@ def query(kind: str, where: str = "TRUE", params: list | None = None, *, system:
     ``months`` (first, last "YYYY-MM") limits the files read to the partitions of those months.
     Instants come back as aware UTC datetimes, as the database used to return them.
     """
-    parts = dataset.current_parts(kind, system)
-    if months is not None:
-        first, last = months
-        parts = [p for p in parts if first <= f"{p.year:04d}-{p.month:02d}" <= last]
-    files = dataset.current_files(kind, system, parts)
-    if not files:
+    sql = f"SELECT * FROM {kind} WHERE {where}"
+    if order:
+        sql += f" ORDER BY {order}"
+    if limit is not None:
+        sql += f" LIMIT {int(limit)} OFFSET {int(offset)}"
+    result = _run(kind, sql, params, system, months)
+    if result is None:
         return []
-    con, workdir = _connect(files, kind)
-    try:
-        sql = f"SELECT * FROM {kind} WHERE {where}"
-        if order:
-            sql += f" ORDER BY {order}"
-        if limit is not None:
-            sql += f" LIMIT {int(limit)} OFFSET {int(offset)}"
-        cur = con.execute(sql, params or [])
-        names = [d[0] for d in cur.description]
-        return [{n: _value(n, v) for n, v in zip(names, row, strict=True)} for row in cur.fetchall()]
-    finally:
-        con.close()
-        workdir.cleanup()
+    rows, names = result
+    return [{n: _value(n, v) for n, v in zip(names, row, strict=True)} for row in rows]
 
 
 def count(kind: str, where: str = "TRUE", params: list | None = None, *, system: str | None = None,
           months: tuple[str, str] | None = None) -> int:
     """How many records of ``kind`` match ``where``."""
-    parts = dataset.current_parts(kind, system)
-    if months is not None:
-        parts = [p for p in parts if months[0] <= f"{p.year:04d}-{p.month:02d}" <= months[1]]
-    files = dataset.current_files(kind, system, parts)
-    if not files:
-        return 0
-    con, workdir = _connect(files, kind)
-    try:
-        return int(con.execute(f"SELECT count(*) FROM {kind} WHERE {where}", params or []).fetchone()[0])
-    finally:
-        con.close()
-        workdir.cleanup()
+    result = _run(kind, f"SELECT count(*) FROM {kind} WHERE {where}", params, system, months)
+    return int(result[0][0][0]) if result else 0
 
 
 def records(kind: str, system: str | None = None, **equal) -> list[dict]:
@@ -104,20 +112,13 @@ def batches_by_unit(kind: str, unit_ids: list[int], last_month: str) -> dict[int
     if not unit_ids:
         return {}
     month_col = dataset.MONTH_COLUMN[kind]
-    parts = [p for p in dataset.current_parts(kind) if f"{p.year:04d}-{p.month:02d}" <= last_month]
-    files = dataset.current_files(kind, parts=parts)
-    if not files:
+    result = _run(kind, f"SELECT DISTINCT unit_id, batch FROM {kind} WHERE {month_col} <= ? "
+                        f"AND unit_id IN ({', '.join(str(int(u)) for u in unit_ids)})",
+                  [last_month], None, ("0000-00", last_month))
+    if result is None:
         return {}
-    con, workdir = _connect(files, kind)
-    try:
-        rows = con.execute(
-            f"SELECT DISTINCT unit_id, batch FROM {kind} WHERE {month_col} <= ? "
-            f"AND unit_id IN ({', '.join(str(int(u)) for u in unit_ids)})", [last_month]).fetchall()
-    finally:
-        con.close()
-        workdir.cleanup()
     out: dict[int, list[int]] = {}
-    for uid, bid in rows:
+    for uid, bid in result[0]:
         out.setdefault(int(uid), []).append(int(bid))
     return {uid: sorted(ids) for uid, ids in out.items()}
 
