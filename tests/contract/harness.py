@@ -10,6 +10,7 @@ database. A migrated, framework-loaded database is made once and copied
 
 from __future__ import annotations
 
+import hashlib
 import os
 import secrets
 import shutil
@@ -82,6 +83,21 @@ class Site:
                 "SELECT tablename FROM pg_tables WHERE schemaname = 'public'")]
             return {n: conn.execute(f'SELECT COUNT(*) FROM "{n}"').fetchone()[0] for n in names}
 
+    def dataset_files(self) -> dict[str, str]:
+        """SHA-256 of every records dataset file (Parquet) of this site, by path."""
+        return {str(p.relative_to(self.var_dir)): hashlib.sha256(p.read_bytes()).hexdigest()
+                for p in sorted(self.var_dir.rglob("*.parquet"))}
+
+    def dataset_rows(self, kind: str) -> int:
+        """How many records the dataset files of ``kind`` (dossiers, documents) hold, read with DuckDB."""
+        import duckdb
+
+        files = [str(p) for p in self.var_dir.rglob("*.parquet") if f"/{kind}/" in str(p) and "/." not in str(p)]
+        if not files:
+            return 0
+        with duckdb.connect() as con:
+            return con.execute(f"SELECT count(*) FROM read_parquet({files!r})").fetchone()[0]
+
     def query(self, sql: str) -> list[tuple]:
         if self.pg_name is None:
             with sqlite3.connect(self.var_dir / "chiso.sqlite3") as conn:
@@ -124,6 +140,10 @@ def new_site(root: Path, template: Site | None = None) -> Site:
         with sqlite3.connect(template.var_dir / "chiso.sqlite3") as src, \
                 sqlite3.connect(var_dir / "chiso.sqlite3") as dst:
             src.backup(dst)
+    if template is not None:  # the records dataset (Parquet files) belongs with the database it names
+        for media in ("media", "test-media"):
+            if (template.var_dir / media).is_dir():
+                shutil.copytree(template.var_dir / media, var_dir / media)
     site = Site(var_dir=var_dir, pg_name=pg_name, env=env)
     if template is None:
         for args in (("migrate", "--noinput", "-v", "0"), ("load_frameworks",)):

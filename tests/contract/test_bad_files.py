@@ -23,7 +23,8 @@ CASES = corpus.units_cases() + corpus.values_cases() + corpus.ingest_cases()
 def corpus_run(contract_root, blank_site, loaded):
     """Every bad file run against a copy of the loaded world; table counts before and after."""
     site = new_site(contract_root, template=loaded.site)
-    before = site.counts()
+    before = {**site.counts(), "dataset_dossiers": site.dataset_rows("dossiers")}
+    files_before = site.dataset_files()
 
     def run(case: corpus.Case) -> Result:
         path = site.var_dir / case.name
@@ -33,20 +34,24 @@ def corpus_run(contract_root, blank_site, loaded):
 
     with ThreadPoolExecutor(4) as pool:
         results = dict(zip((c.name for c in CASES), pool.map(run, CASES), strict=True))
-    yield before, site.counts(), results
+    after = {**site.counts(), "dataset_dossiers": site.dataset_rows("dossiers")}
+    yield before, after, results, files_before, site.dataset_files()
     site.drop()
 
 
 def test_no_bad_file_changed_any_table(corpus_run):
-    before, after, _ = corpus_run
+    before, after, _, files_before, files_after = corpus_run
     assert before["units_unit"] == 11 and before["assessments_value"] > 0
-    assert before["ingest_dossierrecord"] == 8
+    # The 8 loaded dossiers live in the records dataset (Parquet), summarised per unit and month.
+    assert before["ingest_dossiermonth"] > 0 and before["ingest_datasetpart"] > 0
+    assert before["dataset_dossiers"] == 8
     assert after == before
+    assert files_after == files_before  # no dataset file written, replaced or removed
 
 
 @pytest.mark.parametrize("case", CASES, ids=[c.name for c in CASES])
 def test_bad_file_is_refused_and_located(corpus_run, case):
-    _, _, results = corpus_run
+    _, _, results, _, _ = corpus_run
     result = results[case.name]
     assert result.returncode != 0, result.output
     assert "Traceback" not in result.output
