@@ -117,6 +117,8 @@ DATA_COLUMNS: dict[str, tuple[str, ...]] = {
 
 # -- the metric SQL: dataset → per system, unit, month summary --------------------------------
 OFFICE_LEVELS = ("province", "district", "commune")
+# The export's ``service_level`` (required, so always known): mức độ 4 / 3 / 2 and below.
+SERVICE_LEVELS = ("full_online", "partial_online", "offline")
 INELIGIBLE_SQL = "status IN ('rejected', 'withdrawn')"
 ELIGIBLE_SQL = "status NOT IN ('rejected', 'withdrawn')"
 ONLINE_LEVEL_SQL = "service_level IN ('full_online', 'partial_online')"
@@ -140,6 +142,7 @@ RECEIVED_CONDITIONS: dict[str, str] = {
     "reuse_known": f"{ELIGIBLE_SQL} AND reused_digitised IS NOT NULL",
     "reused_digitised": f"{ELIGIBLE_SQL} AND reused_digitised = TRUE",
     **{f"received_{level}": f"office_level = '{level}'" for level in OFFICE_LEVELS},
+    **{f"received_{level}": f"service_level = '{level}'" for level in SERVICE_LEVELS},
 }
 # … and, for resolved dossiers, in the month it was resolved:
 ON_TIME_SQL = "(due_at IS NULL OR resolved_at <= due_at)"
@@ -152,6 +155,7 @@ RESOLVED_CONDITIONS: dict[str, str] = {
     "satisfaction_rated": "satisfaction IS NOT NULL",
     "satisfied": f"satisfaction >= {SATISFIED_FROM}",
     **{f"resolved_{level}": f"office_level = '{level}'" for level in OFFICE_LEVELS},
+    **{f"resolved_{level}": f"service_level = '{level}'" for level in SERVICE_LEVELS},
 }
 
 

@@ -90,6 +90,13 @@ def _flow(name: str) -> models.BigIntegerField:
     return models.BigIntegerField(name, default=0)
 
 
+def _later_flow(name: str) -> models.BigIntegerField:
+    """A flow added after installations had summaries: NULL in the months counted before it
+    existed (a migration cannot count them: the records are in the dataset files, not the
+    database) until ``chiso dataset_check`` or the system's next import recounts them."""
+    return models.BigIntegerField(name, null=True, blank=True)
+
+
 class DatasetPart(models.Model):
     """One partition of the records dataset and the import whose Parquet files are current in it.
 
@@ -124,6 +131,11 @@ class DossierMonth(models.Model):
     the month they were resolved. Stocks are not stored: the opening stock of a month is the
     running sum of (received − ineligible − resolved) over the months before it, so any
     whole-month period is exact (``chiso.ingest.metrics``).
+
+    The flows by service level (``received_full_online`` … ``resolved_offline``, added on
+    02/12/2026) are NULL in rows counted before they existed, until recounted from the
+    dataset (``chiso dataset_check``, or the system's next import); the metrics treat such
+    a month's figures by service level as missing, never 0.
     """
 
     system = models.CharField(max_length=64)
@@ -141,6 +153,9 @@ class DossierMonth(models.Model):
     received_province = _flow("received_province")
     received_district = _flow("received_district")
     received_commune = _flow("received_commune")
+    received_full_online = _later_flow("received_full_online")
+    received_partial_online = _later_flow("received_partial_online")
+    received_offline = _later_flow("received_offline")
     resolved = _flow("resolved")
     resolved_on_time = _flow("resolved_on_time")
     e_result = _flow("e_result")
@@ -152,6 +167,9 @@ class DossierMonth(models.Model):
     resolved_province = _flow("resolved_province")
     resolved_district = _flow("resolved_district")
     resolved_commune = _flow("resolved_commune")
+    resolved_full_online = _later_flow("resolved_full_online")
+    resolved_partial_online = _later_flow("resolved_partial_online")
+    resolved_offline = _later_flow("resolved_offline")
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["system", "unit", "month"], name="dossier_month_unique")]
