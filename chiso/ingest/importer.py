@@ -450,25 +450,50 @@ def summary_differences(kind: str) -> list[dict]:
     out = []
     for key in sorted(set(stored) | set(counted), key=str):
         a, b = stored.get(key), counted.get(key)
-        differ = [f for f in flows if int((a or {}).get(f) or 0) != int((b or {}).get(f) or 0)]
+        # NULL: a flow added after this row was counted (``models._later_flow``) — not counted yet.
+        differ = [f for f in flows if (a or {}).get(f, 0) is None
+                  or int((a or {}).get(f) or 0) != int((b or {}).get(f) or 0)]
         if differ or (a is None) != (b is None):
             out.append({"source": kind, "system": key[0], "unit_id": key[1], "month": key[2],
                         "metrics": differ})
     return out
 
 
+def recount_summary(kind: str, system: str) -> int:
+    """Replace one system's stored monthly summary by a recount of its current files.
+
+    The files are the records; the summary is derived from them (as every import of the
+    system does). Used by ``check_dataset`` for a summary that differs — e.g. counted before a
+    flow existed (NULL). The caller holds the import lock, in a transaction.
+    """
+    with tempfile.TemporaryDirectory(prefix="chiso-recount-") as workdir:
+        con = duckdb_connection(workdir)
+        try:
+            return _write_summary(con, kind, system, dataset.current_files(kind, system))
+        finally:
+            con.close()
+
+
 def check_dataset(dry_run: bool = False) -> dict:
     """Repair the dataset after a crash (``dataset.repair``) and check it against the database.
 
-    Runs under the import lock. ``ok`` is False when a committed partition's files are
-    missing or the stored summary differs from a recount of the files.
+    Runs under the import lock. A stored summary that differs from a recount of the files
+    (``summary_mismatches``) is recounted from them (``recounted``: source and system), unless
+    ``dry_run`` or a committed partition's files are missing (then nothing is recounted: the
+    files are not the whole truth). ``ok`` is False when files are missing, or a difference
+    is left (dry run).
     """
+    recounted: list[dict] = []
     with _locked(), transaction.atomic():
         take_lock()
         repaired = dataset.repair(dry_run=dry_run)
         mismatches = [d for kind in dataset.SOURCES for d in summary_differences(kind)]
+        if mismatches and not dry_run and not repaired.missing:
+            for kind, system in sorted({(d["source"], d["system"]) for d in mismatches}):
+                recounted.append({"source": kind, "system": system, "rows": recount_summary(kind, system)})
     return {
-        "ok": not repaired.missing and not mismatches,
+        "ok": not repaired.missing and (not mismatches or bool(recounted)),
+        "recounted": recounted,
         "published": repaired.published,
         "removed": repaired.removed,
         "missing": repaired.missing,

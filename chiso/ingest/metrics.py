@@ -22,7 +22,14 @@ Dossier metrics (names as the frameworks' ``sources`` use them, ``dossiers.<name
 - ``online_eligible``: received, not ineligible, full or partial online
   service; ``online``: of those, submitted online;
 - ``e_result``: of resolved, with an electronic result; ``digitized``: of
-  received and not ineligible, digitised.
+  received and not ineligible, digitised;
+- by the export's service level (seed 001's "mức độ 4 / 3 / 2"):
+  ``received_full_online``, ``received_partial_online``, ``received_offline``
+  (received, any status: they add up to ``received``) and
+  ``resolved_full_online``, ``resolved_partial_online``, ``resolved_offline``
+  (they add up to ``resolved``). Added on 02/12/2026: for months counted
+  before, until ``chiso dataset_check`` (or the system's next import) recounts
+  them from the dataset, these six are missing — absent, never 0.
 
 Optional dossier metrics (2026 columns, Decision 766). Each comes with the count
 of dossiers whose value is known, and is *missing* (absent from the unit's
@@ -50,7 +57,7 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
 
-from django.db.models import F, Sum
+from django.db.models import Count, F, Sum
 
 from chiso.engine.periods import Period, parse_period
 from chiso.units.models import Unit
@@ -59,9 +66,14 @@ from .dataset import FLOWS
 from .importer import month_keys
 from .models import DocumentMonth, DossierMonth
 
+SERVICE_LEVELS = ("full_online", "partial_online", "offline")  # mức độ 4 / 3 / 2 and below
+SERVICE_LEVEL_METRICS: tuple[str, ...] = (
+    *(f"received_{level}" for level in SERVICE_LEVELS), *(f"resolved_{level}" for level in SERVICE_LEVELS),
+)
 DOSSIER_METRICS: tuple[str, ...] = (
     "carried_over", "received", "ineligible", "to_resolve", "resolved", "resolved_on_time",
     "resolved_late", "pending", "online_eligible", "online", "e_result", "digitized",
+    *SERVICE_LEVEL_METRICS,
 )
 # Optional metrics, by group: a group is present only when its known count (the key) is not 0.
 OPTIONAL_GROUPS: dict[str, tuple[str, ...]] = {
@@ -104,6 +116,12 @@ METRIC_LABELS: dict[str, str] = {
     "received_commune": "tiếp nhận tại cấp xã", "resolved_province": "giải quyết, tiếp nhận tại cấp tỉnh",
     "resolved_district": "giải quyết, tiếp nhận tại cấp huyện",
     "resolved_commune": "giải quyết, tiếp nhận tại cấp xã",
+    "received_full_online": "tiếp nhận, DVC trực tuyến toàn trình (mức độ 4)",
+    "received_partial_online": "tiếp nhận, DVC trực tuyến một phần (mức độ 3)",
+    "received_offline": "tiếp nhận, dịch vụ trực tiếp (mức độ 2 trở xuống)",
+    "resolved_full_online": "đã giải quyết, DVC trực tuyến toàn trình (mức độ 4)",
+    "resolved_partial_online": "đã giải quyết, DVC trực tuyến một phần (mức độ 3)",
+    "resolved_offline": "đã giải quyết, dịch vụ trực tiếp (mức độ 2 trở xuống)",
 }
 INELIGIBLE = ("rejected", "withdrawn")
 ONLINE_LEVELS = ("full_online", "partial_online")
@@ -127,11 +145,12 @@ def units_with_records(source: str, units: Iterable[Unit] | None = None,
     return sorted(set(qs.order_by().values_list("unit_id", flat=True).distinct()))
 
 
-def _finish_dossiers(m: dict[str, int]) -> dict[str, int]:
+def _finish_dossiers(m: dict[str, int], uncounted: frozenset[str] | set[str] = frozenset()) -> dict[str, int]:
     m["to_resolve"] = m["carried_over"] + m["received"] - m["ineligible"]
     m["resolved_late"] = m["resolved"] - m["resolved_on_time"]
     m["pending"] = m["to_resolve"] - m["resolved"]
-    out = {name: int(m[name]) for name in DOSSIER_METRICS}
+    # A flow some month of the period has not counted yet (NULL: counted before it existed) is missing.
+    out = {name: int(m[name]) for name in DOSSIER_METRICS if name not in uncounted}
     # An optional group with no known value in the period is missing, not 0.
     m["received_level_known"] = sum(m.get(f"received_{level}", 0) for level in OFFICE_LEVELS)
     m["resolved_level_known"] = sum(m.get(f"resolved_{level}", 0) for level in OFFICE_LEVELS)
@@ -187,6 +206,10 @@ def compute_metrics(source: str, period: Period | str, units: Iterable[Unit] | N
 
 
 # -- the one dossier computation: monthly flows, added up per period -------------------------
+# unit id → [(YYYY-MM, flow → count)]; None: a flow that month's stored summary has not counted yet
+MonthlyFlows = dict[int, list[tuple[str, dict[str, int | None]]]]
+
+
 def dossier_metrics_series(periods: Sequence[Period | str], units: Iterable[Unit] | None = None,
                            system: str | None = None) -> dict[str, UnitMetrics]:
     """Dossier metrics for many periods from one summary query: period code → unit id → metrics.
@@ -207,17 +230,22 @@ def dossier_metrics_series(periods: Sequence[Period | str], units: Iterable[Unit
         return out
     _, end = month_keys(max(periods, key=lambda p: p.end))
     flows = FLOWS["dossiers"]
+    # Flows added later are NULL in rows counted before them: a month with such a row has no figure.
+    later = [name for name in flows if DossierMonth._meta.get_field(name).null]
     rows = (_scoped(DossierMonth.objects.all(), units, system).filter(month__lte=end).order_by()
-            .values("unit_id", "month").annotate(**{f"f_{name}": Sum(F(name)) for name in flows}))
-    by_unit: dict[int, list[tuple[str, dict[str, int]]]] = defaultdict(list)
+            .values("unit_id", "month")
+            .annotate(**{f"f_{name}": Sum(F(name)) for name in flows}, n_rows=Count("pk"),
+                      **{f"n_{name}": Count(name) for name in later}))
+    by_unit: MonthlyFlows = defaultdict(list)
     for row in rows:
-        by_unit[row["unit_id"]].append((row["month"], {name: int(row[f"f_{name}"] or 0) for name in flows}))
+        counts: dict[str, int | None] = {name: int(row[f"f_{name}"] or 0) for name in flows}
+        for name in later:
+            if row[f"n_{name}"] < row["n_rows"]:
+                counts[name] = None
+        by_unit[row["unit_id"]].append((row["month"], counts))
     for uid in units_with_records("dossiers", units, system):
         by_unit.setdefault(uid, [])
     return dossier_periods(by_unit, periods)
-
-
-MonthlyFlows = dict[int, list[tuple[str, dict[str, int]]]]  # unit id → [(YYYY-MM, flow → count)]
 
 
 def dossier_periods(by_unit: MonthlyFlows, periods: Sequence[Period]) -> dict[str, UnitMetrics]:
@@ -232,17 +260,21 @@ def dossier_periods(by_unit: MonthlyFlows, periods: Sequence[Period]) -> dict[st
         for p in periods:
             first, last = month_keys(p)
             m = dict.fromkeys(DOSSIER_METRICS, 0)
+            uncounted: set[str] = set()
             carried = 0
             for month, counts in months:
                 if month < first:
                     carried += counts["received"] - counts["ineligible"] - counts["resolved"]
                 elif month <= last:
                     for name, value in counts.items():
-                        m[name] = m.get(name, 0) + value
+                        if value is None:
+                            uncounted.add(name)
+                        else:
+                            m[name] = m.get(name, 0) + value
                 else:
                     break
             m["carried_over"] = carried
-            out[p.code][uid] = _finish_dossiers(m)
+            out[p.code][uid] = _finish_dossiers(m, uncounted)
     return out
 
 

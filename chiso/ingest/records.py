@@ -163,7 +163,8 @@ def dossier_condition(metric: str, period: Period) -> tuple[str, str | None]:
 DRILL_METRICS: tuple[str, ...] = (
     "received", "ineligible", "carried_over", "to_resolve", "resolved", "resolved_on_time", "resolved_late",
     "pending", "online_eligible", "online", "e_result", "digitized", "paid_online", "published_on_time",
-    "satisfied", "reused_digitised",
+    "satisfied", "reused_digitised", "received_full_online", "received_partial_online", "received_offline",
+    "resolved_full_online", "resolved_partial_online", "resolved_offline",
 )
 
 

@@ -507,11 +507,16 @@ DOSSIER_METRICS_TNX_S1_2024_03 = {
     "received": 5, "ineligible": 1, "carried_over": 1, "to_resolve": 5, "resolved": 3,
     "resolved_on_time": 2, "resolved_late": 1, "pending": 2, "online_eligible": 3, "online": 2,
     "e_result": 2, "digitized": 2,
+    # by service level (mức độ 4 / 3 / 2): received D1 D4 · D2 D6 · D3; resolved D1 D5 · D2
+    "received_full_online": 2, "received_partial_online": 2, "received_offline": 1,
+    "resolved_full_online": 2, "resolved_partial_online": 1, "resolved_offline": 0,
 }
 DOSSIER_METRICS_TNX_H1_X1_2024_03 = {
     "received": 1, "ineligible": 0, "carried_over": 0, "to_resolve": 1, "resolved": 1,
     "resolved_on_time": 1, "resolved_late": 0, "pending": 0, "online_eligible": 1, "online": 1,
     "e_result": 1, "digitized": 1,
+    "received_full_online": 1, "received_partial_online": 0, "received_offline": 0,
+    "resolved_full_online": 1, "resolved_partial_online": 0, "resolved_offline": 0,
 }
 DOCUMENT_HEADER = ["Mã văn bản", "Đơn vị", "Loại văn bản", "Ngày", "Văn bản điện tử", "Ký số", "Độ mật"]
 DOCUMENT_ROWS = [

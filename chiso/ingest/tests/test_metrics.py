@@ -58,11 +58,20 @@ JANUARY = {
     "online": 3,  # J1, J6, B2 (J2 came in person)
     "e_result": 2,  # C1, J1
     "digitized": 2,  # J1, J2 (J4 is ineligible)
+    # by service level: received (any status) adds up to received, resolved to resolved
+    "received_full_online": 5,  # J1, J4, J5, J6, B2
+    "received_partial_online": 1,  # J2
+    "received_offline": 1,  # J3
+    "resolved_full_online": 2,  # J1, J6
+    "resolved_partial_online": 1,  # C1
+    "resolved_offline": 0,
 }
 DECEMBER = {
     "carried_over": 0, "received": 5, "ineligible": 1, "to_resolve": 4, "resolved": 1,
     "resolved_on_time": 1, "resolved_late": 0, "pending": 3, "online_eligible": 4, "online": 3,
     "e_result": 0, "digitized": 0,
+    "received_full_online": 4, "received_partial_online": 1, "received_offline": 0,  # C2 B1 C3 C4 · C1
+    "resolved_full_online": 1, "resolved_partial_online": 0, "resolved_offline": 0,  # C3
 }
 
 

@@ -125,6 +125,12 @@ def test_spark_and_duckdb_agree_on_every_figure(spark, files) -> None:
     received = sum(flows(r)["received"] for r in by_spark)
     resolved = sum(flows(r)["resolved"] for r in by_spark)
     assert (received, resolved) == (3006, 1800 + 3)
+    # By service level (mức độ 4 / 3 / 2), every month adds up to received and to resolved.
+    for r in by_spark:
+        f = flows(r)
+        assert f["received"] == f["received_full_online"] + f["received_partial_online"] + f["received_offline"]
+        assert f["resolved"] == f["resolved_full_online"] + f["resolved_partial_online"] + f["resolved_offline"]
+    assert sum(flows(r)["received_offline"] for r in by_spark) == 1000 + 1  # i % 3 == 2, and H3
     assert len({(r[0], r[1]) for r in by_spark}) == 2 * 7 + 1  # 7 units in each system, and unit 99
 
 
@@ -143,6 +149,11 @@ def test_the_hand_made_unit_is_counted_by_its_local_months(spark, files) -> None
     assert (january["publication_known"], january["published_on_time"]) == (2, 2)  # H1, H5
     assert (january["satisfaction_rated"], january["satisfaction_sum"], january["satisfied"]) == (3, 12, 2)
     assert (january["received_commune"], january["received_province"], january["resolved_commune"]) == (2, 1, 2)
+    # By service level: received H1 H4 · H2 · H3; resolved H1 H5 · H2 · none.
+    assert (january["received_full_online"], january["received_partial_online"], january["received_offline"]) == (
+        2, 1, 1)
+    assert (january["resolved_full_online"], january["resolved_partial_online"], january["resolved_offline"]) == (
+        2, 1, 0)
     assert (rows["2024-12"]["received"], rows["2024-12"]["resolved"]) == (1, 0)
     assert (rows["2025-02"]["received"], rows["2025-02"]["online"]) == (1, 1)
 
@@ -180,3 +191,5 @@ def test_chiso_metrics_on_spark_prints_what_the_stored_summary_gives(spark, worl
     assert (so["received"], so["ineligible"], so["resolved"], so["resolved_on_time"]) == (11, 1, 8, 6)
     assert (so["paid_online"], so["payment_known"], so["satisfied"], so["satisfaction_rated"]) == (4, 8, 4, 5)
     assert so["pending"] == 2
+    assert so["received"] == so["received_full_online"] + so["received_partial_online"] + so["received_offline"]
+    assert so["resolved"] == so["resolved_full_online"] + so["resolved_partial_online"] + so["resolved_offline"]

@@ -35,6 +35,11 @@ class Command(BaseCommand):
             for d in result["summary_mismatches"]:
                 self.stdout.write(f"Bảng tổng hợp khác dữ liệu: {d['source']} {d['system']} đơn vị #{d['unit_id']} "
                                   f"tháng {d['month']}: {', '.join(d['metrics']) or 'thiếu dòng'}")
+            for r in result["recounted"]:
+                self.stdout.write(f"Đã đếm lại bảng tổng hợp từ tệp dữ liệu: {r['source']} {r['system']} "
+                                  f"({format_int(r['rows'])} dòng đơn vị × tháng).")
+            if options["dry_run"] and result["summary_mismatches"]:
+                self.stdout.write("Chạy lại không có --dry-run để đếm lại bảng tổng hợp từ tệp dữ liệu.")
             if result["ok"]:
                 self.stdout.write("Dữ liệu nghiệp vụ khớp với cơ sở dữ liệu.")
         if not result["ok"]:
