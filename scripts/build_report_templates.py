@@ -603,15 +603,15 @@ def build_statistics(path: Path) -> None:
 # --------------------------------------------------------------------------- seed 001: dossiers, documents
 
 
-def _figure_rows(table, count: int, lefts=(1,)):
+def _figure_rows(table, count: int, lefts=(1,), texts: str = "texts"):
     """Grouped rows of a table with fixed columns: per level a heading across the table, the units,
-    the level's subtotal (bold); then the total (bold). Cells read ``texts[i]`` of each row."""
+    the level's subtotal (bold); then the total (bold). Cells read ``<texts>[i]`` of each row."""
 
     def figures(row, prefix: str, bold: bool):
         cell_text(row.cells[0], "{{ " + prefix + ".stt }}" if prefix == "row" else "", size=11)
         cell_text(row.cells[1], "{{ " + prefix + ".name }}", bold=bold, size=11, align=LEFT)
         for i in range(count):
-            cell_text(row.cells[2 + i], "{{ " + prefix + f".texts[{i}] }}}}", bold=bold, size=11)
+            cell_text(row.cells[2 + i], "{{ " + prefix + f".{texts}[{i}] }}}}", bold=bold, size=11)
         cant_split(row)
 
     first = table.add_row()
@@ -636,7 +636,8 @@ def _notes(doc):
 
 
 def build_dossiers(path: Path) -> None:
-    """Seed 001's dossier statistics: per unit, grouped by level, subtotals, the identities, the months."""
+    """Seed 001's dossier statistics: per unit, grouped by level, subtotals, the identities; received and
+    resolved by service level (mức độ 2 / 3 / 4) with theirs; the months."""
     doc = new_document(landscape=True, body_size=13)
     annex_heading(doc)
     headers = ["STT", "Đơn vị", "Kỳ trước chuyển sang", "Tiếp nhận trong kỳ", "Không đủ điều kiện",
@@ -651,6 +652,31 @@ def build_dossiers(path: Path) -> None:
     _figure_rows(table, len(headers) - 2)
     set_widths(table, [1.3, 5.0, *([1.95] * (len(headers) - 2))])
     _notes(doc)
+    # Received and resolved by service level (seed 001: mức độ 2 / 3 / 4), same rows and groups.
+    tag(doc, "{%p if service_levels %}")
+    keep_with_next(para(doc, "Hồ sơ tiếp nhận và giải quyết theo mức độ dịch vụ công", bold=True, size=13,
+                        before=9, after=3))
+    table = doc.add_table(rows=2, cols=10)
+    table.style = doc.styles["Table Grid"]
+    table.alignment = WD_TABLE_ALIGNMENT.CENTER
+    top, sub = table.rows
+    for idx, text in ((0, "STT"), (1, "Đơn vị")):
+        cell_text(top.cells[idx].merge(sub.cells[idx]), text, bold=True, size=11)
+    cell_text(top.cells[2].merge(top.cells[5]), "Tiếp nhận trong kỳ", bold=True, size=11)
+    cell_text(top.cells[6].merge(top.cells[9]), "Đã giải quyết", bold=True, size=11)
+    for i, text in enumerate(["Tổng", "Mức độ 2", "Mức độ 3", "Mức độ 4"] * 2):
+        cell_text(sub.cells[2 + i], text, bold=True, size=11)
+    repeat_header(top)
+    repeat_header(sub)
+    _figure_rows(table, 8, texts="level_texts")
+    set_widths(table, [1.3, 6.9, *([2.2] * 8)])
+    para(doc, "{{ service_level_legend }}", italic=True, size=12, before=6)
+    tag(doc, "{%p for line in level_identities %}")
+    para(doc, "{{ line }}", italic=True, size=12)
+    tag(doc, "{%p endfor %}")
+    tag(doc, "{%p else %}")
+    para(doc, "{{ service_level_note }}", italic=True, size=12)
+    tag(doc, "{%p endif %}")
     tag(doc, "{%p if months %}")
     keep_with_next(para(doc, "Theo tháng (toàn bộ đơn vị trong bảng)", bold=True, size=13, before=9, after=3))
     _simple_table(doc, ["Tháng", "Tiếp nhận trong kỳ", "Không đủ điều kiện", "Đã giải quyết", "Đúng hạn",

@@ -8,8 +8,10 @@ never from the records themselves:
   tabulates it: carried over, received, ineligible, to resolve, resolved (on time, late), pending,
   and the online figures, per unit, grouped by level with a subtotal per level and a total; the
   identities under the table (4.985 + 81.339 − 538 = 85.786; 85.786 − 79.569 = 6.217); the months
-  of the period for the whole scope; and, where the export says which level of office received
-  each dossier, received and resolved by that level;
+  of the period for the whole scope; received and resolved by service level per unit, as seed 001
+  splits them ("81.339 hồ sơ (trong đó có: 35.591 … mức độ 2, 15.619 … mức độ 3 và 30.129 …
+  mức độ 4)"), with "35.591 + 15.619 + 30.129 = 81.339" under it; and, where the export says
+  which level of office received each dossier, received and resolved by that level;
 * ``documents`` – "Văn bản đi / Văn bản đến: Tổng · Có ký số · Không ký số" per unit (seed 001:
   6.597 = 6.508 + 89), grouped by level with subtotals and a total, and the share of outgoing
   documents signed.
@@ -55,6 +57,19 @@ DOSSIER_HEADERS = ("Kỳ trước chuyển sang", "Tiếp nhận trong kỳ", "K
 DOCUMENT_COLUMNS = ("outgoing", "outgoing_signed", "outgoing_unsigned", "incoming", "incoming_signed",
                     "incoming_unsigned")
 OFFICE_LEVELS = ("province", "district", "commune")  # the ingest's ``received_<level>`` / ``resolved_<level>``
+# Seed 001's order: mức độ 2, 3, 4 (the export's offline, partial_online, full_online).
+SERVICE_LEVELS = ("offline", "partial_online", "full_online")
+SERVICE_LEVEL_HEADERS = ("Mức độ 2", "Mức độ 3", "Mức độ 4")
+LEVEL_COLUMNS = ("received", *(f"received_{lv}" for lv in SERVICE_LEVELS),
+                 "resolved", *(f"resolved_{lv}" for lv in SERVICE_LEVELS))
+SERVICE_LEVEL_LEGEND = (
+    "Mức độ theo cột “Mức độ” của tệp xuất: mức độ 4 là dịch vụ công trực tuyến toàn trình, mức độ 3 "
+    "là dịch vụ công trực tuyến một phần, mức độ 2 là hồ sơ nộp và giải quyết trực tiếp (kể cả mức độ 1)."
+)
+SERVICE_LEVEL_UNCOUNTED = (
+    "Chưa có số hồ sơ theo mức độ: dữ liệu đã nhập trước khi hệ thống đếm theo mức độ. Chạy "
+    "“chiso dataset_check” (hoặc nhập lại tệp xuất) để đếm lại từ dữ liệu đã lưu."
+)
 
 __all__ = ["KINDS", "OperationsContext", "operations_context", "operations_xlsx", "NoRecords"]
 
@@ -80,6 +95,11 @@ class Row:
         """The figures in column order as printed (54.919), for the DOCX template's cell loop."""
         columns = DOSSIER_COLUMNS if "received" in self.figures else DOCUMENT_COLUMNS
         return [self.text(name) for name in columns]
+
+    @property
+    def level_texts(self) -> list[str]:
+        """Received and resolved, each total then mức độ 2, 3, 4 (the service-level table's cells)."""
+        return [self.text(name) for name in LEVEL_COLUMNS]
 
     @property
     def signed_rate(self) -> Fraction | None:
@@ -144,6 +164,11 @@ class OperationsContext:
     identities: list[str]  # the seed's identities, worked on the figures printed
     months: list[MonthRow] = field(default_factory=list)
     office_levels: list[OfficeLevelRow] = field(default_factory=list)
+    # Received and resolved by service level (mức độ 2 / 3 / 4) per unit, from the same groups:
+    service_levels: bool = False  # every unit's months are counted by level (else the note says why)
+    level_identities: list[str] = field(default_factory=list)
+    service_level_legend: str = ""
+    service_level_note: str = ""  # why there is no table by level
     source_line: str = ""
     framework_code: str = ""  # none: these tables are not a framework's
     basis_lines: list[str] = field(default_factory=list)
@@ -196,6 +221,18 @@ def _dossier_identities(groups: list[Group], total: Row) -> list[str]:
     return out
 
 
+def _level_identities(groups: list[Group], total: Row) -> list[str]:
+    """received = mức độ 2 + 3 + 4, resolved likewise (seed 001: 35.591 + 15.619 + 30.129 = 81.339)."""
+    out = []
+    for row in ([total] if len(groups) == 1 and len(groups[0].rows) == 1 else [*[g.subtotal for g in groups], total]):
+        f = row.figures
+        received, resolved = (" + ".join(format_int(f[f"{flow}_{lv}"]) for lv in SERVICE_LEVELS)
+                              for flow in ("received", "resolved"))
+        out.append(f"{row.name}: tiếp nhận {received} = {format_int(f['received'])} hồ sơ (mức độ 2 + "
+                   f"mức độ 3 + mức độ 4); đã giải quyết {resolved} = {format_int(f['resolved'])} hồ sơ.")
+    return out
+
+
 def _document_identities(groups: list[Group], total: Row) -> list[str]:
     """total = signed + not signed, outgoing and incoming (seed 001: 6.597 = 6.508 + 89)."""
     out = []
@@ -231,7 +268,7 @@ def operations_context(kind: str, period: Period, units: Iterable, meta: ReportM
     units = _scope(units)
     if kind == "dossiers":
         metrics = dossier_metrics(period, units)
-        names = DOSSIER_COLUMNS
+        names = (*DOSSIER_COLUMNS, *(n for n in LEVEL_COLUMNS if n not in DOSSIER_COLUMNS))
     elif kind == "documents":
         raw = document_metrics(period, units)
         metrics = {uid: {**m, "outgoing_unsigned": m["outgoing"] - m["outgoing_signed"],
@@ -260,6 +297,13 @@ def operations_context(kind: str, period: Period, units: Iterable, meta: ReportM
         ctx.title = (f"Tình hình tiếp nhận và giải quyết hồ sơ thủ tục hành chính{where} "
                      f"{period_phrase(period)}").upper()
         ctx.identities = _dossier_identities(groups, total)
+        # Missing by level (months counted before the levels were): no table, rather than false zeros.
+        ctx.service_levels = all(n in m for m in metrics.values() for n in LEVEL_COLUMNS)
+        if ctx.service_levels:
+            ctx.level_identities = _level_identities(groups, total)
+            ctx.service_level_legend = SERVICE_LEVEL_LEGEND
+        else:
+            ctx.service_level_note = SERVICE_LEVEL_UNCOUNTED
         wanted = [u for u in units if u.pk in metrics]
         months = _months(period)
         if months:
@@ -283,6 +327,56 @@ def operations_context(kind: str, period: Period, units: Iterable, meta: ReportM
 
 
 # --------------------------------------------------------------------------- XLSX
+
+
+def _levels_sheet(wb: Workbook, ctx: OperationsContext) -> None:
+    """Sheet "Theo mức độ": per unit (grouped by the units' level), received and resolved, each as
+    Tổng · Mức độ 2 · Mức độ 3 · Mức độ 4 (seed 001), counts as numbers, the identities under it."""
+    ws = wb.create_sheet("Theo mức độ")
+    width = 2 + len(LEVEL_COLUMNS)
+    _widths(ws, [6, 34, *([11] * len(LEVEL_COLUMNS))])
+    row = _heading(ws, [*_title_lines(ctx), ("Theo mức độ dịch vụ công", _font(bold=True, size=13))], width)
+    for col, text in ((1, "STT"), (2, "Đơn vị"), (3, "Tiếp nhận trong kỳ"), (7, "Đã giải quyết")):
+        _cell(ws, row, col, text, align=WRAP_CENTER, font=_font(bold=True))
+    for col, text in enumerate(("Tổng", *SERVICE_LEVEL_HEADERS) * 2, start=3):
+        _cell(ws, row + 1, col, text, align=WRAP_CENTER, font=_font(bold=True))
+    for col in (1, 2):
+        _cell(ws, row + 1, col, None)
+        ws.merge_cells(start_row=row, start_column=col, end_row=row + 1, end_column=col)
+    for col in (4, 5, 6, 8, 9, 10):
+        _cell(ws, row, col, None)
+    ws.merge_cells(start_row=row, start_column=3, end_row=row, end_column=6)
+    ws.merge_cells(start_row=row, start_column=7, end_row=row, end_column=10)
+    head = (row, row + 1)
+    row += 1
+
+    def put_row(r: int, item: Row) -> None:
+        if item.stt:
+            _cell(ws, r, 1, int(item.stt), align=WRAP_TOP_CENTER, number_format="0")
+        else:
+            _cell(ws, r, 1, None)
+        _cell(ws, r, 2, item.name, font=_font(bold=item.total))
+        for offset, name in enumerate(LEVEL_COLUMNS):
+            _cell(ws, r, 3 + offset, item.figures.get(name, 0), align=WRAP_TOP_CENTER, font=_font(bold=item.total),
+                  number_format=COUNT_FORMAT)
+
+    for group in ctx.groups:
+        row += 1
+        _cell(ws, row, 1, group.title, font=_font(bold=True))
+        ws.merge_cells(start_row=row, start_column=1, end_row=row, end_column=width)
+        for item in group.rows:
+            row += 1
+            put_row(row, item)
+        row += 1
+        put_row(row, group.subtotal)
+    row += 1
+    put_row(row, ctx.total)
+    row += 2
+    _note(ws, row, ctx.service_level_legend, _font(italic=True), width)
+    for line in ctx.level_identities:
+        row += 1
+        _note(ws, row, line, _font(italic=True), width)
+    _print_setup(ws, head, width)
 
 
 def operations_xlsx(ctx: OperationsContext) -> bytes:
@@ -349,7 +443,12 @@ def operations_xlsx(ctx: OperationsContext) -> bytes:
     for line in ctx.identities:
         row += 1
         _note(ws, row, line, _font(italic=True), len(headers))
+    if ctx.service_level_note:
+        row += 1
+        _note(ws, row, ctx.service_level_note, _font(italic=True), len(headers))
     _print_setup(ws, head, len(headers))
+    if ctx.service_levels:
+        _levels_sheet(wb, ctx)
 
     if ctx.months:
         ms = wb.create_sheet("Theo tháng")

@@ -64,36 +64,54 @@ def _documents_export(path):
     return path
 
 
+# Seed 001, "a) Hệ thống thông tin giải quyết thủ tục hành chính": received 81.339 "(trong đó có: 35.591 hồ sơ
+# được thực hiện theo mức độ 2, 15.619 … mức độ 3 và 30.129 … mức độ 4)"; resolved 79.569 "(… 34.532 … mức độ 2,
+# 14.816 … mức độ 3 và 30.221 … mức độ 4)". Mức độ 2, 3, 4 = the export's offline, partial_online, full_online.
+SEED_001_RECEIVED = {"mức độ 2": 35591, "mức độ 3": 15619, "mức độ 4": 30129}
+SEED_001_RESOLVED = {"mức độ 2": 34532, "mức độ 3": 14816, "mức độ 4": 30221}
+# The seed does not say how the 4.985 carried over split by level; more mức độ 4 dossiers were resolved
+# (30.221) than received (30.129), so some were carried over. This split resolves them all in January.
+CARRIED = {"mức độ 2": 3000, "mức độ 3": 985, "mức độ 4": 1000}
+
+
 def _dossiers_export(path):
     """4.985 carried over; 81.339 received (35.591 mức độ 2, 15.619 mức độ 3, 30.129 mức độ 4), of which
-    538 ineligible; 79.569 resolved; 6.217 still being processed — seed 001's figures for the province's
-    public-service centre (TT Phục vụ Hành chính công)."""
+    538 ineligible; 79.569 resolved (34.532 / 14.816 / 30.221 by level); 6.217 still being processed —
+    seed 001's figures for the province's public-service centre (TT Phục vụ Hành chính công)."""
     unit = CODES["TT Phục vụ Hành chính công"]
+    assert sum(CARRIED.values()) == 4985 and sum(SEED_001_RESOLVED.values()) == 79569
     with open(path, "w", newline="", encoding="utf-8") as fh:
         w = csv.writer(fh)
         w.writerow(["Mã hồ sơ", "Đơn vị", "Mức độ", "Kênh nộp", "Ngày tiếp nhận", "Ngày hẹn trả",
                     "Ngày có kết quả", "Trạng thái"])
-        for i in range(4985):  # carried over from 2022, all resolved in January, on time
-            w.writerow([f"CO-{i}", unit, "mức độ 2", "trực tiếp", "20/12/2022 08:00", "10/01/2023",
-                        "05/01/2023 10:00", "đã giải quyết"])
-        levels = ["mức độ 4"] * 30129 + ["mức độ 3"] * 15619 + ["mức độ 2"] * 35591
-        resolved_left = 79569 - 4985
-        late_left = 1000  # resolved after their due date
-        for i, level in enumerate(levels):
-            day = f"{1 + i % 28:02d}/{1 + i % 6:02d}/2023"
+        n = 0
+        for level, count in CARRIED.items():  # carried over from 2022, all resolved in January, on time
             channel = "trực tuyến" if level != "mức độ 2" else "trực tiếp"
-            due = ""
-            if level == "mức độ 2" and i >= len(levels) - 538:
-                status, resolved = "không đủ điều kiện", ""
-            elif resolved_left:
-                resolved_left -= 1
-                status, resolved = "đã giải quyết", f"{day} 16:00"
-                if late_left:
-                    late_left -= 1
-                    due = f"{day} 12:00"
-            else:
-                status, resolved = "đang xử lý", ""
-            w.writerow([f"H-{i}", unit, level, channel, f"{day} 08:00", due, resolved, status])
+            for _ in range(count):
+                n += 1
+                w.writerow([f"CO-{n}", unit, level, channel, "20/12/2022 08:00", "10/01/2023",
+                            "05/01/2023 10:00", "đã giải quyết"])
+        late_left = 1000  # resolved after their due date
+        i = 0
+        for level in ("mức độ 4", "mức độ 3", "mức độ 2"):
+            ineligible = 538 if level == "mức độ 2" else 0
+            resolved_left = SEED_001_RESOLVED[level] - CARRIED[level]  # of those received in the half-year
+            channel = "trực tuyến" if level != "mức độ 2" else "trực tiếp"
+            for k in range(SEED_001_RECEIVED[level]):
+                day = f"{1 + i % 28:02d}/{1 + i % 6:02d}/2023"
+                due = ""
+                if k >= SEED_001_RECEIVED[level] - ineligible:
+                    status, resolved = "không đủ điều kiện", ""
+                elif resolved_left:
+                    resolved_left -= 1
+                    status, resolved = "đã giải quyết", f"{day} 16:00"
+                    if late_left:
+                        late_left -= 1
+                        due = f"{day} 12:00"
+                else:
+                    status, resolved = "đang xử lý", ""
+                w.writerow([f"H-{i}", unit, level, channel, f"{day} 08:00", due, resolved, status])
+                i += 1
     return path
 
 
@@ -176,7 +194,82 @@ def test_dossiers_table_reproduces_seed_001_with_its_identities(seed_units, tmp_
     assert cells["Tổng cộng"][5] == "85.786"
     text = "\n".join(p.text for p in doc.paragraphs)
     assert "4.985 + 81.339 − 538 = 85.786 hồ sơ phải giải quyết; 85.786 − 79.569 = 6.217" in text
-    assert doc.tables[1].rows[1].cells[0].text == "Tháng 01/2023"
+    assert doc.tables[2].rows[1].cells[0].text == "Tháng 01/2023"
+
+
+def test_dossiers_by_service_level_reproduce_seed_001_in_xlsx_and_docx(seed_units, tmp_path):
+    """Seed 001: 81.339 = 35.591 mức độ 2 + 15.619 mức độ 3 + 30.129 mức độ 4; 79.569 = 34.532 + 14.816 + 30.221."""
+    _ingest("ingest_dossiers", _dossiers_export(tmp_path / "ho-so-6-thang-2023.csv"))
+    ctx = build_context("dossiers", None, "2023-H1")
+    assert ctx.service_levels and not ctx.service_level_note
+    f = ctx.total.figures
+    assert [f[n] for n in ("received_offline", "received_partial_online", "received_full_online")] == [
+        35591, 15619, 30129]
+    assert [f[n] for n in ("resolved_offline", "resolved_partial_online", "resolved_full_online")] == [
+        34532, 14816, 30221]
+    assert ctx.level_identities == [
+        "Tổng cộng: tiếp nhận 35.591 + 15.619 + 30.129 = 81.339 hồ sơ (mức độ 2 + mức độ 3 + mức độ 4); "
+        "đã giải quyết 34.532 + 14.816 + 30.221 = 79.569 hồ sơ."]
+
+    wb = openpyxl.load_workbook(BytesIO(export_report("dossiers", "xlsx", None, "2023-H1").content))
+    assert wb.sheetnames == ["Hồ sơ TTHC", "Theo mức độ", "Theo tháng"]
+    ws = wb["Theo mức độ"]
+    top = next(r for r in ws.iter_rows() if r[0].value == "STT")
+    assert [c.value for c in top][:3] == ["STT", "Đơn vị", "Tiếp nhận trong kỳ"] and top[6].value == "Đã giải quyết"
+    sub = ws[top[0].row + 1]
+    assert [c.value for c in sub][2:] == ["Tổng", "Mức độ 2", "Mức độ 3", "Mức độ 4"] * 2
+    rows = {r[1].value: r for r in ws.iter_rows() if isinstance(r[1].value, str)}
+    expected = [81339, 35591, 15619, 30129, 79569, 34532, 14816, 30221]
+    for name in ("TT Phục vụ Hành chính công", "Cộng cấp tỉnh", "Tổng cộng"):
+        assert [c.value for c in rows[name][2:10]] == expected, name
+        assert all(c.data_type == "n" and c.number_format == "#,##0" for c in rows[name][2:10])
+    assert rows["TT Phục vụ Hành chính công"][0].value == 1 and rows["Tổng cộng"][1].font.b
+    notes = [r[0].value for r in ws.iter_rows() if isinstance(r[0].value, str)]
+    assert ctx.level_identities[0] in notes
+    assert any(n.startswith("Mức độ theo cột “Mức độ” của tệp xuất: mức độ 4 là dịch vụ công trực tuyến toàn "
+                            "trình") for n in notes)
+    assert not [c.coordinate for s in wb for row in s.iter_rows() for c in row if c.data_type == "f"]
+
+    doc = Document(BytesIO(export_report("dossiers", "docx", None, "2023-H1").content))
+    table = doc.tables[1]
+    assert [c.text for c in table.rows[0].cells][:3] == ["STT", "Đơn vị", "Tiếp nhận trong kỳ"]
+    assert [c.text for c in table.rows[1].cells][2:] == ["Tổng", "Mức độ 2", "Mức độ 3", "Mức độ 4"] * 2
+    cells = {r.cells[1].text: [c.text for c in r.cells] for r in table.rows[2:]}
+    texts = ["81.339", "35.591", "15.619", "30.129", "79.569", "34.532", "14.816", "30.221"]
+    assert cells["TT Phục vụ Hành chính công"][2:] == texts
+    assert cells["Cộng cấp tỉnh"][2:] == texts and cells["Tổng cộng"][2:] == texts
+    text = "\n".join(p.text for p in doc.paragraphs)
+    assert "tiếp nhận 35.591 + 15.619 + 30.129 = 81.339 hồ sơ (mức độ 2 + mức độ 3 + mức độ 4)" in text
+    assert "đã giải quyết 34.532 + 14.816 + 30.221 = 79.569 hồ sơ." in text
+    assert "Hồ sơ tiếp nhận và giải quyết theo mức độ dịch vụ công" in text
+
+
+def test_months_not_counted_by_level_give_a_note_not_zeros(world, tmp_path):
+    """Summaries counted before the levels existed (NULL after migration ingest.0004): no table by level."""
+    from chiso.ingest.metrics import SERVICE_LEVEL_METRICS
+    from chiso.ingest.models import DossierMonth
+
+    path = tmp_path / "ho-so.csv"
+    with open(path, "w", newline="", encoding="utf-8") as fh:
+        w = csv.writer(fh)
+        w.writerow(["Mã hồ sơ", "Đơn vị", "Mức độ", "Kênh nộp", "Ngày tiếp nhận", "Ngày có kết quả", "Trạng thái"])
+        w.writerow(["A1", "AG-STTTT", "toàn trình", "trực tuyến", "05/01/2026 08:00", "06/01/2026 08:00",
+                    "đã giải quyết"])
+        w.writerow(["A2", "AG-STTTT", "trực tiếp", "trực tiếp", "07/01/2026 08:00", "", "đang xử lý"])
+    _ingest("ingest_dossiers", path)
+    DossierMonth.objects.update(**dict.fromkeys(SERVICE_LEVEL_METRICS, None))
+    ctx = build_context("dossiers", None, "2026-01")
+    assert not ctx.service_levels and ctx.level_identities == []
+    assert "chiso dataset_check" in ctx.service_level_note
+    wb = openpyxl.load_workbook(BytesIO(export_report("dossiers", "xlsx", None, "2026-01").content))
+    assert "Theo mức độ" not in wb.sheetnames
+    assert any(r[0].value == ctx.service_level_note for r in wb["Hồ sơ TTHC"].iter_rows())
+    doc = Document(BytesIO(export_report("dossiers", "docx", None, "2026-01").content))
+    assert len(doc.tables) == 1 and ctx.service_level_note in [p.text for p in doc.paragraphs]
+    call_command("dataset_check", stdout=io.StringIO())  # recounts from the dataset files
+    ctx = build_context("dossiers", None, "2026-01")
+    assert ctx.service_levels and ctx.level_identities == [
+        "Tổng cộng: tiếp nhận 1 + 0 + 1 = 2 hồ sơ (mức độ 2 + mức độ 3 + mức độ 4); đã giải quyết 0 + 0 + 1 = 1 hồ sơ."]
 
 
 def test_no_records_in_scope_gives_no_file(seed_units, world):
