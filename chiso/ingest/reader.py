@@ -54,6 +54,8 @@ _ZONED_FORMATS = [
     "%Y-%m-%d %H:%M:%S.%f%z", "%Y-%m-%dT%H:%M%z", "%Y-%m-%d %H:%M%z",
 ]
 _ZONE_RE = r"\d:\d\d(:\d\d(\.\d+)?)?\s*(Z|[+-]\d\d:?\d\d)$"
+# The spellings a whole export commonly uses, each with a time (see ``_date_sql``).
+_USUAL_FORMATS = ["%Y-%m-%d %H:%M:%S", "%Y-%m-%d %H:%M", "%d/%m/%Y %H:%M:%S", "%d/%m/%Y %H:%M"]
 DATE_HELP = "cần dạng 2025-01-05, 2025-01-05 08:30, 05/01/2025 hoặc 05/01/2025 08:30"
 
 
@@ -243,25 +245,31 @@ class ExportReader:
         return f"NULLIF(trim({_ident(self.headers[name])}), '')"
 
     # -- value maps ----------------------------------------------------------------------
+    def _coded(self) -> list[str]:
+        return [c.name for c in self.columns.values() if c.kind in CODED_KINDS and c.name in self.headers]
+
     def _build_maps(self) -> None:
         """One pass for the distinct spellings of units, codes and yes/no; read each once."""
-        coded = [c.name for c in self.columns.values()
-                 if c.kind in CODED_KINDS and c.name in self.headers]
-        self.maps: dict[str, dict[str, object]] = {name: {} for name in coded}
+        coded = self._coded()
         if not coded:
+            self._maps_from({})
             return
         # The combinations of coded values are few (units × levels × statuses …): one pass.
         cells = ", ".join(f"{self._cell(n)} AS {_ident(n)}" for n in coded)
         combos = self._run(f"SELECT DISTINCT {cells} FROM {self.source}").fetchall()
-        distinct = {n: sorted({row[i] for row in combos if row[i] is not None}) for i, n in enumerate(coded)}
+        self._maps_from({n: {row[i] for row in combos if row[i] is not None} for i, n in enumerate(coded)})
+
+    def _maps_from(self, distinct: dict[str, set[str]]) -> None:
+        """Each distinct spelling of a coded column read once, with the project's rules."""
+        self.maps: dict[str, dict[str, object]] = {name: {} for name in self._coded()}
         by_code = dict(Unit.objects.values_list("code", "id"))
         by_name: dict[str, int | None] = {}
         for name, pk in Unit.objects.values_list("name", "id"):
             key = normalize_header(name)
             by_name[key] = None if key in by_name else pk
-        for name in coded:
+        for name in self.maps:
             col = self.columns[name]
-            for raw in distinct[name] or []:
+            for raw in sorted(distinct.get(name) or ()):
                 if col.kind == "unit":
                     pk = by_code.get(raw) or by_name.get(normalize_header(raw))
                     if pk:
@@ -280,9 +288,10 @@ class ExportReader:
                     except NumberError:
                         pass
         units = [(raw, pk) for raw, pk in self.maps.get("unit", {}).items()]
-        self.con.execute("CREATE TABLE map_unit (raw VARCHAR, id BIGINT)")
-        if units:
-            self.con.executemany("INSERT INTO map_unit VALUES (?, ?)", units)
+        self.con.execute("CREATE OR REPLACE TABLE map_unit (raw VARCHAR, id BIGINT)")
+        if units:  # two lists in one statement: a province's thousands of units in one round trip
+            self.con.execute("INSERT INTO map_unit SELECT unnest(?), unnest(?)",
+                             [[r for r, _ in units], [pk for _, pk in units]])
 
     def _bad_message(self, name: str, raw: str) -> str:
         col = self.columns[name]
@@ -299,9 +308,9 @@ class ExportReader:
                 return str(exc)
         return f'Không đọc được {col.label} "{raw}": {DATE_HELP}'
 
-    def _case(self, name: str, sql_type: str) -> str:
+    def _case(self, name: str, sql_type: str, cell: str | None = None) -> str:
         """The canonical value of a coded cell via its (few) readable spellings; NULL otherwise."""
-        cell = self._cell(name)
+        cell = cell or self._cell(name)
         pairs = self.maps.get(name) or {}
         if not pairs:
             return f"CAST(NULL AS {sql_type})"
@@ -312,8 +321,9 @@ class ExportReader:
         return f"CAST(CASE {cell} {whens} END AS {sql_type})"
 
     # -- normalising ---------------------------------------------------------------------
-    def _date_sql(self, name: str, end_of_day: bool = False) -> str:
-        cell = self._cell(name)
+    def _date_sql(self, name: str, end_of_day: bool = False, cell: str | None = None) -> str:
+        """A date cell (trimmed, blank as NULL) as a UTC instant; NULL when unreadable."""
+        cell = cell or self._cell(name)
         formats = "[" + ", ".join(_sql_str(f) for f in _NAIVE_FORMATS) + "]"
         zformats = "[" + ", ".join(_sql_str(f) for f in _ZONED_FORMATS) + "]"
         # ISO is what most systems export: DuckDB's own cast is fastest; it ignores a zone
@@ -323,17 +333,35 @@ class ExportReader:
             # A deadline given as a day means the end of that day.
             naive = (f"CASE WHEN contains({cell}, ':') THEN {naive} "
                      f"ELSE {naive} + INTERVAL 1 DAY - INTERVAL 1 SECOND END")
-        offset = _utc_offset_seconds()
-        if offset is not None:
-            local = f"({naive}) - INTERVAL {offset} SECOND"
-        else:
-            local = f"timezone('UTC', timezone({_sql_str(settings.TIME_ZONE)}, {naive}))"
+        local = self._to_utc(naive)
         zoned = f"timezone('UTC', try_strptime(regexp_replace({cell}, 'Z$', '+00:00'), {zformats}))"
         tail = f"{cell}[11:]"
         maybe_zoned = (f"(ends_with({cell}, 'Z') OR contains({tail}, '+') OR contains({tail}, '-')) "
                        f"AND regexp_matches({cell}, {_sql_str(_ZONE_RE)})")
         return (f"CASE WHEN {cell} IS NULL THEN NULL "
                 f"WHEN {maybe_zoned} THEN {zoned} ELSE {local} END")
+
+    @staticmethod
+    def _to_utc(naive: str) -> str:
+        """A naive local time (Asia/Ho_Chi_Minh) as a naive UTC instant."""
+        offset = _utc_offset_seconds()
+        if offset is not None:
+            return f"({naive}) - INTERVAL {offset} SECOND"
+        return f"timezone('UTC', timezone({_sql_str(settings.TIME_ZONE)}, {naive}))"
+
+    def _usual_format(self, dates: list[str]) -> str | None:
+        """The one spelling of ``_USUAL_FORMATS`` that the first non-blank date cells all have."""
+        if not dates:
+            return None
+        cells = [self._cell(d) for d in dates]
+        sample = f"SELECT unnest([{', '.join(cells)}]) AS v FROM {self.source} LIMIT 1000"
+        for fmt in _USUAL_FORMATS:
+            ok, seen = self.con.execute(
+                f"SELECT bool_and(try_strptime(v, {_sql_str(fmt)}) IS NOT NULL), count(v) "
+                f"FROM ({sample}) WHERE v IS NOT NULL").fetchone()
+            if seen and ok:
+                return fmt
+        return None
 
     def _normalise(self, ordered: bool = True) -> None:
         """One streamed pass into table ``norm``. With ``ordered`` file order is kept, so
@@ -376,6 +404,129 @@ class ExportReader:
         self._run(f"CREATE TABLE norm AS SELECT {', '.join(outer)} FROM (SELECT {', '.join(selects)} FROM {self.source})")
         self.con.execute("ALTER TABLE norm ADD COLUMN unit_id BIGINT")
         self.con.execute("UPDATE norm SET unit_id = m.id FROM map_unit m WHERE norm.c_unit = m.raw")
+
+    # -- the fast path: a clean file in one parallel pass ---------------------------------
+    def _fast(self) -> bool:
+        """Read a clean file once, in parallel, into table ``checked``; False when in doubt.
+
+        Most exports are clean. The file is parsed once (dates with the exact path's own
+        expression), keeping the trimmed text of coded cells; their distinct spellings are
+        read from that table, not from the file again; one aggregate counts every problem the
+        exact path would name. Any problem, a repeated id, no data row or a file DuckDB cannot
+        read returns False with nothing kept: the caller then takes the exact path (file
+        order, rows and columns named), so messages and records are the exact path's.
+        """
+        try:
+            return self._fast_pass()
+        except duckdb.Error:
+            return False
+        finally:
+            self.con.execute("DROP VIEW IF EXISTS fastv")
+            self.con.execute("DROP TABLE IF EXISTS fast")
+
+    def _fast_pass(self) -> bool:
+        """Only parsed values and the raw text of short coded cells are stored: materialising
+        or trimming every cell costs more than the parse. Where the exact path trims a cell,
+        this reads the raw cell first and trims only what that does not settle."""
+        self.con.execute("SET preserve_insertion_order = false")
+        raw = {n: _ident(h) for n, h in self.headers.items()}
+        dates = [c.name for c in self.columns.values() if c.kind == "datetime"]
+        usual = self._usual_format([d for d in dates if d in self.headers])
+        key = ID_FIELD[self.kind]
+        # A blank row: every cell blank once trimmed (CASE tries the next cell only when needed).
+        order = sorted(raw, key=lambda n: n != key)
+        blank = " ".join(f"WHEN NULLIF(trim({raw[n]}), '') IS NOT NULL THEN FALSE" for n in order)
+        inner = [f"CASE {blank} ELSE TRUE END AS _blank" if blank else "FALSE AS _blank"]
+        middle = ["_blank"]
+        outer = ["_blank"]
+        for col in self.columns.values():
+            name = col.name
+            cell = raw.get(name, "CAST(NULL AS VARCHAR)")
+            if col.kind == "id":
+                inner.append(f"{self._cell(name)} AS {name}")
+            elif col.kind == "text":
+                inner.append(f"coalesce({self._cell(name)}, '') AS {name}")
+            elif col.kind in CODED_KINDS:
+                inner.append(f"{cell} AS c_{name}")  # raw: its few spellings are trimmed once each
+            elif col.kind == "datetime":
+                # The usual spelling has a time (no end-of-day rule) and no zone, and strptime
+                # reads the whole cell: what it reads, the general expression reads the same.
+                first = self._to_utc(f"try_strptime({cell}, {_sql_str(usual)})") if usual else \
+                    "CAST(NULL AS TIMESTAMP)"
+                inner += [f"{first} AS f_{name}", f"{cell} AS r_{name}"]
+                trimmed = f"NULLIF(trim(r_{name}), '')"
+                general = self._date_sql(name, end_of_day=name == "due_at", cell=trimmed)
+                middle += [f"coalesce(f_{name}, {general}) AS p_{name}",
+                           f"CASE WHEN f_{name} IS NOT NULL THEN FALSE ELSE {trimmed} IS NULL END AS empty_{name}"]
+                in_range = f"p_{name} BETWEEN TIMESTAMP '1990-01-01' AND TIMESTAMP '2101-01-01' - INTERVAL 1 MICROSECOND"
+                outer += [f"CASE WHEN {in_range} THEN date_trunc('second', p_{name}) END AS {name}",
+                          f"(NOT empty_{name} AND NOT coalesce({in_range}, FALSE)) AS bad_{name}",
+                          f"empty_{name}"]
+                continue
+            middle.append(name if col.kind in ("id", "text") else f"c_{name}")
+            outer.append(middle[-1])
+        self.con.execute(
+            f"CREATE TABLE fast AS SELECT {', '.join(outer)} FROM (SELECT {', '.join(middle)} "
+            f"FROM (SELECT {', '.join(inner)} FROM {self.source}))")
+        coded = self._coded()
+        spellings: dict[str, dict[str, str | None]] = {n: {} for n in coded}  # raw → trimmed
+        if coded:
+            union = " UNION ALL ".join(
+                f"SELECT {i} AS col, c_{n} AS raw, NULLIF(trim(c_{n}), '') AS text "
+                f"FROM (SELECT DISTINCT c_{n} FROM fast WHERE c_{n} IS NOT NULL)"
+                for i, n in enumerate(coded))
+            for i, spelling, text in self.con.execute(union).fetchall():
+                spellings[coded[i]][spelling] = text
+        self._maps_from({n: {t for t in s.values() if t is not None} for n, s in spellings.items()})
+        # The maps by raw spelling; a raw spelling that trims to nothing is a blank cell.
+        blanks = {n: [r for r, t in s.items() if t is None] for n, s in spellings.items()}
+        self.maps = {n: {r: self.maps[n][t] for r, t in s.items() if t in self.maps[n]}
+                     for n, s in spellings.items()}
+        units = list(self.maps.get("unit", {}).items())
+        self.con.execute("CREATE OR REPLACE TABLE map_unit (raw VARCHAR, id BIGINT)")
+        if units:
+            self.con.execute("INSERT INTO map_unit SELECT unnest(?), unnest(?)",
+                             [[r for r, _ in units], [pk for _, pk in units]])
+
+        def blank_sql(name: str) -> str:
+            listed = ", ".join(_sql_str(r) for r in blanks.get(name, []))
+            return f"(c_{name} IS NULL OR c_{name} IN ({listed}))" if listed else f"c_{name} IS NULL"
+
+        values = []
+        for col in self.columns.values():
+            if col.kind in ("enum", "bool", "score"):
+                sql_type = {"bool": "BOOLEAN", "score": "INTEGER"}.get(col.kind, "VARCHAR")
+                values.append(f"{self._case(col.name, sql_type, f'f.c_{col.name}')} AS {col.name}")
+        self.con.execute(
+            f"CREATE VIEW fastv AS SELECT f.*, {', '.join([*values, 'm.id AS unit_id'])} "
+            "FROM fast f LEFT JOIN map_unit m ON f.c_unit = m.raw WHERE NOT f._blank")
+        problems = []  # every problem ``_check`` names, as conditions on a row
+        for col in self.columns.values():
+            if col.name not in self.headers:
+                continue
+            if col.required:
+                problems.append({"id": f"{col.name} IS NULL", "datetime": f"empty_{col.name}",
+                                 "text": "FALSE"}.get(col.kind, blank_sql(col.name)))
+            if col.kind == "unit":
+                problems.append(f"NOT {blank_sql('unit')} AND unit_id IS NULL")
+            elif col.kind in ("enum", "bool", "score"):
+                problems.append(f"NOT {blank_sql(col.name)} AND {col.name} IS NULL")
+            elif col.kind == "datetime":
+                problems.append(f"bad_{col.name}")
+        if self.kind == "dossiers":
+            if "resolved_at" in self.headers:
+                problems += ["status = 'resolved' AND resolved_at IS NULL", "resolved_at < received_at",
+                             "status = 'received' AND resolved_at IS NOT NULL"]
+            else:
+                problems.append("status = 'resolved'")
+        live, bad, repeated = self.con.execute(
+            f"SELECT count(*), count(*) FILTER ({' OR '.join(f'({p})' for p in problems) or 'FALSE'}), "
+            f"count(*) - count(DISTINCT {key}) FROM fastv").fetchone()
+        if not live or bad or repeated:
+            return False  # the exact path names the problems (or keeps identical repeats once)
+        self.source_rows = int(live)
+        self._write_output("fastv")
+        return True
 
     # -- checking ------------------------------------------------------------------------
     def _collect(self, sql: str, column: str, message: Callable[[tuple], str]) -> None:
@@ -510,7 +661,7 @@ class ExportReader:
             local = f"timezone({_sql_str(settings.TIME_ZONE)}, timezone('UTC', {column}))"
         return f"strftime({local}, '%Y-%m')"
 
-    def _write_output(self) -> None:
+    def _write_output(self, relation: str = "norm WHERE NOT _blank") -> None:
         """Table ``checked``: the rows to import in the dataset's columns (``dataset.SCHEMA``, no batch)."""
         from .dataset import SCHEMA
 
@@ -524,12 +675,12 @@ class ExportReader:
                 exprs.append(f"{self._local_month(source)} AS {name}")
             else:
                 exprs.append(f"CAST({name} AS {sql_type}) AS {name}")
-        where = "WHERE NOT _blank"
+        where = ""
         if getattr(self, "duplicates", 0):
             where += (f" AND rowid NOT IN (SELECT n.rowid FROM norm n JOIN dup d USING ({ID_FIELD[self.kind]}) "
                       f"WHERE n.rowid <> d.first)")
         # File order (exports come in time order), no sort.
-        self.con.execute(f"CREATE TABLE checked AS SELECT {', '.join(exprs)} FROM norm {where}")
+        self.con.execute(f"CREATE TABLE checked AS SELECT {', '.join(exprs)} FROM {relation}{where}")
 
     def prepare(self) -> Prepared:
         """Read, check and normalise the file; raise ``ImportError_`` listing every problem."""
@@ -540,19 +691,20 @@ class ExportReader:
             if self.problems.items:
                 self._raise_problems()
             self.progress("Đang kiểm tra dữ liệu", 0.15)
+            # Most files are clean: one parallel pass (``_fast``). Only a file with a problem or a
+            # repeated id is read again, in file order, to name rows as a spreadsheet does.
+            if self._fast():
+                self.con.execute("SET preserve_insertion_order = false")
+                unit_ids = [r[0] for r in self.con.execute("SELECT DISTINCT unit_id FROM checked").fetchall()]
+                return Prepared(self.kind, self.system, self.file_name, checksum, self.source_rows,
+                                self.source_rows, self.con, self.workdir, sorted(unit_ids))
+            self.con.execute("DROP TABLE IF EXISTS checked")
             self._build_maps()
-            # Most files are clean: read in parallel first; only a file with a problem or a
-            # conflicting duplicate is read again in file order, to name rows as a spreadsheet does.
-            self._normalise(ordered=False)
+            self._normalise(ordered=True)
             source_rows = self.con.execute("SELECT count(*) FROM norm WHERE NOT _blank").fetchone()[0]
             if not source_rows:
                 raise ImportError_([ImportProblem(self.file_name, None, None, "Tệp không có dòng dữ liệu nào")])
             self._check()
-            if self.problems.items:
-                self.problems = _Problems(self.file_name)
-                self.con.execute("DROP TABLE IF EXISTS dup")
-                self._normalise(ordered=True)
-                self._check()
             if self.problems.items:
                 self._raise_problems()
             self.progress("Đang chuẩn bị ghi", 0.3)
