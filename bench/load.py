@@ -223,6 +223,25 @@ def baseline(base: str, count: int, deadline: float, out: dict, lock: threading.
             out["trivial"].append(time.perf_counter() - start)
 
 
+def process_cpu(pid: int, with_children: bool = False) -> float:
+    """CPU seconds (user + system) used so far by a live process, and by its child processes
+    (gunicorn's workers) when asked — read from /proc, so the figure is each process's own."""
+    pids = [pid]
+    if with_children:
+        try:
+            pids += [int(p) for p in Path(f"/proc/{pid}/task/{pid}/children").read_text().split()]
+        except OSError:
+            pass
+    total = 0
+    for p in pids:
+        try:
+            fields = Path(f"/proc/{p}/stat").read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        total += int(fields[11]) + int(fields[12])
+    return total / os.sysconf("SC_CLK_TCK")
+
+
 def p95(values: list[float]) -> float:
     ordered = sorted(values)
     return ordered[max(0, int(round(0.95 * len(ordered))) - 1)]
@@ -290,11 +309,15 @@ def main() -> None:
                         for _ in range(5)]
             start = time.perf_counter()
             self_before = resource.getrusage(resource.RUSAGE_SELF)
+            web_cpu_before = process_cpu(server.pid, with_children=True)
+            worker_cpu_before = process_cpu(worker.pid) if worker is not None else 0.0
             for t in threads:
                 t.start()
             for t in threads:
                 t.join()
             wall = time.perf_counter() - start
+            web_cpu = process_cpu(server.pid, with_children=True) - web_cpu_before
+            worker_cpu = (process_cpu(worker.pid) - worker_cpu_before) if worker is not None else 0.0
         finally:
             for process in (server, worker):
                 if process is not None:
@@ -315,8 +338,11 @@ def main() -> None:
             if values:
                 print(f"  {label:16}: {len(values):5} lần, trung vị {statistics.median(values) * 1000:8.1f} ms"
                       f"   p95 {p95(values) * 1000:8.1f} ms")
-        print(f"  CPU: máy chủ {server_cpu.ru_utime + server_cpu.ru_stime:.1f} s, "
-              f"bộ sinh tải {client_seconds:.1f} s (cùng 2 lõi)")
+        print(f"  CPU trong lúc đo: web (gunicorn) {web_cpu:.1f} s, tiến trình nền {worker_cpu:.1f} s, "
+              f"bộ sinh tải {client_seconds:.1f} s; cả đợt kể cả khởi động máy chủ "
+              f"{server_cpu.ru_utime + server_cpu.ru_stime:.1f} s (2 lõi × {wall:.1f} s = {2 * wall:.1f} s)")
+        if requests:
+            print(f"  CPU web trung bình mỗi yêu cầu: {web_cpu / requests * 1000:.1f} ms")
         print(f"  mất số liệu: {lost_writes(out['expected'], env)} trên {len(out['expected'])} báo cáo đã lưu")
         if out["save"] and out["trivial"]:
             print(f"  tỷ lệ lưu nháp / tối giản: p95 {p95(out['save']) / p95(out['trivial']):.1f}×")

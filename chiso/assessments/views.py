@@ -86,6 +86,7 @@ from .workflow import (
     submit_problems,
     user_label,
 )
+from .writes import not_applicable
 
 # --- helpers -----------------------------------------------------------------------------------
 
@@ -423,15 +424,23 @@ def _after_save(request: HttpRequest, sub: Submission, form: EntryForm, saved: b
                 status: int = 200) -> HttpResponse:
     """After "Lưu nháp": sent in place (htmx), the page's new state as out-of-band fragments — the
     typed figures and the scroll position stay, and a deadline-day save is one request, not a
-    POST plus a whole form page; posted without JavaScript, back to the form (post/redirect/get)."""
+    POST plus a whole form page; posted without JavaScript, back to the form (post/redirect/get).
+
+    The verdicts are not in the answer: they follow what is typed, and the page's live preview
+    (on every input) already shows them for exactly these figures. The answer carries what only
+    the save knows: the new version, what is now stored, the messages and each cell's message.
+    """
     if not request.htmx:
         return redirect("assessments:submission", pk=sub.pk)
-    stored = list(sub.values())  # read once: what the page now shows as stored, and the verdicts
-    result = evaluate_submission(sub, form.engine_values(), [(v.element, v.number, v.text) for v in stored])
+    skip = not_applicable(sub.framework, [sub.unit_id], sub.period)[sub.unit_id]
+    cells = [
+        {"slug": slug(element),
+         "errors": [*form.errors.get(row.name, []), *form.errors.get(row.reason_name or "", [])]}
+        for element, row in form.plan.rows.items()
+        if not any(element.startswith(f"{code}.") for code in skip)
+    ]
     return render(request, "assessments/_saved.html", {
-        "sub": sub, "form": form, "blocks": build_blocks(form, result, parse_period(sub.period).year),
-        "result": result, "decimals": form.spec.decimals, "problems": submit_problems(sub, result),
-        "version": sub.version, "seen": seen_json(stored),
+        "version": sub.version, "seen": seen_json(sub.values()), "cells": cells,
         "saved_at": timezone.localtime().strftime("%H:%M") if saved else "",
     }, status=status)
 
