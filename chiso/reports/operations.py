@@ -329,6 +329,34 @@ def operations_context(kind: str, period: Period, units: Iterable, meta: ReportM
 # --------------------------------------------------------------------------- XLSX
 
 
+def _put_figures(ws, r: int, item: Row, columns: Sequence[str]) -> None:
+    """One unit, subtotal or total row: STT, name, then each column's count as a number."""
+    if item.stt:
+        _cell(ws, r, 1, int(item.stt), align=WRAP_TOP_CENTER, number_format="0")
+    else:
+        _cell(ws, r, 1, None)
+    _cell(ws, r, 2, item.name, font=_font(bold=item.total))
+    for offset, name in enumerate(columns):
+        _cell(ws, r, 3 + offset, item.figures.get(name, 0), align=WRAP_TOP_CENTER, font=_font(bold=item.total),
+              number_format=COUNT_FORMAT)
+
+
+def _put_groups(ws, row: int, ctx: OperationsContext, width: int, put_row) -> int:
+    """The units grouped by level (title, rows, subtotal), then the total; returns the last row."""
+    for group in ctx.groups:
+        row += 1
+        _cell(ws, row, 1, group.title, font=_font(bold=True))
+        ws.merge_cells(start_row=row, start_column=1, end_row=row, end_column=width)
+        for item in group.rows:
+            row += 1
+            put_row(row, item)
+        row += 1
+        put_row(row, group.subtotal)
+    row += 1
+    put_row(row, ctx.total)
+    return row
+
+
 def _levels_sheet(wb: Workbook, ctx: OperationsContext) -> None:
     """Sheet "Theo mức độ": per unit (grouped by the units' level), received and resolved, each as
     Tổng · Mức độ 2 · Mức độ 3 · Mức độ 4 (seed 001), counts as numbers, the identities under it."""
@@ -350,27 +378,7 @@ def _levels_sheet(wb: Workbook, ctx: OperationsContext) -> None:
     head = (row, row + 1)
     row += 1
 
-    def put_row(r: int, item: Row) -> None:
-        if item.stt:
-            _cell(ws, r, 1, int(item.stt), align=WRAP_TOP_CENTER, number_format="0")
-        else:
-            _cell(ws, r, 1, None)
-        _cell(ws, r, 2, item.name, font=_font(bold=item.total))
-        for offset, name in enumerate(LEVEL_COLUMNS):
-            _cell(ws, r, 3 + offset, item.figures.get(name, 0), align=WRAP_TOP_CENTER, font=_font(bold=item.total),
-                  number_format=COUNT_FORMAT)
-
-    for group in ctx.groups:
-        row += 1
-        _cell(ws, row, 1, group.title, font=_font(bold=True))
-        ws.merge_cells(start_row=row, start_column=1, end_row=row, end_column=width)
-        for item in group.rows:
-            row += 1
-            put_row(row, item)
-        row += 1
-        put_row(row, group.subtotal)
-    row += 1
-    put_row(row, ctx.total)
+    row = _put_groups(ws, row, ctx, width, lambda r, item: _put_figures(ws, r, item, LEVEL_COLUMNS))
     row += 2
     _note(ws, row, ctx.service_level_legend, _font(italic=True), width)
     for line in ctx.level_identities:
@@ -413,31 +421,13 @@ def operations_xlsx(ctx: OperationsContext) -> bytes:
     rate_format = percent_format(2)
 
     def put_row(r: int, item: Row) -> None:
-        bold = item.total
-        if item.stt:
-            _cell(ws, r, 1, int(item.stt), align=WRAP_TOP_CENTER, number_format="0")
-        else:
-            _cell(ws, r, 1, None)
-        _cell(ws, r, 2, item.name, font=_font(bold=bold))
-        for offset, name in enumerate(columns):
-            _cell(ws, r, 3 + offset, item.figures.get(name, 0), align=WRAP_TOP_CENTER, font=_font(bold=bold),
-                  number_format=COUNT_FORMAT)
+        _put_figures(ws, r, item, columns)
         if ctx.kind == "documents":
             rate = item.signed_rate
-            _cell(ws, r, 9, float(rate) if rate is not None else "—", align=WRAP_TOP_CENTER, font=_font(bold=bold),
-                  number_format=rate_format)
+            _cell(ws, r, 9, float(rate) if rate is not None else "—", align=WRAP_TOP_CENTER,
+                  font=_font(bold=item.total), number_format=rate_format)
 
-    for group in ctx.groups:
-        row += 1
-        _cell(ws, row, 1, group.title, font=_font(bold=True))
-        ws.merge_cells(start_row=row, start_column=1, end_row=row, end_column=len(headers))
-        for item in group.rows:
-            row += 1
-            put_row(row, item)
-        row += 1
-        put_row(row, group.subtotal)
-    row += 1
-    put_row(row, ctx.total)
+    row = _put_groups(ws, row, ctx, len(headers), put_row)
     row += 2
     _note(ws, row, ctx.source_line, _font(italic=True), len(headers))
     for line in ctx.identities:
