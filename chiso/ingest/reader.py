@@ -407,22 +407,25 @@ class ExportReader:
 
     # -- the fast path: a clean file in one parallel pass ---------------------------------
     def _fast(self) -> bool:
-        """Read a clean file once, in parallel, into table ``checked``; False when in doubt.
+        """Read a clean file once, in parallel; ``checked`` is then a view of it. False when in doubt.
 
         Most exports are clean. The file is parsed once (dates with the exact path's own
-        expression), keeping the trimmed text of coded cells; their distinct spellings are
-        read from that table, not from the file again; one aggregate counts every problem the
-        exact path would name. Any problem, a repeated id, no data row or a file DuckDB cannot
-        read returns False with nothing kept: the caller then takes the exact path (file
-        order, rows and columns named), so messages and records are the exact path's.
+        expression, the file's usual spelling tried first), keeping the raw text of coded
+        cells; their distinct spellings are read from that table, not from the file again;
+        one aggregate counts every problem the exact path would name. Any problem, a repeated
+        id, no data row or a file DuckDB cannot read returns False with nothing kept: the
+        caller then takes the exact path (file order, rows and columns named), so messages and
+        records are the exact path's. ``checked`` is a view (codes mapped as it is read), not
+        a second copy of the rows: the writer reads it once or twice.
         """
         try:
-            return self._fast_pass()
+            if self._fast_pass():
+                return True
         except duckdb.Error:
-            return False
-        finally:
-            self.con.execute("DROP VIEW IF EXISTS fastv")
-            self.con.execute("DROP TABLE IF EXISTS fast")
+            pass
+        for sql in ("DROP VIEW IF EXISTS checked", "DROP VIEW IF EXISTS fastv", "DROP TABLE IF EXISTS fast"):
+            self.con.execute(sql)
+        return False
 
     def _fast_pass(self) -> bool:
         """Only parsed values and the raw text of short coded cells are stored: materialising
@@ -525,7 +528,9 @@ class ExportReader:
         if not live or bad or repeated:
             return False  # the exact path names the problems (or keeps identical repeats once)
         self.source_rows = int(live)
-        self._write_output("fastv")
+        # Every unit spelling read belongs to a live row (a blank row has no unit).
+        self.unit_ids = sorted(set(self.maps.get("unit", {}).values()))
+        self._write_output("fastv", view=True)
         return True
 
     # -- checking ------------------------------------------------------------------------
@@ -661,7 +666,7 @@ class ExportReader:
             local = f"timezone({_sql_str(settings.TIME_ZONE)}, timezone('UTC', {column}))"
         return f"strftime({local}, '%Y-%m')"
 
-    def _write_output(self, relation: str = "norm WHERE NOT _blank") -> None:
+    def _write_output(self, relation: str = "norm WHERE NOT _blank", view: bool = False) -> None:
         """Table ``checked``: the rows to import in the dataset's columns (``dataset.SCHEMA``, no batch)."""
         from .dataset import SCHEMA
 
@@ -680,7 +685,8 @@ class ExportReader:
             where += (f" AND rowid NOT IN (SELECT n.rowid FROM norm n JOIN dup d USING ({ID_FIELD[self.kind]}) "
                       f"WHERE n.rowid <> d.first)")
         # File order (exports come in time order), no sort.
-        self.con.execute(f"CREATE TABLE checked AS SELECT {', '.join(exprs)} FROM {relation}{where}")
+        self.con.execute(f"CREATE {'VIEW' if view else 'TABLE'} checked AS SELECT {', '.join(exprs)} "
+                         f"FROM {relation}{where}")
 
     def prepare(self) -> Prepared:
         """Read, check and normalise the file; raise ``ImportError_`` listing every problem."""
@@ -695,10 +701,8 @@ class ExportReader:
             # repeated id is read again, in file order, to name rows as a spreadsheet does.
             if self._fast():
                 self.con.execute("SET preserve_insertion_order = false")
-                unit_ids = [r[0] for r in self.con.execute("SELECT DISTINCT unit_id FROM checked").fetchall()]
                 return Prepared(self.kind, self.system, self.file_name, checksum, self.source_rows,
-                                self.source_rows, self.con, self.workdir, sorted(unit_ids))
-            self.con.execute("DROP TABLE IF EXISTS checked")
+                                self.source_rows, self.con, self.workdir, self.unit_ids)
             self._build_maps()
             self._normalise(ordered=True)
             source_rows = self.con.execute("SELECT count(*) FROM norm WHERE NOT _blank").fetchone()[0]
