@@ -213,7 +213,7 @@ def write_prepared(prepared: Prepared, batch: IngestBatch, delete_scope: DeleteS
                 f"UNION ALL SELECT {', '.join(cols)}, {bid} AS batch, {new_part} FROM new "
                 f"WHERE {key} IN (SELECT id FROM touched)")
         else:
-            con.execute(f"CREATE TABLE affected AS SELECT DISTINCT {new_part} FROM new")
+            # The system's first import: the partitions it affects are those it writes (no extra scan).
             merged = f"SELECT {', '.join(cols)}, {bid} AS batch, {new_part} FROM new"
         stage = dataset.staging_dir(bid) / kind / f"system={system}"
         stage.mkdir(parents=True, exist_ok=True)
@@ -230,7 +230,8 @@ def write_prepared(prepared: Prepared, batch: IngestBatch, delete_scope: DeleteS
         counts = dict(((int(y), int(m)), int(n)) for y, m, n in con.execute(
             f"SELECT year, month, count(*) FROM read_parquet({dataset.sql_list(staged)}, hive_partitioning = true, "
             f"hive_types = {{'year': BIGINT, 'month': BIGINT}}) GROUP BY ALL").fetchall()) if staged else {}
-        affected = [(int(y), int(m)) for y, m in con.execute("SELECT year, month FROM affected").fetchall()]
+        affected = sorted(counts) if not files else \
+            [(int(y), int(m)) for y, m in con.execute("SELECT year, month FROM affected").fetchall()]
         new_parts = [Part(kind, system, y, m, bid) for (y, m) in sorted(counts)]
         emptied = [(kind, system, y, m) for (y, m) in affected if (y, m) not in counts]
         DatasetPart.objects.filter(kind=kind, system=system).filter(

@@ -355,13 +355,9 @@ class ExportReader:
             return None
         cells = [self._cell(d) for d in dates]
         sample = f"SELECT unnest([{', '.join(cells)}]) AS v FROM {self.source} LIMIT 1000"
-        for fmt in _USUAL_FORMATS:
-            ok, seen = self.con.execute(
-                f"SELECT bool_and(try_strptime(v, {_sql_str(fmt)}) IS NOT NULL), count(v) "
-                f"FROM ({sample}) WHERE v IS NOT NULL").fetchone()
-            if seen and ok:
-                return fmt
-        return None
+        tests = ", ".join(f"bool_and(try_strptime(v, {_sql_str(f)}) IS NOT NULL)" for f in _USUAL_FORMATS)
+        seen, *ok = self.con.execute(f"SELECT count(v), {tests} FROM ({sample}) WHERE v IS NOT NULL").fetchone()
+        return next((f for f, fits in zip(_USUAL_FORMATS, ok, strict=True) if seen and fits), None)
 
     def _normalise(self, ordered: bool = True) -> None:
         """One streamed pass into table ``norm``. With ``ordered`` file order is kept, so
