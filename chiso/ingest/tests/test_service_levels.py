@@ -30,12 +30,14 @@ def _as_before_the_migration() -> int:
 
 
 def _check(*args: str) -> dict:
+    """`chiso dataset_check --format json`: its JSON, with ``exit`` 1 when the command failed."""
     out = StringIO()
     try:
         call_command("dataset_check", "--format", "json", *args, stdout=out)
+        status = 0
     except CommandError:
-        pass  # exit status 1: the JSON says why
-    return json.loads(out.getvalue())
+        status = 1
+    return {**json.loads(out.getvalue()), "exit": status}
 
 
 def test_the_levels_add_up_to_received_and_resolved_in_every_period(world, tmp_path):
@@ -68,18 +70,18 @@ def test_months_counted_before_the_levels_existed_have_no_figure_by_level_until_
         dict.fromkeys(SERVICE_LEVEL_METRICS, 0))
 
     dry = _check("--dry-run")
-    assert not dry["ok"] and dry["recounted"] == []
+    assert not dry["ok"] and dry["exit"] == 1 and dry["recounted"] == []
     assert {(d["source"], d["month"]) for d in dry["summary_mismatches"]} == {
         ("dossiers", "2024-11"), ("dossiers", "2024-12"), ("dossiers", "2025-01"), ("dossiers", "2025-02")}
     assert all(set(d["metrics"]) == set(SERVICE_LEVEL_METRICS) for d in dry["summary_mismatches"])
     assert DossierMonth.objects.filter(received_offline__isnull=True).count() == 4  # a dry run changes nothing
 
     fixed = _check()
-    assert fixed["ok"] and fixed["recounted"] == [{"source": "dossiers", "system": "main", "rows": 4}]
+    assert fixed["ok"] and fixed["exit"] == 0 and fixed["recounted"] == [{"source": "dossiers", "system": "main", "rows": 4}]
     assert dossier_metrics("2025-01")[world.agency_a.pk] == JANUARY
     assert dossier_metrics("2024-12")[world.agency_a.pk] == DECEMBER
     again = _check()
-    assert again["ok"] and again["summary_mismatches"] == [] and again["recounted"] == []
+    assert again["ok"] and again["exit"] == 0 and again["summary_mismatches"] == [] and again["recounted"] == []
 
 
 def test_the_text_output_says_what_it_recounted(world, tmp_path):
