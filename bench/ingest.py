@@ -210,7 +210,9 @@ def child(file: Path, out: Path) -> None:
     ingested = time.perf_counter()
     series = dossier_metrics_series(MONTHS, system=SYSTEM)
     finished = time.perf_counter()
-    metrics = {f"{codes[uid]}|{m}": values for m, by_unit in series.items() for uid, values in by_unit.items()}
+    # The 12 metrics all three compute (Chỉ Số lists more: 2026 fields, flows by service level).
+    metrics = {f"{codes[uid]}|{m}": {k: values[k] for k in METRICS}
+               for m, by_unit in series.items() for uid, values in by_unit.items()}
     peak = _peak_rss_kib()  # the first import and the metrics; the re-imports come after
     t = time.perf_counter()
     same = ingest_file(file, "dossiers", system=SYSTEM)
