@@ -8,6 +8,7 @@ engine (``workflow.evaluate_submission``), never from arithmetic in a view.
 
 from __future__ import annotations
 
+import json
 from collections import defaultdict
 from dataclasses import dataclass, field
 from typing import Any
@@ -52,7 +53,6 @@ from .forms import (
     RoundForm,
     element_title,
     field_name,
-    seen_json,
     slug,
 )
 from .models import (
@@ -86,7 +86,7 @@ from .workflow import (
     submit_problems,
     user_label,
 )
-from .writes import not_applicable
+from .writes import not_applicable, stored_content
 
 # --- helpers -----------------------------------------------------------------------------------
 
@@ -393,13 +393,14 @@ def submission(request: HttpRequest, pk: int) -> HttpResponse:
     form.read_seen(request.POST.get("seen"))
     if not form.is_valid():
         return _save_valid_cells(request, sub, form, posted_version)
+    changes = form.changes()
     try:
-        described = save_values(sub, request.user, form.changes(), posted_version)
+        described = save_values(sub, request.user, changes, posted_version)
     except ConflictError as exc:
         return _conflict_page(request, sub, form, exc)
     except WorkflowError as exc:
         messages.error(request, exc.message)
-        return _after_save(request, sub, form, saved=False)
+        return _after_save(request, sub, form, posted_version, [])
     if described:
         messages.success(request, _("Đã lưu %(n)d thay đổi.") % {"n": len(described)})
     elif action == "save":
@@ -417,18 +418,22 @@ def submission(request: HttpRequest, pk: int) -> HttpResponse:
                 error=exc.message, error_problems=exc.problems), status=400)
         messages.success(request, _("Đã nộp báo cáo. Người thẩm định sẽ xem và duyệt hoặc trả lại kèm nhận xét."))
         return redirect("assessments:my_work")
-    return _after_save(request, sub, form, saved=True)
+    return _after_save(request, sub, form, posted_version, changes, saved=True)
 
 
-def _after_save(request: HttpRequest, sub: Submission, form: EntryForm, saved: bool,
-                status: int = 200) -> HttpResponse:
+def _after_save(request: HttpRequest, sub: Submission, form: EntryForm, posted_version: int,
+                saved_changes: list[ValueChange], saved: bool = False, status: int = 200) -> HttpResponse:
     """After "Lưu nháp": sent in place (htmx), the page's new state as out-of-band fragments — the
     typed figures and the scroll position stay, and a deadline-day save is one request, not a
     POST plus a whole form page; posted without JavaScript, back to the form (post/redirect/get).
 
     The verdicts are not in the answer: they follow what is typed, and the page's live preview
-    (on every input) already shows them for exactly these figures. The answer carries what only
-    the save knows: the new version, what is now stored, the messages and each cell's message.
+    (on every input) already shows them for exactly these figures. The answer carries the page's
+    state for the next save, the messages and each cell's message. That state is what the page
+    itself knows, never a fresh read of the store: ``seen`` is what the page was shown plus the
+    cells this save stored (its boxes are not refreshed, so figures someone else saved meanwhile
+    must stay unseen), and the version stays the one the page loaded — a later save then always
+    checks, cell by cell, that nobody else changed what it changes.
     """
     if not request.htmx:
         return redirect("assessments:submission", pk=sub.pk)
@@ -440,9 +445,19 @@ def _after_save(request: HttpRequest, sub: Submission, form: EntryForm, saved: b
         if not any(element.startswith(f"{code}.") for code in skip)
     ]
     return render(request, "assessments/_saved.html", {
-        "version": sub.version, "seen": seen_json(sub.values()), "cells": cells,
+        "version": posted_version, "seen": _seen_after(form, saved_changes), "cells": cells,
         "saved_at": timezone.localtime().strftime("%H:%M") if saved else "",
     }, status=status)
+
+
+def _seen_after(form: EntryForm, saved_changes: list[ValueChange]) -> str:
+    """The hidden ``seen`` after an in-place save: the posted one (or, without it, what was stored
+    when this request began) with the content of every cell this save stored or found already so."""
+    shown = form.seen if form.seen is not None else {
+        element: stored_content(row) for element, row in form.stored.items()}
+    content = {**shown, **{c.element: (c.number, c.text or "") for c in saved_changes}}
+    return json.dumps({e: [None if n is None else str(n), t or ""] for e, (n, t) in content.items()},
+                      ensure_ascii=False, sort_keys=True)
 
 
 def _valid_changes(form: EntryForm) -> list[ValueChange]:
@@ -478,13 +493,14 @@ def _conflict_page(request: HttpRequest, sub: Submission, form: EntryForm, exc: 
 def _save_valid_cells(request: HttpRequest, sub: Submission, form: EntryForm, posted_version: int) -> HttpResponse:
     """"Lưu nháp" with some invalid cells: store the valid ones, show the page again with every
     typed value and the invalid cells marked (HTTP 400: the whole form was not accepted)."""
+    valid = _valid_changes(form)
     try:
-        described = save_values(sub, request.user, _valid_changes(form), posted_version)
+        described = save_values(sub, request.user, valid, posted_version)
     except ConflictError as exc:
         return _conflict_page(request, sub, form, exc)
     except WorkflowError as exc:
         messages.error(request, exc.message)
-        return _after_save(request, sub, form, saved=False)
+        return _after_save(request, sub, form, posted_version, [])
     n_bad = len({name for name in form.errors if name != "__all__"})
     if described:
         error = _("Đã lưu %(n)d thay đổi hợp lệ; %(bad)d ô chưa đúng chưa được lưu (xem chữ đỏ dưới "
@@ -494,7 +510,7 @@ def _save_valid_cells(request: HttpRequest, sub: Submission, form: EntryForm, po
     if request.htmx:
         # In place, the typed figures are still on the page; the cells' messages come with the answer.
         messages.error(request, error)
-        return _after_save(request, sub, form, saved=bool(described))
+        return _after_save(request, sub, form, posted_version, valid, saved=bool(described))
     result = evaluate_submission(sub, form.engine_values())
     return render(request, "assessments/submission.html", _form_context(
         request, sub, form, result, version=sub.version, seen=EntryForm(sub).seen_json(),

@@ -4,6 +4,7 @@ page learns the new version so the next save is not refused as stale."""
 from __future__ import annotations
 
 import html
+import json
 import re
 from decimal import Decimal
 
@@ -20,8 +21,10 @@ def save(client, sub, version, seen="", **values):
     return client.post(reverse("assessments:submission", args=[sub.pk]), data, HTTP_HX_REQUEST="true")
 
 
-def oob_value(page: str, element_id: str) -> str:
-    tag = re.search(rf'<input[^>]*id="{element_id}"[^>]*>', page).group(0)
+def oob_value(response, element_id: str) -> str:
+    """A hidden field's value as the answer hands it back out of band (read from the raw HTML)."""
+    raw = response.content.decode()
+    tag = re.search(rf'<input[^>]*id="{element_id}"[^>]*>', raw).group(0)
     assert 'hx-swap-oob="true"' in tag
     return html.unescape(re.search(r'value="([^"]*)"', tag).group(1))
 
@@ -40,9 +43,11 @@ def test_a_save_in_place_stores_the_figures_and_hands_back_the_new_version(world
     assert Value.objects.get(element="1.numerator").number == Decimal(54919)
     own_submission.refresh_from_db()
     assert own_submission.version == v + 1
-    assert oob_value(page, "form-version") == str(v + 1)
-    # The next save from the same page carries that version and what was stored: accepted, not a conflict.
-    r2 = save(client, own_submission, oob_value(page, "form-version"), seen=oob_value(page, "form-seen"),
+    # The page keeps the version it loaded; what it stored is now part of what it has seen.
+    assert oob_value(r, "form-version") == str(v)
+    assert json.loads(oob_value(r, "form-seen"))["1.numerator"] == ["54919", ""]
+    # The next save from the same page carries that state: checked cell by cell, accepted, not a conflict.
+    r2 = save(client, own_submission, oob_value(r, "form-version"), seen=oob_value(r, "form-seen"),
               **{"1_numerator": "55.000", "1_denominator": "58.669"})
     assert r2.status_code == 200
     assert "Đã lưu 1 thay đổi." in html.unescape(r2.content.decode())
@@ -80,3 +85,52 @@ def test_without_javascript_the_save_still_redirects_to_the_form(world, own_subm
     r = client.post(reverse("assessments:submission", args=[own_submission.pk]),
                     {"version": str(own_submission.version), "action": "save", "v-1.numerator": "1"})
     assert r.status_code == 302
+
+
+def test_a_refused_save_in_place_does_not_make_the_page_see_someone_elses_figures(world, own_submission):
+    """The reviewer's case: A's page is open; B saves; A's save is refused (the report was
+    submitted meanwhile); the report is reopened; A saves again from the same page. B's figures,
+    which A's page never showed, must not be overwritten or deleted."""
+    from chiso.accounts.models import ROLE_REPORTER
+    from chiso.assessments.models import STATUS_DRAFT, STATUS_SUBMITTED
+    from chiso.conftest import make_user
+
+    deputy = make_user("rep_pl_b", ROLE_REPORTER, [world.commune_a], first_name="Trần Văn B")
+    a, b = client_for(world.reporter), client_for(deputy)
+    v = own_submission.version
+    seen = "{}"  # A's page: nothing stored yet
+    assert save(b, own_submission, v, **{"1_numerator": "54.919", "1_denominator": "58.669"}).status_code == 200
+    Submission.objects.filter(pk=own_submission.pk).update(status=STATUS_SUBMITTED)
+    refused = save(a, own_submission, v, seen=seen, **{"2_value": "1"})
+    assert "Đã lưu" not in re.search(r'id="save-note"[^>]*>([^<]*)<', refused.content.decode()).group(1)
+    Submission.objects.filter(pk=own_submission.pk).update(status=STATUS_DRAFT)
+    # A's boxes for criterion 1 are still blank; A types only criterion 2 and saves with the state handed back.
+    again = save(a, own_submission, oob_value(refused, "form-version"), seen=oob_value(refused, "form-seen"),
+                 **{"1_numerator": "", "1_denominator": "", "2_value": "1"})
+    assert again.status_code == 200
+    assert Value.objects.get(element="1.numerator").number == Decimal(54919)
+    assert Value.objects.get(element="1.denominator").number == Decimal(58669)
+    assert Value.objects.get(element="2.value").number == Decimal(1)
+
+
+def test_a_figure_saved_by_someone_else_after_my_save_is_not_overwritten_unseen(world, own_submission):
+    """A saves in place; B then changes a cell; A (whose box still shows the old figure) changes that
+    same cell: a conflict with both figures named, not a silent overwrite."""
+    from chiso.accounts.models import ROLE_REPORTER
+    from chiso.conftest import make_user
+
+    deputy = make_user("rep_pl_b", ROLE_REPORTER, [world.commune_a], first_name="Trần Văn B")
+    a, b = client_for(world.reporter), client_for(deputy)
+    v = own_submission.version
+    first = save(a, own_submission, v, seen="{}", **{"1_numerator": "100"})
+    page_version, page_seen = oob_value(first, "form-version"), oob_value(first, "form-seen")
+    own_submission.refresh_from_db()
+    assert save(b, own_submission, own_submission.version, **{"1_numerator": "200"}).status_code == 200
+    clash = save(a, own_submission, page_version, seen=page_seen, **{"1_numerator": "300"})
+    assert clash["HX-Retarget"] == "#noi-dung"
+    assert "CHƯA được lưu" in html.unescape(clash.content.decode())
+    assert Value.objects.get(element="1.numerator").number == Decimal(200)
+    # A cell A did not touch again is not written back either: B's figure stays.
+    untouched = save(a, own_submission, page_version, seen=page_seen, **{"1_numerator": "100", "2_value": "1"})
+    assert untouched.status_code == 200 and "HX-Retarget" not in untouched
+    assert Value.objects.get(element="1.numerator").number == Decimal(200)
