@@ -384,6 +384,7 @@ def reconciliation_to_dict(rec: Reconciliation) -> dict[str, Any]:
                 "figure_kind": line.figure.kind,
                 "figure_name": line.figure_name,
                 "measure": line.figure.measure,
+                "measure_label": MEASURE_LABELS[line.figure.measure],
                 "portal": _json_number(line.figure.value),
                 "province": _json_number(line.province),
                 "difference": _json_number(line.difference),

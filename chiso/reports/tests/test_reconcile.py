@@ -155,6 +155,9 @@ def test_the_page_shows_each_difference(province, world, tmp_path) -> None:
     assert "9 số liệu: 5 khớp, 3 lệch, 1 tỉnh chưa có số liệu." in page
     assert page.count('class="reconcile-differs"') == 3 and page.count('class="reconcile-missing"') == 1
     assert "−12,5 điểm %" in page and "62,50%" in page and "50,00%" in page
+    # The kind of each figure in Vietnamese, as in the XLSX, never the file's code words.
+    assert "<td>Tỷ lệ</td>" in page and "<td>Điểm</td>" in page
+    assert "<td>rate</td>" not in page and "<td>points</td>" not in page
 
     xlsx = _post(client_for(world.viewer), path, output="xlsx")
     assert xlsx.status_code == 200
