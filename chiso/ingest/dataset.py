@@ -339,14 +339,50 @@ def publish_part(part: Part) -> None:
 
 
 def publish(batch_id: int, parts: Iterable[Part], emptied: Iterable[tuple[str, str, int, int]] = ()) -> None:
-    """After commit: the batch's partitions become current, emptied partitions disappear."""
-    for part in parts:
-        publish_part(part)
-    for kind, system, year, month in emptied:
-        directory = partition_dir(kind, system, year, month)
-        if directory.is_dir():
-            shutil.rmtree(directory, ignore_errors=True)
-    shutil.rmtree(staging_dir(batch_id), ignore_errors=True)
+    """After commit: the batch's partitions become current, emptied partitions disappear.
+
+    Runs under the imports' lock, and only for partitions the database still gives to this batch
+    (or to none, for emptied ones): on PostgreSQL the transaction's lock is gone when this runs, so
+    a later import may already have taken a partition over — its files must not be removed here.
+    """
+    from .models import DatasetPart
+
+    with _publishing():
+        parts, emptied = list(parts), list(emptied)
+        mine = set(DatasetPart.objects.filter(batch_id=batch_id).values_list("kind", "system", "year", "month"))
+        for part in parts:
+            if (part.kind, part.system, part.year, part.month) in mine:
+                publish_part(part)
+        for kind, system, year, month in emptied:
+            if DatasetPart.objects.filter(kind=kind, system=system, year=year, month=month).exists():
+                continue  # filled again by a later import
+            directory = partition_dir(kind, system, year, month)
+            if directory.is_dir():
+                shutil.rmtree(directory, ignore_errors=True)
+        shutil.rmtree(staging_dir(batch_id), ignore_errors=True)
+
+
+@contextmanager
+def _publishing() -> Iterator[None]:
+    """PostgreSQL: the imports' advisory lock, held by the session for the publish. SQLite: the
+    file lock is already held (the commit and its callbacks run inside the import's lock)."""
+    if connection.vendor != "postgresql":
+        yield
+        return
+    with _session_lock():
+        yield
+
+
+@contextmanager
+def _session_lock() -> Iterator[None]:
+    """The imports' PostgreSQL advisory lock, held by this session until released."""
+    with connection.cursor() as cur:
+        cur.execute("SELECT pg_advisory_lock(%s)", [LOCK_KEY])
+    try:
+        yield
+    finally:
+        with connection.cursor() as cur:
+            cur.execute("SELECT pg_advisory_unlock(%s)", [LOCK_KEY])
 
 
 def discard(batch_id: int) -> None:
@@ -455,13 +491,8 @@ def frozen() -> Iterator[None]:
     """No import changes the dataset or its database rows while this is held (``chiso backup``
     copies the database and the dataset inside it, so the two agree in the archive)."""
     if connection.vendor == "postgresql":
-        with connection.cursor() as cur:
-            cur.execute("SELECT pg_advisory_lock(%s)", [LOCK_KEY])
-        try:
+        with _session_lock():
             yield
-        finally:
-            with connection.cursor() as cur:
-                cur.execute("SELECT pg_advisory_unlock(%s)", [LOCK_KEY])
     else:
         with file_lock():
             yield

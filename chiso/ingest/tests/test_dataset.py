@@ -6,7 +6,7 @@ import duckdb
 
 from chiso.engine.periods import parse_period
 from chiso.ingest import dataset
-from chiso.ingest.importer import DeleteScope, ingest_file
+from chiso.ingest.importer import DeleteScope, check_dataset, ingest_file
 from chiso.ingest.models import DatasetPart, DossierMonth
 
 from .exports import dossier, write_csv
@@ -96,3 +96,22 @@ def test_the_metric_sql_uses_nothing_duckdb_only():
         lowered = sql.lower()
         for construct in ("filter (", "strftime", "date_trunc", "::", "group by all", "count_if", "epoch"):
             assert construct not in lowered, construct
+
+
+def test_a_late_publish_never_removes_the_files_of_an_import_that_took_its_partition_over(
+        world, tmp_path, django_capture_on_commit_callbacks):
+    """On PostgreSQL the publish after commit runs outside the import's transaction lock: import A
+    commits, import B takes January over (its repair moves A's staged files) and publishes, then A's
+    late publish runs. B's files must stay, and the dataset must read B's records."""
+    rows = [dossier("A", received="2025-01-10 08:00"), dossier("B", received="2025-02-10 08:00")]
+    with django_capture_on_commit_callbacks(execute=False) as late:
+        first = ingest_file(write_csv(tmp_path / "v1.csv", rows), "dossiers")  # committed, not published
+    rows[0] = dossier("A", received="2025-01-10 08:00", channel="in_person")  # a correction of January
+    with django_capture_on_commit_callbacks(execute=True):
+        second = ingest_file(write_csv(tmp_path / "v2.csv", rows), "dossiers")
+    for callback in late:  # A's publish, late
+        callback()
+    assert _files() == [f"dossiers/system=main/year=2025/month=01/part-{second.pk}-0.parquet",
+                        f"dossiers/system=main/year=2025/month=02/part-{first.pk}-0.parquet"]
+    assert [(m, d, b) for _, _, m, d, b in _glob_read()] == [(1, "A", second.pk), (2, "B", first.pk)]
+    assert check_dataset(dry_run=True)["ok"]  # the files agree with the database and its summary
