@@ -17,7 +17,6 @@ from chiso.accounts.permissions import role_required
 from chiso.engine.periods import PeriodError, parse_period
 from chiso.results.vocabulary import UNIT_STATUSES
 
-from .models import PushedUnit
 from .pushes import provenance_rows
 
 PAGE_SIZE = 500
@@ -35,7 +34,8 @@ def received(request: HttpRequest) -> HttpResponse:
         except PeriodError as exc:
             problem, period = str(exc), ""
     rows = list(provenance_rows(request.user, framework or None, period or None)[:PAGE_SIZE])
-    frameworks = sorted(set(PushedUnit.objects.values_list("framework__code", flat=True)))
+    # only the frameworks of figures this user may see (the rows' own scope)
+    frameworks = sorted(set(provenance_rows(request.user).values_list("framework__code", flat=True)))
     return render(request, "api/received.html", {
         "rows": [{"row": r, "status": UNIT_STATUSES.get(r.status, r.status)} for r in rows],
         "framework": framework, "period": period, "frameworks": frameworks, "problem": problem,

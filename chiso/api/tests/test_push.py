@@ -173,6 +173,10 @@ def test_the_page_and_the_api_say_where_each_units_figures_came_from_within_the_
     assert "Sở Thông tin và Truyền thông" in text and "Chỉ Số Kiên Giang" in text and "02/12/2026 10:00" in text
     assert "Sở Nội vụ Kiên Giang" not in text  # KG-SNV: outside the viewer's scope
     assert doc["payload_hash"][:12] in text
+    # The framework filter lists only frameworks of figures the user may see.
+    assert '<option value="web-thu-nghiem"' in text
+    # the district reviewer of AG-PT sees neither AG-STTTT nor KG-SNV
+    assert '<option value="web-thu-nghiem"' not in client_for(world.reviewer).get("/so-lieu-nhan/").content.decode()
 
 
 def test_the_sender_payload_is_read_from_the_stored_results(world, test_framework, own_submission):
