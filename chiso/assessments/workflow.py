@@ -19,7 +19,7 @@ from fractions import Fraction
 from typing import Any
 
 from django.db import transaction
-from django.db.models import F, Q
+from django.db.models import Exists, F, OuterRef, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -35,7 +35,7 @@ from chiso.accounts.permissions import (
 from chiso.engine.aggregate import in_scope
 from chiso.engine.evaluate import evaluate_unit
 from chiso.engine.model import Framework as FrameworkSpec
-from chiso.engine.model import Indicator, UnitResult
+from chiso.engine.model import Indicator, UnitInfo, UnitResult
 from chiso.engine.periods import parse_period
 from chiso.frameworks.models import Framework
 from chiso.results.store import mark_stale
@@ -377,8 +377,8 @@ def save_values(
 # --- rounds ----------------------------------------------------------------------------------
 
 
-def round_units(framework: Framework, period: str, root_unit: Unit | None = None, level: str = "") -> list[Unit]:
-    """Active units (valid during the period) under ``root_unit`` / at ``level`` that the framework assesses."""
+def _candidate_units(period: str, root_unit: Unit | None, level: str):
+    """Active units valid during ``period`` under ``root_unit`` / at ``level`` (scope not applied yet)."""
     p = parse_period(period)
     qs = Unit.objects.filter(active=True).filter(
         Q(valid_from__isnull=True) | Q(valid_from__lte=p.end),
@@ -388,11 +388,37 @@ def round_units(framework: Framework, period: str, root_unit: Unit | None = None
         qs = qs.subtree_of(root_unit)
     if level:
         qs = qs.filter(level=level)
-    units = list(qs.select_related("parent"))
+    return qs
+
+
+def round_units(framework: Framework, period: str, root_unit: Unit | None = None, level: str = "") -> list[Unit]:
+    """Active units (valid during the period) under ``root_unit`` / at ``level`` that the framework assesses."""
+    keep = set(round_unit_ids(framework, period, root_unit, level))
+    return [u for u in _candidate_units(period, root_unit, level).select_related("parent") if u.pk in keep]
+
+
+def round_unit_ids(framework: Framework, period: str, root_unit: Unit | None = None, level: str = "") -> list[int]:
+    """Ids of the units ``round_units`` gives, by path, in one query of plain rows (no model objects).
+
+    Opening a round over a province reads every unit: the scope test needs only level, kind,
+    attributes, whether the unit has a parent and whether it has children.
+    """
     spec: FrameworkSpec = framework.spec()
-    infos = unit_infos(units)
-    keep = {info.code for info in infos if in_scope(spec, info)}
-    return [u for u in units if u.code in keep]
+    rows = (
+        _candidate_units(period, root_unit, level)
+        .annotate(has_kids=Exists(Unit.objects.filter(parent_id=OuterRef("pk"))))
+        .order_by("path")
+        .values_list("pk", "code", "name", "level", "kind", "attributes", "parent__code", "has_kids")
+    )
+    return [
+        pk for pk, code, name, lvl, kind, attributes, parent_code, has_kids in rows
+        if in_scope(spec, UnitInfo(code=code, name=name, level=lvl, kind=kind, attributes=dict(attributes or {}),
+                                   parent_code=parent_code, has_children=bool(has_kids)))
+    ]
+
+
+# Ids per INSERT … SELECT: far below SQLite's limit of bound parameters on any build.
+_IDS_PER_STATEMENT = 500
 
 
 def open_round(
@@ -408,15 +434,17 @@ def open_round(
 
     Refuses when no unit is in scope or when another open round already covers
     the same framework, period and unit (two rounds would share the same values).
+    The drafts and their "opened" events are written by two INSERT … SELECT
+    statements, whatever the number of units: no model object per unit.
     """
     code = parse_period(period).code
-    units = round_units(framework, code, root_unit, level)
-    if not units:
+    unit_ids = round_unit_ids(framework, code, root_unit, level)
+    if not unit_ids:
         raise WorkflowError(_("Không có đơn vị nào thuộc phạm vi của bộ chỉ tiêu trong lựa chọn này."))
-    clash = Submission.objects.filter(
-        round__framework=framework, round__period=code, round__closed_at__isnull=True,
-        unit__in=units,
-    ).select_related("unit").first()
+    open_rounds = Round.objects.filter(framework=framework, period=code, closed_at__isnull=True)
+    clash = None
+    if open_rounds.exists():
+        clash = Submission.objects.filter(round__in=open_rounds, unit_id__in=unit_ids).select_related("unit").first()
     if clash is not None:
         raise WorkflowError(_("Đơn vị %(unit)s đã có trong một đợt đang mở của bộ chỉ tiêu này cho kỳ %(p)s.") % {
             "unit": clash.unit.name, "p": code})
@@ -426,17 +454,49 @@ def open_round(
             deadline=deadline, opened_by=opened_by, root_unit=root_unit, level=level or "",
             title=title or f"{framework.title} — {parse_period(code).label}",
         )
-        subs = Submission.objects.bulk_create([Submission(round=rnd, unit=u) for u in units])
-        if not all(s.pk for s in subs):  # backends that do not return ids
-            subs = list(rnd.submissions.all())
-        SubmissionEvent.objects.bulk_create([
-            SubmissionEvent(submission=s, actor=opened_by, from_status="", to_status=STATUS_DRAFT,
-                            comment=_("Mở đợt đánh giá"))
-            for s in subs
-        ])
+        _insert_drafts(rnd, unit_ids, getattr(opened_by, "pk", None), _("Mở đợt đánh giá"))
         # Figures of units now asked for a report stop counting as official until approved.
-        mark_stale(framework.pk, code, [u.pk for u in units])
+        mark_stale(framework.pk, code, unit_ids, framework=framework)
     return rnd
+
+
+def _insert_drafts(rnd: Round, unit_ids: Sequence[int], actor_id: int | None, comment: str) -> None:
+    """A draft ``Submission`` per unit and its opening ``SubmissionEvent``, as bulk statements.
+
+    Values are adapted by the model fields themselves (datetimes for SQLite, JSON for
+    PostgreSQL), so the rows are the ones ``bulk_create`` would write.
+    """
+    connection = transaction.get_connection()
+    qn = connection.ops.quote_name
+    now = timezone.now()
+    sub, event, unit = Submission._meta, SubmissionEvent._meta, Unit._meta
+
+    def col(meta, name: str) -> str:
+        return qn(meta.get_field(name).column)
+
+    def prep(meta, name: str, value: Any) -> Any:
+        return meta.get_field(name).get_db_prep_save(value, connection)
+
+    sub_cols = ", ".join(col(sub, n) for n in ("round", "unit", "status", "version", "updated_at", "last_changes"))
+    sub_fixed = [rnd.pk, prep(sub, "status", STATUS_DRAFT), prep(sub, "version", 1),
+                 prep(sub, "updated_at", now), prep(sub, "last_changes", [])]
+    event_cols = ", ".join(col(event, n) for n in ("submission", "actor", "at", "from_status", "to_status", "comment"))
+    event_fixed = [actor_id, prep(event, "at", now), "", STATUS_DRAFT, comment]
+    with connection.cursor() as cursor:
+        for start in range(0, len(unit_ids), _IDS_PER_STATEMENT):
+            chunk = list(unit_ids[start:start + _IDS_PER_STATEMENT])
+            cursor.execute(
+                f"INSERT INTO {qn(sub.db_table)} ({sub_cols}) "
+                f"SELECT %s, {col(unit, 'id')}, %s, %s, %s, %s FROM {qn(unit.db_table)} "
+                f"WHERE {col(unit, 'id')} IN ({', '.join(['%s'] * len(chunk))}) ORDER BY {col(unit, 'path')}",
+                [*sub_fixed, *chunk],
+            )
+        cursor.execute(
+            f"INSERT INTO {qn(event.db_table)} ({event_cols}) "
+            f"SELECT {col(sub, 'id')}, %s, %s, %s, %s, %s FROM {qn(sub.db_table)} "
+            f"WHERE {col(sub, 'round')} = %s ORDER BY {col(sub, 'id')}",
+            [*event_fixed, rnd.pk],
+        )
 
 
 def close_round(rnd: Round) -> None:
