@@ -43,7 +43,14 @@ from chiso.units.models import Unit
 from . import dataset
 from .dataset import DATA_COLUMNS, ID_COLUMN, MONTH_COLUMN, SCHEMA, Part
 from .models import DEFAULT_SYSTEM, DatasetPart, DocumentMonth, DossierMonth, IngestBatch
-from .reader import DUCKDB_MEMORY, Prepared, Progress, file_checksum, prepare_export
+from .reader import (
+    DUCKDB_MEMORY,
+    Prepared,
+    Progress,
+    _utc_offset_seconds,
+    file_checksum,
+    prepare_export,
+)
 
 SUMMARY_MODELS = {"dossiers": DossierMonth, "documents": DocumentMonth}
 # A phase boundary a crash test can stop at (``CHISO_INGEST_PAUSE=<phase>`` waits there; tests only).
@@ -148,6 +155,65 @@ def _write_summary(con, kind: str, system: str, files: list[Path]) -> int:
     return len(rows)
 
 
+def _months(con, prepared: Prepared) -> list[tuple[int, int]] | None:
+    """The local months (partitions) the checked rows fall in; None when the zone's offset is
+    not fixed (then a partition is not one range of instants: the partitioned COPY writes)."""
+    if _utc_offset_seconds() is None:
+        return None
+    if prepared.months is not None:
+        return sorted(prepared.months)
+    month_col = MONTH_COLUMN[prepared.kind]
+    return sorted((int(m[:4]), int(m[5:7])) for (m,) in con.execute(
+        f"SELECT DISTINCT {month_col} FROM new WHERE {month_col} IS NOT NULL").fetchall())
+
+
+def _write_partitions(con, kind: str, stage: Path, bid: int, months: list[tuple[int, int]]) -> None:
+    """A system's first import: each partition written by its own COPY, on as many threads as
+    DuckDB has.
+
+    DuckDB's ``PARTITION_BY`` writer costs about twice the CPU of writing the same rows
+    partition by partition (measured 02/12/2026: 2,1–2,5 s of CPU against 1,1–1,35 s for a
+    million dossiers); a partition is one range of instants (the local month, a fixed UTC
+    offset), which the scan of the checked rows filters on before any other expression.
+    """
+    from concurrent.futures import ThreadPoolExecutor
+
+    offset = _utc_offset_seconds()
+    dated = {"dossiers": "received_at", "documents": "date"}[kind]
+    order = ", ".join(n for n, _ in SCHEMA[kind] if n != "batch")
+
+    def bound(year: int, month: int) -> str:  # the local month's first instant, in UTC
+        return f"TIMESTAMP '{(datetime(year, month, 1) - timedelta(seconds=offset)).isoformat(sep=' ')}'"
+
+    def write(cur, year: int, month: int) -> None:
+        target = stage / f"year={year:04d}" / f"month={month:02d}"
+        target.mkdir(parents=True, exist_ok=True)
+        after = (year + 1, 1) if month == 12 else (year, month + 1)
+        cur.execute(
+            f"COPY (SELECT {order}, {bid} AS batch FROM new WHERE {dated} >= {bound(year, month)} "
+            f"AND {dated} < {bound(*after)}) TO "
+            f"'{str(target / f'{dataset.file_prefix(bid)}0.parquet').replace(chr(39), chr(39) * 2)}' "
+            "(FORMAT parquet, COMPRESSION zstd)")
+
+    threads = max(1, min(len(months), int(con.execute("SELECT current_setting('threads')").fetchone()[0])))
+    if threads == 1:
+        for year, month in months:
+            write(con, year, month)
+        return
+
+    def work(share: list[tuple[int, int]]) -> None:
+        cur = con.cursor()
+        try:
+            for year, month in share:
+                write(cur, year, month)
+        finally:
+            cur.close()
+
+    with ThreadPoolExecutor(threads) as pool:
+        for done in [pool.submit(work, months[i::threads]) for i in range(threads)]:
+            done.result()
+
+
 def write_prepared(prepared: Prepared, batch: IngestBatch, delete_scope: DeleteScope | None = None,
                    progress: Callable[[int], None] | None = None) -> list:
     """Compare, stage and summarise in the caller's transaction; fill in the batch's counts.
@@ -218,10 +284,14 @@ def write_prepared(prepared: Prepared, batch: IngestBatch, delete_scope: DeleteS
         stage = dataset.staging_dir(bid) / kind / f"system={system}"
         stage.mkdir(parents=True, exist_ok=True)
         order = ", ".join(n for n, _ in SCHEMA[kind])
-        con.execute(
-            f"COPY (SELECT {order}, CAST(year AS VARCHAR) AS year, lpad(CAST(month AS VARCHAR), 2, '0') AS month "
-            f"FROM ({merged})) TO '{stage}' (FORMAT parquet, COMPRESSION zstd, PARTITION_BY (year, month), "
-            f"FILENAME_PATTERN 'part-{bid}-{{i}}', OVERWRITE_OR_IGNORE true)")
+        months = None if files else _months(con, prepared)
+        if months is not None:
+            _write_partitions(con, kind, stage, bid, months)
+        else:
+            con.execute(
+                f"COPY (SELECT {order}, CAST(year AS VARCHAR) AS year, lpad(CAST(month AS VARCHAR), 2, '0') AS month "
+                f"FROM ({merged})) TO '{stage}' (FORMAT parquet, COMPRESSION zstd, PARTITION_BY (year, month), "
+                f"FILENAME_PATTERN 'part-{bid}-{{i}}', OVERWRITE_OR_IGNORE true)")
         if progress:
             progress(prepared.rows - prepared.rows // 2)
         _pause("staged")
@@ -230,6 +300,9 @@ def write_prepared(prepared: Prepared, batch: IngestBatch, delete_scope: DeleteS
         counts = dict(((int(y), int(m)), int(n)) for y, m, n in con.execute(
             f"SELECT year, month, count(*) FROM read_parquet({dataset.sql_list(staged)}, hive_partitioning = true, "
             f"hive_types = {{'year': BIGINT, 'month': BIGINT}}) GROUP BY ALL").fetchall()) if staged else {}
+        if months is not None and sum(counts.values()) != prepared.rows:
+            raise RuntimeError(f"{sum(counts.values())} records written of {prepared.rows}: a partition's range "
+                               "missed some (the writer and the months disagree)")
         affected = sorted(counts) if not files else \
             [(int(y), int(m)) for y, m in con.execute("SELECT year, month FROM affected").fetchall()]
         new_parts = [Part(kind, system, y, m, bid) for (y, m) in sorted(counts)]

@@ -73,6 +73,8 @@ class Prepared:
     con: duckdb.DuckDBPyConnection
     workdir: tempfile.TemporaryDirectory
     unit_ids: list[int] = field(default_factory=list)
+    # Rows per local (year, month) of the partition column, when the reader counted them.
+    months: dict[tuple[int, int], int] | None = None
 
     def cleanup(self) -> None:
         try:
@@ -196,11 +198,40 @@ class ExportReader:
         return out
 
     def _load(self) -> None:
-        """Sniff the header; the data is streamed from the file by the passes below."""
+        """Sniff the file once; the data is streamed from it by the passes below."""
         source = self._xlsx_to_csv() if self.is_xlsx else self.path
-        self.source = f"read_csv({_sql_str(str(source))}, all_varchar=true, header=true)"
+        self.source = self._sniffed(source) or f"read_csv({_sql_str(str(source))}, all_varchar=true, header=true)"
         names = [r[0] for r in self._run(f"DESCRIBE SELECT * FROM {self.source}").fetchall()]
         self._map_headers(names)
+
+    def _sniffed(self, source: Path) -> str | None:
+        """``read_csv`` with the dialect and columns DuckDB's sniffer finds, spelled out.
+
+        Every ``read_csv`` left to detect them sniffs the file again (about 0,06 s each, three
+        reads of a clean file); given explicitly they are the same dialect and names (the
+        sniffer is deterministic), read without sniffing. None (auto-detect as before) when
+        the sniffer fails or says something not carried over here.
+        """
+        try:
+            cur = self.con.execute(f"SELECT * FROM sniff_csv({_sql_str(str(source))}, all_varchar=true, header=true)")
+            found = dict(zip([d[0] for d in cur.description], cur.fetchone(), strict=True))
+        except (duckdb.Error, TypeError):
+            return None
+        if not found.get("HasHeader") or not found.get("Columns"):
+            return None
+
+        def text(key: str) -> str:
+            value = found.get(key)
+            return "" if value in (None, "(empty)") else str(value)
+
+        options = [f"delim={_sql_str(text('Delimiter'))}", f"quote={_sql_str(text('Quote'))}",
+                   f"escape={_sql_str(text('Escape'))}", f"comment={_sql_str(text('Comment'))}",
+                   f"skip={int(found.get('SkipRows') or 0)}"]
+        if text("NewLineDelimiter"):
+            options.append(f"new_line={_sql_str(text('NewLineDelimiter'))}")
+        columns = ", ".join(f"{_sql_str(c['name'])}: 'VARCHAR'" for c in found["Columns"])
+        return (f"read_csv({_sql_str(str(source))}, auto_detect=false, {', '.join(options)}, header=true, "
+                f"columns={{{columns}}}, all_varchar=true)")
 
     def _run(self, sql: str, params: list | None = None):
         """Execute in DuckDB; a file DuckDB cannot read becomes a Vietnamese problem."""
@@ -518,12 +549,19 @@ class ExportReader:
                              "status = 'received' AND resolved_at IS NOT NULL"]
             else:
                 problems.append("status = 'resolved'")
-        live, bad, repeated = self.con.execute(
+        # The rows per partition (local month of the partition column) in the same scan, when
+        # the zone's offset is fixed: the writer then writes each partition by itself.
+        offset = _utc_offset_seconds()
+        dated = {"dossiers": "received_at", "documents": "date"}[self.kind]
+        local = f"{dated} + INTERVAL {offset} SECOND"
+        months = f"histogram(year({local}) * 100 + month({local}))" if offset is not None else "NULL"
+        live, bad, repeated, per_month = self.con.execute(
             f"SELECT count(*), count(*) FILTER ({' OR '.join(f'({p})' for p in problems) or 'FALSE'}), "
-            f"count(*) - count(DISTINCT {key}) FROM fastv").fetchone()
+            f"count(*) - count(DISTINCT {key}), {months} FROM fastv").fetchone()
         if not live or bad or repeated:
             return False  # the exact path names the problems (or keeps identical repeats once)
         self.source_rows = int(live)
+        self.months = {divmod(int(k), 100): int(n) for k, n in per_month.items()} if per_month else None
         # Every unit spelling read belongs to a live row (a blank row has no unit).
         self.unit_ids = sorted(set(self.maps.get("unit", {}).values()))
         self._write_output("fastv", view=True)
@@ -698,7 +736,7 @@ class ExportReader:
             if self._fast():
                 self.con.execute("SET preserve_insertion_order = false")
                 return Prepared(self.kind, self.system, self.file_name, checksum, self.source_rows,
-                                self.source_rows, self.con, self.workdir, self.unit_ids)
+                                self.source_rows, self.con, self.workdir, self.unit_ids, self.months)
             self._build_maps()
             self._normalise(ordered=True)
             source_rows = self.con.execute("SELECT count(*) FROM norm WHERE NOT _blank").fetchone()[0]

@@ -48,6 +48,23 @@ def test_an_import_writes_hive_partitions_by_system_and_local_month(world, tmp_p
         ("2024-12", 1), ("2025-01", 1), ("2025-02", 1)]
 
 
+def test_a_first_import_puts_each_record_in_its_local_month_at_the_exact_edges(
+        world, tmp_path, django_capture_on_commit_callbacks):
+    """A system's first import writes partition by partition (one range of instants each): the
+    last second of a local month and the first of the next land on either side, and December
+    closes the year."""
+    rows = [dossier("A", received="2025-01-31 23:59:59"), dossier("B", received="2025-02-01 00:00:00"),
+            dossier("C", received="2024-12-31 23:59:59"), dossier("D", received="2025-01-01 00:00:00"),
+            dossier("E", received="2025-02-01 06:59:59")]  # 23:59:59 UTC on 31 January
+    with django_capture_on_commit_callbacks(execute=True):
+        batch = ingest_file(write_csv(tmp_path / "edges.csv", rows), "dossiers", system="edges")
+    assert batch.created == 5
+    assert sorted((y, m, i) for _, y, m, i, _ in _glob_read()) == [
+        (2024, 12, "C"), (2025, 1, "A"), (2025, 1, "D"), (2025, 2, "B"), (2025, 2, "E")]
+    assert sorted(DatasetPart.objects.values_list("year", "month", "rows")) == [(2024, 12, 1), (2025, 1, 2),
+                                                                                (2025, 2, 2)]
+
+
 def test_a_correction_rewrites_only_the_months_it_touches(world, tmp_path, django_capture_on_commit_callbacks):
     rows = [dossier("A", received="2025-01-10 08:00"), dossier("B", received="2025-02-10 08:00"),
             dossier("C", received="2025-03-10 08:00")]
