@@ -34,6 +34,7 @@ from chiso.accounts.permissions import (
     ROLE_VIEWER,
     can_edit_unit,
     can_review_unit,
+    can_view_unit,
     role_of,
     role_required,
 )
@@ -565,8 +566,11 @@ def _walk_blocks(blocks: list[Block]):
         yield from _walk_blocks(block.items)
 
 
-def _evidence_block(sub: Submission, code: str) -> Block | None:
-    """The criterion ``code`` as the evidence part of the form needs it (no inputs, no verdict)."""
+def _evidence_block(sub: Submission, code: str, files: bool = True) -> Block | None:
+    """The criterion ``code`` as the evidence part of the form needs it (no inputs, no verdict).
+
+    ``files=False``: without its list of files (an upload that only appends to the page's list).
+    """
     spec = sub.framework.spec()
 
     def find(indicators, prefix: str, depth: int) -> Block | None:
@@ -575,7 +579,7 @@ def _evidence_block(sub: Submission, code: str) -> Block | None:
             if full == code:
                 return Block(code=full, name=ind.name, kind=ind.kind, depth=depth, indicator=ind, result=None,
                              target_text="", slug=slug(full), evidence_required=ind.evidence_required,
-                             evidence=list(sub.evidence.filter(indicator=full).select_related("uploaded_by")))
+                             evidence=list(sub.evidence.filter(indicator=full)) if files else [])
             found = find(ind.items, f"{full}.", depth + 1)
             if found is not None:
                 return found
@@ -591,10 +595,20 @@ def evidence_upload(request: HttpRequest, pk: int) -> HttpResponse:
 
     Sent by htmx (the page's usual way), the answer is that criterion's evidence block only, with
     the file's refusal reason or the renaming note in it: the rest of the page, and the figures
-    typed but not saved yet, stay as they are. Without JavaScript the page reloads at the
-    criterion (success) or is shown again with the reason next to it (refusal).
+    typed but not saved yet, stay as they are. When the criterion already listed files, only the
+    new file, the emptied file box and the message are sent (out of band, ``HX-Reswap: none``):
+    the answer does not grow with the list. Without JavaScript the page reloads at the criterion
+    (success) or is shown again with the reason next to it (refusal).
     """
-    sub = _submission_or_404(request.user, pk)
+    # Reads only what an upload needs (no framework document: the spec comes from the YAML; no
+    # editor's row; no ordering joins). Outside the user's scope the report does not exist (404),
+    # as with visible_to: the same scope paths, checked on the unit read here.
+    sub = get_object_or_404(
+        Submission.objects.select_related("round__framework", "unit").defer("round__framework__document")
+        .order_by(), pk=pk,
+    )
+    if not can_view_unit(request.user, sub.unit):
+        raise Http404
     if not can_edit_unit(request.user, sub.unit):
         raise PermissionDenied(_("Bạn không được nộp minh chứng cho đơn vị này."))
     form = EvidenceForm(request.POST, request.FILES)
@@ -618,13 +632,18 @@ def evidence_upload(request: HttpRequest, pk: int) -> HttpResponse:
             note = renamed_note(stored, upload.name)
             if note:
                 notes.append(note)
-    block = _evidence_block(sub, code) if code else None
+    # The page lists files of this criterion already: the new one is appended to that list.
+    appended = bool(request.htmx and stored is not None and code
+                    and sub.evidence.filter(indicator=code).exclude(pk=stored.pk).exists())
+    block = _evidence_block(sub, code, files=not appended) if code else None
     if request.htmx and block is not None:
         block.evidence_error, block.evidence_notes = error, notes
         response = render(request, "assessments/_evidence_upload_result.html", {
             "b": block, "sub": sub, "editable": sub.is_editable, "new_evidence": stored,
-            "evidence_max_bytes": settings.EVIDENCE_MAX_BYTES,
+            "evidence_max_bytes": settings.EVIDENCE_MAX_BYTES, "appended": appended,
         })
+        if appended:
+            response["HX-Reswap"] = "none"  # everything is out of band
         if stored is not None:
             response["HX-Trigger"] = "evidence-changed"  # the form re-checks what is missing to submit
         return response
