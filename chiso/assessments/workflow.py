@@ -19,7 +19,7 @@ from fractions import Fraction
 from typing import Any
 
 from django.db import transaction
-from django.db.models import Exists, F, OuterRef, Q
+from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -393,27 +393,27 @@ def _candidate_units(period: str, root_unit: Unit | None, level: str):
 
 def round_units(framework: Framework, period: str, root_unit: Unit | None = None, level: str = "") -> list[Unit]:
     """Active units (valid during the period) under ``root_unit`` / at ``level`` that the framework assesses."""
-    keep = set(round_unit_ids(framework, period, root_unit, level))
-    return [u for u in _candidate_units(period, root_unit, level).select_related("parent") if u.pk in keep]
+    units = list(_candidate_units(period, root_unit, level).select_related("parent"))
+    spec: FrameworkSpec = framework.spec()
+    keep = {info.code for info in unit_infos(units) if in_scope(spec, info)}
+    return [u for u in units if u.code in keep]
 
 
 def round_unit_ids(framework: Framework, period: str, root_unit: Unit | None = None, level: str = "") -> list[int]:
-    """Ids of the units ``round_units`` gives, by path, in one query of plain rows (no model objects).
+    """Ids of the units ``round_units`` gives, by path, read as plain rows (no model objects).
 
-    Opening a round over a province reads every unit: the scope test needs only level, kind,
-    attributes, whether the unit has a parent and whether it has children.
+    Opening a round over a province reads every unit. The scope (``engine.model.Scope``: levels,
+    what is assessed, kinds) looks at a unit's level, kind, parent and children, never at its
+    attributes, so their JSON is not read; which units have children is one query of parent ids.
     """
     spec: FrameworkSpec = framework.spec()
-    rows = (
-        _candidate_units(period, root_unit, level)
-        .annotate(has_kids=Exists(Unit.objects.filter(parent_id=OuterRef("pk"))))
-        .order_by("path")
-        .values_list("pk", "code", "name", "level", "kind", "attributes", "parent__code", "has_kids")
-    )
+    parents = set(Unit.objects.filter(parent__isnull=False).order_by().values_list("parent_id", flat=True).distinct())
+    rows = _candidate_units(period, root_unit, level).order_by("path").values_list(
+        "pk", "code", "name", "level", "kind", "parent__code")
     return [
-        pk for pk, code, name, lvl, kind, attributes, parent_code, has_kids in rows
-        if in_scope(spec, UnitInfo(code=code, name=name, level=lvl, kind=kind, attributes=dict(attributes or {}),
-                                   parent_code=parent_code, has_children=bool(has_kids)))
+        pk for pk, code, name, lvl, kind, parent_code in rows
+        if in_scope(spec, UnitInfo(code=code, name=name, level=lvl, kind=kind, parent_code=parent_code,
+                                   has_children=pk in parents))
     ]
 
 

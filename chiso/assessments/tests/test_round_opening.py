@@ -18,6 +18,7 @@ from django.utils import timezone
 from chiso.assessments import workflow
 from chiso.assessments.models import STATUS_DRAFT, Round, Submission, SubmissionEvent
 from chiso.assessments.tests.workflow_world import *  # noqa: F403 (fixtures)
+from chiso.assessments.tests.workflow_world import TEST_FRAMEWORK_YAML, store_framework_text
 from chiso.assessments.workflow import (
     WorkflowError,
     close_round,
@@ -82,6 +83,26 @@ def test_the_ids_and_the_units_of_a_round_agree(world, test_framework):
     assert [u.path for u in units] == sorted(u.path for u in units)
     assert sorted(round_unit_ids(test_framework, "2025", level="province")) == sorted(
         [world.agency_a.pk, world.agency_b.pk, world.other_unit.pk])
+
+
+@pytest.mark.parametrize("scope, expected", [
+    ("{levels: [province, district, commune], assesses: agencies}",
+     ["AG-PT", "AG-PT-PL", "AG-PT-PT", "AG-SNV", "AG-STTTT", "KG-SNV"]),
+    ("{levels: [province], assesses: province}", ["AG", "KG"]),
+    ("{levels: [commune], assesses: agencies, kinds: [ubnd XÃ]}", ["AG-PT-PL"]),
+    ("{levels: [province, district], assesses: agencies, kinds: [Sở, UBND huyện]}",
+     ["AG-PT", "AG-SNV", "AG-STTTT", "KG-SNV"]),
+])
+def test_every_kind_of_scope_takes_the_same_units_as_the_engine_views(world, scope, expected):
+    """``round_unit_ids`` reads plain rows; ``round_units`` gives the engine full unit views: same units."""
+    text = TEST_FRAMEWORK_YAML.replace(
+        "scope: {levels: [province, district, commune], assesses: agencies}", f"scope: {scope}")
+    framework = store_framework_text(text)
+    units = round_units(framework, "2025")
+    assert sorted(u.code for u in units) == expected
+    assert round_unit_ids(framework, "2025") == [u.pk for u in units]
+    rnd = open_round(framework, "2025", date(2026, 1, 15), world.admin)
+    assert codes_of(rnd) == expected
 
 
 def test_many_units_are_inserted_in_several_statements(world, test_framework, monkeypatch):
