@@ -403,18 +403,26 @@ def round_unit_ids(framework: Framework, period: str, root_unit: Unit | None = N
     """Ids of the units ``round_units`` gives, by path, read as plain rows (no model objects).
 
     Opening a round over a province reads every unit. The scope (``engine.model.Scope``: levels,
-    what is assessed, kinds) looks at a unit's level, kind, parent and children, never at its
-    attributes, so their JSON is not read; which units have children is one query of parent ids.
+    what is assessed, kinds; ``engine.aggregate.in_scope``) looks at a unit's level, kind, whether
+    it has a parent and whether it has children, never at its attributes, so their JSON is not
+    read, and its verdict is worked out once per such shape, on the first unit of that shape.
+    Which units have children is one query of parent ids.
     """
     spec: FrameworkSpec = framework.spec()
     parents = set(Unit.objects.filter(parent__isnull=False).order_by().values_list("parent_id", flat=True).distinct())
     rows = _candidate_units(period, root_unit, level).order_by("path").values_list(
         "pk", "code", "name", "level", "kind", "parent__code")
-    return [
-        pk for pk, code, name, lvl, kind, parent_code in rows
-        if in_scope(spec, UnitInfo(code=code, name=name, level=lvl, kind=kind, parent_code=parent_code,
-                                   has_children=pk in parents))
-    ]
+    verdicts: dict[tuple[str, str, bool, bool], bool] = {}
+    keep = []
+    for pk, code, name, lvl, kind, parent_code in rows:
+        shape = (lvl, kind, parent_code is None, pk in parents)
+        verdict = verdicts.get(shape)
+        if verdict is None:
+            verdict = verdicts[shape] = in_scope(spec, UnitInfo(
+                code=code, name=name, level=lvl, kind=kind, parent_code=parent_code, has_children=shape[3]))
+        if verdict:
+            keep.append(pk)
+    return keep
 
 
 # Ids per INSERT … SELECT: far below SQLite's limit of bound parameters on any build.

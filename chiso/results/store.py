@@ -42,15 +42,16 @@ def mark_stale(framework_id: int, period: str, unit_ids: Iterable[int] | None = 
     """Flag the stored results of ``unit_ids`` (all units when None) and bump the revision.
 
     Call it inside the transaction that changes the figures or a report's
-    status. ``schedule`` queues the recompute task for after the commit.
+    status. ``schedule`` queues the recompute task for after the commit, when
+    some stored result went stale (none stored: nothing to recompute, and the
+    task only ever recomputes stale rows).
     ``framework`` — the row, when the caller holds it (saves a query).
     """
     bump_revision(framework_id, period)
     stored = StoredResult.objects.filter(framework_id=framework_id, period=period)
     if unit_ids is not None and not _compares_units(framework_id, framework):
         stored = stored.filter(unit_id__in=list(unit_ids))
-    stored.update(stale=True)
-    if schedule:
+    if stored.update(stale=True) and schedule:
         transaction.on_commit(lambda: _enqueue(framework_id, period))
 
 
