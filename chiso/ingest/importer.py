@@ -342,13 +342,31 @@ def unit_catalogue_fingerprint() -> str:
     return digest.hexdigest()
 
 
-def _unchanged_since(kind: str, system: str, checksum: str, fingerprint: str) -> IngestBatch | None:
-    """The done batch of the same bytes after which no import changed this system's records."""
+def _unchanged_since(kind: str, system: str, checksum: str | None, fingerprint: str) -> IngestBatch | None:
+    """The done batch of the same bytes after which no import changed this system's records
+    (``checksum`` None: of any bytes — whether the file's checksum can matter at all)."""
     done = IngestBatch.objects.filter(kind=kind, system=system, status="done")
     last = (done.filter(Q(created__gt=0) | Q(updated__gt=0) | Q(deleted__gt=0))
             .order_by("-pk").values_list("pk", flat=True).first())
-    return (done.filter(checksum=checksum, options__units=fingerprint, pk__gte=last or 0)
-            .order_by("-pk").first())
+    same = done.filter(options__units=fingerprint, pk__gte=last or 0)
+    return (same if checksum is None else same.filter(checksum=checksum)).order_by("-pk").first()
+
+
+def _prepare_while_hashing(path: Path, kind: str, system: str, file_name: str, report: Progress) -> Prepared:
+    """Read and check the file while its SHA-256 is computed beside it (hashlib lets go of the
+    GIL): for a file that cannot be recognised as already imported, the checksum is only
+    recorded, so nothing waits for it (about 0,08 s per 124 MB, overlapping the sniffing)."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    with ThreadPoolExecutor(1) as pool:
+        pending = pool.submit(file_checksum, path)
+        prepared = prepare_export(path, kind, system, file_name, progress=report, checksum="pending")
+        try:
+            prepared.checksum = pending.result()
+        except BaseException:
+            prepared.cleanup()
+            raise
+    return prepared
 
 
 def _same_file(a: Path, b: Path) -> bool:
@@ -389,13 +407,17 @@ def ingest_file(
     file_name = file_name or path.name
     report = progress or (lambda phase, fraction: None)
     fingerprint = unit_catalogue_fingerprint()
-    checksum = file_checksum(path)
-    if delete_scope is None and recognise_same_bytes:
+    recognisable = (delete_scope is None and recognise_same_bytes
+                    and _unchanged_since(kind, system, None, fingerprint) is not None)
+    if recognisable:
+        checksum = file_checksum(path)
         same = _unchanged_since(kind, system, checksum, fingerprint)
         if same is not None:
             return _record_unchanged(same, kind, system, user, path, file_name, checksum, fingerprint,
                                      dry_run, batch, report)
-    prepared = prepare_export(path, kind, system, file_name, progress=report, checksum=checksum)
+        prepared = prepare_export(path, kind, system, file_name, progress=report, checksum=checksum)
+    else:
+        prepared = _prepare_while_hashing(path, kind, system, file_name, report)
     try:
         report("Đang ghi dữ liệu", 0.4)
         return _commit(prepared, kind, system, user, path, file_name, fingerprint, dry_run, delete_scope,
