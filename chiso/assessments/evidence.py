@@ -119,11 +119,10 @@ def _save_file(evidence: Evidence, filename: str, data: bytes, shown: str) -> No
     file sits in the store without a row (or under a row whose SHA-256 it does not match).
     """
     field = evidence.file.field
-    target = field.generate_filename(evidence, filename)
     try:
         evidence.file.save(filename, ContentFile(data), save=False)
     except OSError as exc:
-        _discard(field.storage, target)
+        _discard(field.storage, field.generate_filename(evidence, filename))
         raise EvidenceError(_(
             "Chưa lưu được tệp “%(name)s”: kho minh chứng trên máy chủ đang đầy hoặc không ghi được "
             "(%(reason)s). Số liệu đã nhập không bị ảnh hưởng; hãy thử lại sau hoặc báo quản trị hệ thống."
