@@ -869,8 +869,6 @@ def round_list(request: HttpRequest) -> HttpResponse:
 def round_create(request: HttpRequest) -> HttpResponse:
     """An administrator opens a round: framework version × period × units × deadline."""
     form = RoundForm(request.POST or None)
-    # The framework's stored document is not needed to open a round (its spec comes from the YAML).
-    form.fields["framework"].queryset = form.fields["framework"].queryset.defer("document")
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
