@@ -369,8 +369,18 @@ def save_values(
         raise WorkflowError(exc.problems[0] if exc.problems else exc.message) from exc
     except WriteRefused as exc:
         raise WorkflowError(exc.message, exc.problems) from exc
-    # Only what a save changes: the round and framework already loaded stay (no queries again).
-    submission.refresh_from_db(fields=["status", "version", "updated_at", "updated_by", "last_changes"])
+    # What a save changes, from the row it held locked (read there, its version bumped there): the
+    # round and framework already loaded stay, and nothing is read again.
+    locked = outcome.reports.get((submission.unit_id, submission.period))
+    if locked is not None and locked.pk == submission.pk:
+        for name in ("status", "version", "updated_at", "updated_by_id", "last_changes"):
+            setattr(submission, name, getattr(locked, name))
+        if "updated_by" in locked._state.fields_cache:
+            submission.updated_by = locked.updated_by
+        else:
+            submission._state.fields_cache.pop("updated_by", None)
+    else:
+        submission.refresh_from_db(fields=["status", "version", "updated_at", "updated_by", "last_changes"])
     return outcome.described()
 
 

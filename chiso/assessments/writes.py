@@ -124,6 +124,9 @@ class WriteOutcome:
     unchanged: int = 0
     changes: list[CellChange] = field(default_factory=list)
     submissions: list[int] = field(default_factory=list)  # ids of the reports whose version went up
+    # (unit id, period) → the report as it stands after this write, read under its lock (and its
+    # version bumped here): what a form shows next, with no second read of the row.
+    reports: dict[tuple[int, str], Submission] = field(default_factory=dict)
 
     def described(self, unit_id: int | None = None) -> list[dict[str, str]]:
         """The changes as the submission page's history shows them."""
@@ -239,6 +242,13 @@ def not_applicable(framework: Framework, unit_ids: Iterable[int], period: str) -
     from chiso.engine.evaluate import evaluate_unit
     from chiso.units.models import unit_infos
 
+    # A save asks twice (the guard, then the answer's cell list) with the same framework row:
+    # kept on that row, which lives for one request, so the units are read once.
+    unit_ids = frozenset(unit_ids)
+    memo = framework.__dict__.setdefault("_not_applicable_memo", {})
+    memo_key = (unit_ids, period)
+    if memo_key in memo:
+        return {unit_id: set(codes) for unit_id, codes in memo[memo_key].items()}
     spec = framework.spec()
     units = list(Unit.objects.filter(pk__in=set(unit_ids)).select_related("parent"))
     infos = {info.code: info for info in unit_infos(units)}
@@ -261,6 +271,7 @@ def not_applicable(framework: Framework, unit_ids: Iterable[int], period: str) -
                 _NOT_APPLICABLE.clear()
             _NOT_APPLICABLE[key] = frozenset(codes)
         out[unit.pk] = set(codes)
+    memo[memo_key] = {unit_id: frozenset(codes) for unit_id, codes in out.items()}
     return out
 
 
@@ -323,6 +334,7 @@ def write_values(
     with transaction.atomic():
         keys = {(c.unit_id, c.period) for c in cells}
         reports = reports_for(framework, keys, lock=not dry_run)
+        outcome.reports = reports
         refusals = [why for sub in reports.values() if (why := locked_reason(sub))]
         if refusals:
             raise ReportLocked(_("Không ghi số liệu nào: %(n)d báo cáo không nhận số liệu lúc này.") % {
@@ -452,6 +464,7 @@ def _bump_versions(plan, reports: dict[tuple[int, str], Submission], outcome: Wr
     if not touched:
         return []
     now = timezone.now()
+    many = [{"label": _("Nhập số liệu hàng loạt"), "old": "", "new": ""}]
     if len(touched) <= 50:
         for sub in touched.values():
             Submission.objects.filter(pk=sub.pk).update(
@@ -460,9 +473,13 @@ def _bump_versions(plan, reports: dict[tuple[int, str], Submission], outcome: Wr
             )
     else:
         Submission.objects.filter(pk__in=list(touched)).update(
-            version=F("version") + 1, updated_at=now, updated_by=user,
-            last_changes=[{"label": _("Nhập số liệu hàng loạt"), "old": "", "new": ""}],
-        )
+            version=F("version") + 1, updated_at=now, updated_by=user, last_changes=many)
+    # The rows are locked by this transaction, so what they hold now is known without reading them.
+    for sub in touched.values():
+        sub.version += 1
+        sub.updated_at, sub.updated_by = now, user
+        sub.updated_by_id = getattr(user, "pk", None)
+        sub.last_changes = outcome.described(sub.unit_id)[:50] if len(touched) <= 50 else many
     return list(touched)
 
 

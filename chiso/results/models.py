@@ -29,6 +29,9 @@ class Revision(models.Model):
     period = models.CharField(max_length=16)
     number = models.PositiveBigIntegerField(default=0)
     changed_at = models.DateTimeField(auto_now=True)
+    # When a recompute task was last queued and not yet begun: one pending task per framework
+    # version × period, however many saves mark units stale meanwhile (cleared as the task starts).
+    queued_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         constraints = [

@@ -13,9 +13,11 @@ from __future__ import annotations
 
 import pickle
 from collections.abc import Iterable, Sequence
+from datetime import timedelta
 
 from django.db import IntegrityError, transaction
-from django.db.models import F
+from django.db.models import F, Q
+from django.utils import timezone
 
 from chiso.engine.evaluate import evaluate
 from chiso.engine.model import UnitInfo, UnitResult
@@ -51,8 +53,30 @@ def mark_stale(framework_id: int, period: str, unit_ids: Iterable[int] | None = 
     stored = StoredResult.objects.filter(framework_id=framework_id, period=period)
     if unit_ids is not None and not _compares_units(framework_id, framework):
         stored = stored.filter(unit_id__in=list(unit_ids))
-    if stored.update(stale=True) and schedule:
+    if stored.update(stale=True) and schedule and _claim_queue(framework_id, period):
         transaction.on_commit(lambda: _enqueue(framework_id, period))
+
+
+# A queued task older than this is taken as lost (a worker killed before it began it): queue another.
+QUEUE_STALE_AFTER = timedelta(minutes=5)
+
+
+def _claim_queue(framework_id: int, period: str) -> bool:
+    """True when no recompute task of (framework, period) is waiting, and mark one as waiting.
+
+    On deadline day a hundred saves a second each used to queue a task, and the worker evaluated
+    the same units again and again; one waiting task recomputes whatever is stale when it starts.
+    The revision row is already locked by this transaction (``bump_revision``), so two writers
+    cannot both claim it; the task clears the mark before it reads what is stale.
+    """
+    now = timezone.now()
+    return bool(Revision.objects.filter(framework_id=framework_id, period=period).filter(
+        Q(queued_at__isnull=True) | Q(queued_at__lt=now - QUEUE_STALE_AFTER)).update(queued_at=now))
+
+
+def release_queue(framework_id: int, period: str) -> None:
+    """The recompute task begins: a later write queues a new one (its units may be read too late)."""
+    Revision.objects.filter(framework_id=framework_id, period=period, queued_at__isnull=False).update(queued_at=None)
 
 
 def _compares_units(framework_id: int, framework: Framework | None = None) -> bool:
@@ -209,8 +233,6 @@ def load_stored(framework: Framework, period: str, basis: str, since: int | None
     """
     rows = StoredResult.objects.filter(framework=framework, period=period, basis=basis)
     if since is not None:
-        from django.db.models import Q
-
         rows = rows.filter(Q(revision__gt=since) | Q(stale=True))
     return [(code, stale, digest, why, bytes(payload)) for code, stale, digest, why, payload in
             rows.values_list("unit__code", "stale", "checksum", "left_out", "payload")]

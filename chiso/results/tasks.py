@@ -6,12 +6,13 @@ from django.tasks import task
 
 from chiso.frameworks.models import Framework
 
-from .store import refresh
+from .store import refresh, release_queue
 
 
 @task
 def recompute_results(framework_id: int, period: str) -> int:
     """Recompute the stale results of one framework version and period; safe to run twice."""
+    release_queue(framework_id, period)  # before reading what is stale: a later write queues again
     framework = Framework.objects.filter(pk=framework_id).first()
     if framework is None:
         return 0

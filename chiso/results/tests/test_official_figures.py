@@ -316,3 +316,45 @@ def test_a_figure_for_a_criterion_that_does_not_apply_is_refused(world, test_fra
         write_values(test_framework, [CellWrite(world.district.pk, "2025", "4.b.value", number=Decimal(5))],
                      applicable_only=True)
     assert not Value.objects.filter(element="4.b.value").exists()
+
+
+def test_many_writes_queue_one_recompute_until_it_begins(world, own_submission, other_submission, test_framework,
+                                                         django_capture_on_commit_callbacks, monkeypatch):
+    """Deadline day: a hundred saves a second must not queue a hundred recomputes of the same units;
+    one task waits, and a write after it began queues the next (nothing is left stale)."""
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from chiso.results import store
+    from chiso.results.tasks import recompute_results
+
+    queued: list[tuple[int, str]] = []  # the queue, as a worker that has not begun yet would see it
+    monkeypatch.setattr(store, "_enqueue", lambda framework_id, period: queued.append((framework_id, period)))
+
+    def write(unit, number: int) -> None:
+        with django_capture_on_commit_callbacks(execute=True):
+            write_values(test_framework, [CellWrite(unit.pk, "2025", "3.numerator", number=Decimal(number))])
+
+    put_values(own_submission, VALID_COMMUNE_VALUES)
+    evaluate_json("--basis", "provisional")  # every unit stored, none stale
+    # The fixtures wrote inside the test's transaction, whose commit hooks never run: no task began.
+    Revision.objects.update(queued_at=None)
+    for n in range(1, 4):
+        write(world.commune_a, n)
+        write(world.commune_b, n)
+    assert queued == [(test_framework.pk, "2025")]  # six writes, one task waiting
+    stale = StoredResult.objects.filter(framework=test_framework, period="2025", stale=True)
+    assert set(stale.values_list("unit__code", flat=True)) == {world.commune_a.code, world.commune_b.code}
+
+    assert recompute_results.call(test_framework.pk, "2025") == 2  # the task: both units, once
+    assert not stale.exists()
+    write(world.commune_b, 9)  # after it began: queued again
+    assert len(queued) == 2
+    assert set(stale.values_list("unit__code", flat=True)) == {world.commune_b.code}
+
+    # A task queued and never begun (its worker killed) does not block the queue for ever.
+    Revision.objects.filter(framework=test_framework, period="2025").update(
+        queued_at=timezone.now() - timedelta(minutes=6))
+    write(world.commune_a, 10)
+    assert len(queued) == 3
