@@ -242,6 +242,20 @@ def process_cpu(pid: int, with_children: bool = False) -> float:
     return total / os.sysconf("SC_CLK_TCK")
 
 
+def postgres_cpu() -> dict[int, float]:
+    """CPU seconds so far of each PostgreSQL server process on this machine (pid → seconds): the
+    database's share of the load when ``DATABASE_URL`` points to a local server."""
+    out = {}
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            try:
+                if (entry / "comm").read_text().strip() in {"postgres", "postmaster"}:
+                    out[int(entry.name)] = process_cpu(int(entry.name))
+            except OSError:
+                continue
+    return out
+
+
 def p95(values: list[float]) -> float:
     ordered = sorted(values)
     return ordered[max(0, int(round(0.95 * len(ordered))) - 1)]
@@ -311,6 +325,7 @@ def main() -> None:
             self_before = resource.getrusage(resource.RUSAGE_SELF)
             web_cpu_before = process_cpu(server.pid, with_children=True)
             worker_cpu_before = process_cpu(worker.pid) if worker is not None else 0.0
+            db_cpu_before = postgres_cpu()
             for t in threads:
                 t.start()
             for t in threads:
@@ -318,6 +333,7 @@ def main() -> None:
             wall = time.perf_counter() - start
             web_cpu = process_cpu(server.pid, with_children=True) - web_cpu_before
             worker_cpu = (process_cpu(worker.pid) - worker_cpu_before) if worker is not None else 0.0
+            db_cpu = sum(cpu - db_cpu_before.get(pid, 0.0) for pid, cpu in postgres_cpu().items())
         finally:
             for process in (server, worker):
                 if process is not None:
@@ -339,7 +355,9 @@ def main() -> None:
                 print(f"  {label:16}: {len(values):5} lần, trung vị {statistics.median(values) * 1000:8.1f} ms"
                       f"   p95 {p95(values) * 1000:8.1f} ms")
         print(f"  CPU trong lúc đo: web (gunicorn) {web_cpu:.1f} s, tiến trình nền {worker_cpu:.1f} s, "
-              f"bộ sinh tải {client_seconds:.1f} s; cả đợt kể cả khởi động máy chủ "
+              f"bộ sinh tải {client_seconds:.1f} s"
+              + (f", PostgreSQL {db_cpu:.1f} s" if connection.vendor == "postgresql" else "")
+              + f"; cả đợt kể cả khởi động máy chủ "
               f"{server_cpu.ru_utime + server_cpu.ru_stime:.1f} s (2 lõi × {wall:.1f} s = {2 * wall:.1f} s)")
         if requests:
             print(f"  CPU web trung bình mỗi yêu cầu: {web_cpu / requests * 1000:.1f} ms")
