@@ -95,7 +95,7 @@ from .writes import not_applicable, stored_content
 def _submission_or_404(user: Any, pk: int) -> Submission:
     """The submission if it belongs to a unit the user may see; 404 otherwise (existence not revealed)."""
     return get_object_or_404(
-        Submission.objects.visible_to(user).select_related("round__framework", "unit", "updated_by"), pk=pk,
+        Submission.objects.visible_to(user).select_related("round__framework", "unit__parent", "updated_by"), pk=pk,
     )
 
 
@@ -438,7 +438,7 @@ def _after_save(request: HttpRequest, sub: Submission, form: EntryForm, posted_v
     """
     if not request.htmx:
         return redirect("assessments:submission", pk=sub.pk)
-    skip = not_applicable(sub.framework, [sub.unit_id], sub.period)[sub.unit_id]
+    skip = not_applicable(sub.framework, [sub.unit_id], sub.period, [sub.unit])[sub.unit_id]
     cells = [
         {"slug": slug(element),
          "errors": [*form.errors.get(row.name, []), *form.errors.get(row.reason_name or "", [])]}

@@ -362,7 +362,7 @@ def save_values(
     try:
         outcome = write_values(submission.framework, cells, user,
                                expected_versions={submission.pk: expected_version},
-                               reason=_("Biểu mẫu báo cáo"), applicable_only=True)
+                               reason=_("Biểu mẫu báo cáo"), applicable_only=True, known_units=[submission.unit])
     except CellConflict as exc:
         raise ConflictError(conflict_message(exc.current), exc.current) from exc
     except ReportLocked as exc:

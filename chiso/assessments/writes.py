@@ -234,10 +234,12 @@ def locked_reason(sub: Submission) -> str | None:
     return None
 
 
-def not_applicable(framework: Framework, unit_ids: Iterable[int], period: str) -> dict[int, set[str]]:
+def not_applicable(framework: Framework, unit_ids: Iterable[int], period: str,
+                   known: Sequence[Unit] = ()) -> dict[int, set[str]]:
     """Unit id → codes of the criteria (and composite items) that do not apply to the unit.
 
-    Asks the engine (an evaluation with no figures), once per distinct unit shape.
+    Asks the engine (an evaluation with no figures), once per distinct unit shape. ``known``:
+    unit rows the caller already holds (with their parent), not read again.
     """
     from chiso.engine.evaluate import evaluate_unit
     from chiso.units.models import unit_infos
@@ -250,7 +252,9 @@ def not_applicable(framework: Framework, unit_ids: Iterable[int], period: str) -
     if memo_key in memo:
         return {unit_id: set(codes) for unit_id, codes in memo[memo_key].items()}
     spec = framework.spec()
-    units = list(Unit.objects.filter(pk__in=set(unit_ids)).select_related("parent"))
+    held = {u.pk: u for u in known if u.pk in unit_ids and (u.parent_id is None or "parent" in u._state.fields_cache)}
+    units = [*held.values(), *(Unit.objects.filter(pk__in=unit_ids - held.keys()).select_related("parent")
+                               if unit_ids - held.keys() else ())]
     infos = {info.code: info for info in unit_infos(units)}
     out: dict[int, set[str]] = {}
     for unit in units:
@@ -281,7 +285,7 @@ def not_applicable(framework: Framework, unit_ids: Iterable[int], period: str) -
 _NOT_APPLICABLE: dict[tuple, frozenset[str]] = {}
 
 
-def _refuse_not_applicable(framework: Framework, cells: Sequence[CellWrite]) -> None:
+def _refuse_not_applicable(framework: Framework, cells: Sequence[CellWrite], known: Sequence[Unit] = ()) -> None:
     wanted = [c for c in cells if not c.is_empty]
     if not wanted:
         return
@@ -294,7 +298,7 @@ def _refuse_not_applicable(framework: Framework, cells: Sequence[CellWrite]) -> 
 
     problems = []
     for period in {c.period for c in wanted}:
-        skip = not_applicable(framework, {c.unit_id for c in wanted if c.period == period}, period)
+        skip = not_applicable(framework, {c.unit_id for c in wanted if c.period == period}, period, known)
         for cell in wanted:
             if cell.period == period and any(cell.element.startswith(f"{code}.") for code in skip[cell.unit_id]):
                 problems.append(_("%(label)s: chỉ tiêu không áp dụng cho %(unit)s, không nhận số liệu.") % {
@@ -313,6 +317,7 @@ def write_values(
     reason: str = "",
     dry_run: bool = False,
     applicable_only: bool = False,
+    known_units: Sequence[Unit] = (),
 ) -> WriteOutcome:
     """Store ``cells`` of ``framework`` through the guard; all or nothing.
 
@@ -321,7 +326,8 @@ def write_values(
     ``CellConflict`` (a report's version is not the one in
     ``expected_versions`` and a cell this writer changed was changed by
     someone else meanwhile). Nothing is written then. ``applicable_only``
-    (forms) also refuses figures for criteria that do not apply to the unit.
+    (forms) also refuses figures for criteria that do not apply to the unit;
+    ``known_units``: unit rows the caller holds, so that check does not read them again.
     """
     kinds = element_kinds(framework.spec())
     outcome = WriteOutcome(dry_run=dry_run)
@@ -330,7 +336,7 @@ def write_values(
         raise WriteRefused(_("Bộ chỉ tiêu %(fw)s không có phần tử %(e)s.") % {
             "fw": framework.code, "e": ", ".join(unknown)})
     if applicable_only:
-        _refuse_not_applicable(framework, cells)
+        _refuse_not_applicable(framework, cells, known_units)
     with transaction.atomic():
         keys = {(c.unit_id, c.period) for c in cells}
         reports = reports_for(framework, keys, lock=not dry_run)

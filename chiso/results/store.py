@@ -15,7 +15,7 @@ import pickle
 from collections.abc import Iterable, Sequence
 from datetime import timedelta
 
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 from django.db.models import F, Q
 from django.utils import timezone
 
@@ -27,16 +27,40 @@ from chiso.units.models import Unit
 from .inputs import left_out, load_inputs, report_statuses
 from .models import BASES, BASIS_OFFICIAL, BASIS_PROVISIONAL, Revision, StoredResult
 
+# A queued recompute older than this is taken as lost (a worker killed before it began it): queue another.
+QUEUE_STALE_AFTER = timedelta(minutes=5)
 
-def bump_revision(framework_id: int, period: str) -> None:
-    """Add one to the revision of (framework, period), creating the row the first time."""
-    if Revision.objects.filter(framework_id=framework_id, period=period).update(number=F("number") + 1):
-        return
+
+def bump_revision(framework_id: int, period: str, *, claim_queue: bool = False) -> bool:
+    """Add one to the revision of (framework, period), creating the row the first time.
+
+    With ``claim_queue``, also mark a recompute task as waiting unless one already is (see
+    ``_claim_queue``), in the same statement; returns True when this call marked it.
+    """
+    if claim_queue and connection.features.can_return_columns_from_insert:
+        # One round trip on deadline day: bump, claim, and learn whether this writer claimed.
+        now = timezone.now()
+        at = connection.ops.adapt_datetimefield_value(now)
+        before = connection.ops.adapt_datetimefield_value(now - QUEUE_STALE_AFTER)
+        qn = connection.ops.quote_name
+        with connection.cursor() as cursor:
+            cursor.execute(
+                f"UPDATE {qn(Revision._meta.db_table)} SET {qn('number')} = {qn('number')} + 1, "
+                f"{qn('queued_at')} = CASE WHEN {qn('queued_at')} IS NULL OR {qn('queued_at')} < %s "
+                f"THEN %s ELSE {qn('queued_at')} END "
+                f"WHERE {qn('framework_id')} = %s AND {qn('period')} = %s RETURNING {qn('queued_at')} = %s",
+                [before, at, framework_id, period, at])
+            row = cursor.fetchone()
+        if row is not None:
+            return bool(row[0])
+    elif Revision.objects.filter(framework_id=framework_id, period=period).update(number=F("number") + 1):
+        return _claim_queue(framework_id, period) if claim_queue else False
     try:
         with transaction.atomic():
             Revision.objects.create(framework_id=framework_id, period=period, number=1)
     except IntegrityError:  # created meanwhile by another writer
         Revision.objects.filter(framework_id=framework_id, period=period).update(number=F("number") + 1)
+    return _claim_queue(framework_id, period) if claim_queue else False
 
 
 def mark_stale(framework_id: int, period: str, unit_ids: Iterable[int] | None = None,
@@ -49,16 +73,15 @@ def mark_stale(framework_id: int, period: str, unit_ids: Iterable[int] | None = 
     task only ever recomputes stale rows).
     ``framework`` — the row, when the caller holds it (saves a query).
     """
-    bump_revision(framework_id, period)
+    claimed = bump_revision(framework_id, period, claim_queue=schedule)
     stored = StoredResult.objects.filter(framework_id=framework_id, period=period)
     if unit_ids is not None and not _compares_units(framework_id, framework):
         stored = stored.filter(unit_id__in=list(unit_ids))
-    if stored.update(stale=True) and schedule and _claim_queue(framework_id, period):
+    if not stored.update(stale=True):
+        if claimed:  # nothing stored went stale, so nothing to recompute: the claim is given back
+            release_queue(framework_id, period)
+    elif claimed:
         transaction.on_commit(lambda: _enqueue(framework_id, period))
-
-
-# A queued task older than this is taken as lost (a worker killed before it began it): queue another.
-QUEUE_STALE_AFTER = timedelta(minutes=5)
 
 
 def _claim_queue(framework_id: int, period: str) -> bool:
