@@ -19,6 +19,8 @@ from fractions import Fraction
 from typing import Any
 
 from django import forms
+from django.forms.utils import flatatt
+from django.utils.html import format_html
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -68,6 +70,29 @@ def reason_name(element: str) -> str:
 def slug(element: str) -> str:
     """An HTML id fragment for an element or code (dots are awkward in CSS selectors)."""
     return element.replace(".", "-")
+
+
+class DirectTextInput(forms.TextInput):
+    """A text input rendered in Python, with the markup of Django's own template.
+
+    A report form has some thirty boxes; through the template engine they took a quarter of the
+    time of opening the form, which every reporter does at once on deadline day.
+    """
+
+    def render(self, name: str, value: Any, attrs: dict | None = None, renderer: Any = None) -> str:
+        widget = self.get_context(name, value, attrs)["widget"]
+        shown = format_html(' value="{}"', widget["value"]) if widget["value"] is not None else ""
+        return format_html('<input type="{}" name="{}"{}{}>', widget["type"], widget["name"], shown,
+                           flatatt(widget["attrs"]))
+
+
+class DirectTextarea(forms.Textarea):
+    """A text area rendered in Python, with the markup of Django's own template (see above)."""
+
+    def render(self, name: str, value: Any, attrs: dict | None = None, renderer: Any = None) -> str:
+        widget = self.get_context(name, value, attrs)["widget"]
+        return format_html('<textarea name="{}"{}>\n{}</textarea>', widget["name"], flatatt(widget["attrs"]),
+                           widget["value"] or "")
 
 
 class CountField(forms.CharField):
@@ -199,13 +224,13 @@ class EntryForm(forms.Form):
         for element, row in self.plan.rows.items():
             old = self.stored.get(element)
             if row.kind == "count":
-                f: forms.Field = CountField(required=False)
+                f: forms.Field = CountField(required=False, widget=DirectTextInput)
             elif row.kind == "number":
-                f = NumberField(required=False)
+                f = NumberField(required=False, widget=DirectTextInput)
             elif row.kind == "boolean":
                 f = YesNoField(required=False)
             else:
-                f = forms.CharField(required=False, widget=forms.Textarea(attrs={"rows": 3}))
+                f = forms.CharField(required=False, widget=DirectTextarea(attrs={"rows": 3}))
             if row.kind in ("count", "number"):
                 f.widget.attrs.update({"inputmode": "decimal", "autocomplete": "off"})
             f.label = row.label
@@ -223,7 +248,7 @@ class EntryForm(forms.Form):
                     row.reason_name = reason_name(element)
                     self.fields[row.reason_name] = forms.CharField(
                         required=False, label=_("Lý do điều chỉnh số tính tự động"), initial=row.reason,
-                        widget=forms.TextInput(attrs={"autocomplete": "off"}),
+                        widget=DirectTextInput(attrs={"autocomplete": "off"}),
                     )
             f.widget.attrs["aria-describedby"] = f"msg-{slug(element)}"
             self.fields[row.name] = f
@@ -232,7 +257,7 @@ class EntryForm(forms.Form):
             self.fields[field_name(element)] = forms.CharField(
                 required=False, label=_("Nội dung thực hiện"),
                 initial=old.text if old is not None else "",
-                widget=forms.Textarea(attrs={"rows": 2}),
+                widget=DirectTextarea(attrs={"rows": 2}),
             )
 
     # -- what was typed --------------------------------------------------------------------
