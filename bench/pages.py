@@ -20,7 +20,9 @@ Prints median and p95 of each action and its ratio to the trivial view (target �
 from __future__ import annotations
 
 import argparse
+import html
 import os
+import re
 import secrets
 import statistics
 import sys
@@ -145,12 +147,21 @@ def main() -> None:
             check(reporter.post(upload_url, {"indicator": code, "file": pdf}, HTTP_HX_REQUEST="true"), 200,
                   "tải minh chứng")
 
+        page_state: dict[str, str] = {}
+
         def draft(i: int) -> None:
-            # as the page sends it: in place (htmx), the answer is the page's new state, not a redirect
-            sub.refresh_from_db()
-            data = {"version": str(sub.version), "action": "save",
-                    counts[0]: str(1000 + i + 1), counts[1]: str(2000 + i + 1)}
-            check(reporter.post(entry_url, data, HTTP_HX_REQUEST="true"), 200, "lưu nháp")
+            # As the page sends it: in place (htmx), carrying the version and the shown figures the
+            # form page (then each answer) handed over; the answer is the page's new state.
+            if not page_state:
+                page = reporter.get(entry_url).content.decode()
+                page_state.update({name: hidden(page, name) for name in ("version", "seen")})
+            data = {**page_state, "action": "save", counts[0]: str(1000 + i + 1), counts[1]: str(2000 + i + 1)}
+            response = reporter.post(entry_url, data, HTTP_HX_REQUEST="true")
+            check(response, 200, "lưu nháp")
+            answer = response.content.decode()
+            if "Đã lưu" not in answer:
+                raise SystemExit("lưu nháp: câu trả lời không báo đã lưu")
+            page_state.update({name: hidden(answer, name) for name in ("version", "seen")})
 
         framework = Framework.objects.filter(code="ag-cqdt-2021").order_by("-loaded_at").first()
         used = set(Round.objects.filter(framework=framework).values_list("period", flat=True))
@@ -180,6 +191,12 @@ def main() -> None:
     for name, values in timings.items():
         med, top = statistics.median(values), p95(values)
         print(f"  {name:<22} {med * 1000:8.1f} ms {top * 1000:8.1f} ms   {med / base:10.1f}×  {top / base95:8.1f}×")
+
+
+def hidden(page: str, name: str) -> str:
+    """The value of a hidden field of a page (``version``, ``seen``)."""
+    match = re.search(rf'name="{name}"(?: id="[^"]*")? value="([^"]*)"', page)
+    return "" if match is None else html.unescape(match.group(1))
 
 
 def p95(values: list[float]) -> float:
