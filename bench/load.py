@@ -122,7 +122,7 @@ def build(reporters: int, env: dict[str, str]) -> None:
     for user in [*users, viewer]:
         store = SessionStore()
         store["_auth_user_id"] = str(user.pk)
-        store["_auth_user_backend"] = "django.contrib.auth.backends.ModelBackend"
+        store["_auth_user_backend"] = "chiso.accounts.backends.ProfileBackend"
         store["_auth_user_hash"] = user.get_session_auth_hash()
         store.create()
         sessions.append(store.session_key)

@@ -87,3 +87,40 @@ def test_a_temporary_password_must_be_changed_before_anything_else(world):
                                         "new_password2": "Phu-Lam-2025-moi"})
     assert not Profile.objects.get(user=world.reporter).must_change_password
     assert c.get("/").status_code == 200
+
+
+def test_a_signed_in_page_reads_the_user_with_its_profile_and_old_sessions_stay_signed_in(world):
+    """ProfileBackend: the user and its profile in one query; a session made by Django's own
+    ModelBackend (before ProfileBackend was installed) still opens the pages."""
+    from django.conf import settings
+    from django.contrib.sessions.backends.db import SessionStore
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    c = Client()
+    assert c.post(LOGIN, {"username": "rep_ag_pt_pl", "password": WORLD_PASSWORD}).status_code == 302
+    session = SessionStore(session_key=c.cookies[settings.SESSION_COOKIE_NAME].value)
+    assert session["_auth_user_backend"] == "chiso.accounts.backends.ProfileBackend"
+    with CaptureQueriesContext(connection) as queries:
+        assert "UBND xã Phú Lâm" in c.get("/").content.decode()
+    assert not [q for q in queries.captured_queries if 'FROM "accounts_profile"' in q["sql"]]
+
+    user = get_user_model().objects.get(username="rep_ag_pt_pl")
+    old = SessionStore()
+    old.update({"_auth_user_id": str(user.pk), "_auth_user_backend": "django.contrib.auth.backends.ModelBackend",
+                "_auth_user_hash": user.get_session_auth_hash()})
+    old.create()
+    c2 = Client()
+    c2.cookies[settings.SESSION_COOKIE_NAME] = old.session_key
+    assert "UBND xã Phú Lâm" in c2.get("/").content.decode()
+
+
+def test_a_wrong_password_is_hashed_once_not_once_per_backend(world, monkeypatch):
+    from django.contrib.auth import base_user
+
+    checked = []
+    real = base_user.check_password
+    monkeypatch.setattr(base_user, "check_password", lambda *a, **k: checked.append(1) or real(*a, **k))
+    resp = Client().post(LOGIN, {"username": "rep_ag_pt_pl", "password": "sai-mat-khau"})
+    assert "Tên đăng nhập hoặc mật khẩu không đúng." in resp.content.decode()
+    assert len(checked) == 1
