@@ -42,6 +42,7 @@ from chiso.units.models import LEVEL_CHOICES, Unit
 from .evaluation import element_kinds
 from .models import Submission, Value
 from .workflow import NARRATIVE, ValueChange, to_decimal
+from .writes import stored_values
 
 INPUT_LABELS = {
     "numerator": gettext_lazy("Tử số"),
@@ -220,7 +221,8 @@ class EntryForm(forms.Form):
         self.submission = submission
         self.spec = submission.framework.spec()
         self.plan = plan_elements(self.spec)
-        self.stored: dict[str, Value] = {v.element: v for v in submission.values()}
+        self.stored: dict[str, Value] = {
+            v.element: v for v in stored_values(submission.framework, [(submission.unit_id, submission.period)])}
         for element, row in self.plan.rows.items():
             old = self.stored.get(element)
             if row.kind == "count":

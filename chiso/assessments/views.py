@@ -95,7 +95,8 @@ from .writes import not_applicable, stored_content
 def _submission_or_404(user: Any, pk: int) -> Submission:
     """The submission if it belongs to a unit the user may see; 404 otherwise (existence not revealed)."""
     return get_object_or_404(
-        Submission.objects.visible_to(user).select_related("round__framework", "unit__parent", "updated_by"), pk=pk,
+        Submission.objects.visible_to(user).select_related("round__framework", "unit__parent", "updated_by")
+        .defer("round__framework__document"), pk=pk,  # the framework's JSON: never read, costly to decode
     )
 
 

@@ -191,35 +191,66 @@ def _unchanged(old: Value, cell: CellWrite) -> bool:
 
 
 def reports_for(framework: Framework, keys: Iterable[tuple[int, str]], lock: bool = False) -> dict[tuple[int, str], Submission]:
-    """(unit id, period) → the report of the latest round that asked the unit for that period."""
+    """(unit id, period) → the report of the latest round that asked the unit for that period.
+
+    Each report comes with its round (read after the reports, so after their locks); its unit is
+    read only if asked for (a refusal's message). Written as SQL, not built with the ORM: this runs
+    inside every save's transaction, and composing the query cost more than running it.
+    """
     keys = set(keys)
     if not keys:
         return {}
-    qs = Submission.objects.filter(
-        round__framework=framework, round__period__in={p for _, p in keys},
-        unit_id__in={u for u, _ in keys},
-    ).select_related("round", "unit").order_by("round__opened_at", "round_id")
-    if lock:
-        qs = qs.select_for_update(of=("self",))
+    periods = sorted({p for _, p in keys})
+    unit_ids = sorted({u for u, _ in keys})
+    qn = connection.ops.quote_name
+    sub_table, round_table = qn(Submission._meta.db_table), qn(Round._meta.db_table)
+    lock_clause = ""
+    if lock and connection.features.has_select_for_update:
+        lock_clause = " FOR UPDATE OF s" if connection.features.has_select_for_update_of else " FOR UPDATE"
+    sql = (
+        f"SELECT s.* FROM {sub_table} s INNER JOIN {round_table} r ON r.id = s.round_id "
+        f"WHERE r.framework_id = %s AND r.period IN ({', '.join(['%s'] * len(periods))}) "
+        f"AND s.unit_id IN ({', '.join(['%s'] * len(unit_ids))}) ORDER BY r.opened_at, r.id{lock_clause}"
+    )
+    found = list(Submission.objects.raw(sql, [framework.pk, *periods, *unit_ids]))
+    if not found:
+        return {}
+    # The rounds are read after the reports' locks: a close that committed while this write waited
+    # for them must be seen (close_round locks them too).
+    round_ids = sorted({sub.round_id for sub in found})
+    rounds = {r.pk: r for r in Round.objects.raw(
+        f"SELECT * FROM {round_table} WHERE id IN ({', '.join(['%s'] * len(round_ids))})", round_ids)}
     out: dict[tuple[int, str], Submission] = {}
-    for sub in qs:
+    for sub in found:
+        sub.round = rounds[sub.round_id]
         key = (sub.unit_id, sub.round.period)
         if key in keys:
             out[key] = sub  # later rounds win
-    if lock and out:
-        # Read each round's state again now that its reports are locked: a close that
-        # committed while this write waited for the lock must be seen (close_round locks them too).
-        closed = dict(Round.objects.filter(pk__in={s.round_id for s in out.values()})
-                      .values_list("pk", "closed_at"))
-        for sub in out.values():
-            sub.round.closed_at = closed.get(sub.round_id)
     return out
+
+
+def stored_values(framework: Framework, keys: Iterable[tuple[int, str]]) -> list[Value]:
+    """The stored ``Value`` rows of ``framework`` for these (unit id, period) pairs' units and periods.
+
+    SQL, not the ORM, for the same reason as ``reports_for``: every save reads them twice.
+    """
+    keys = set(keys)
+    if not keys:
+        return []
+    periods = sorted({p for _, p in keys})
+    unit_ids = sorted({u for u, _ in keys})
+    sql = (f"SELECT * FROM {connection.ops.quote_name(Value._meta.db_table)} WHERE framework_id = %s "
+           f"AND period IN ({', '.join(['%s'] * len(periods))}) "
+           f"AND unit_id IN ({', '.join(['%s'] * len(unit_ids))})")
+    return list(Value.objects.raw(sql, [framework.pk, *periods, *unit_ids]))
 
 
 def locked_reason(sub: Submission) -> str | None:
     """Why figures of this report may not be written now (Vietnamese), or None."""
     from .workflow import status_label
 
+    if sub.status not in (STATUS_APPROVED, STATUS_SUBMITTED) and sub.round.is_open:
+        return None
     period = parse_period(sub.round.period).label
     names = {"unit": f"{sub.unit.name} ({sub.unit.code})", "period": period, "status": status_label(sub.status)}
     if sub.status == STATUS_APPROVED:
@@ -345,11 +376,7 @@ def write_values(
         if refusals:
             raise ReportLocked(_("Không ghi số liệu nào: %(n)d báo cáo không nhận số liệu lúc này.") % {
                 "n": len(refusals)}, refusals)
-        existing = {
-            (v.unit_id, v.period, v.element): v
-            for v in Value.objects.filter(framework=framework, period__in={p for _, p in keys},
-                                          unit_id__in={u for u, _ in keys})
-        }
+        existing = {(v.unit_id, v.period, v.element): v for v in stored_values(framework, keys)}
         plan: list[tuple[CellWrite, Value | None]] = []
         for cell in cells:
             old = existing.get((cell.unit_id, cell.period, cell.element))

@@ -44,8 +44,12 @@ TREND_PERIODS = 8  # how many past periods of the same kind the trend shows
 
 
 def framework_choices() -> list[Framework]:
-    """Every loaded framework version, newest version of each code first."""
-    return list(Framework.objects.order_by("code", "-effective_from", "-loaded_at"))
+    """Every loaded framework version, newest version of each code first.
+
+    Without ``document`` (the parsed YAML as JSON, never read by a page: the spec comes from the
+    YAML, cached by checksum): decoding every framework's JSON was a part of every dashboard page.
+    """
+    return list(Framework.objects.defer("document").order_by("code", "-effective_from", "-loaded_at"))
 
 
 def pick_framework(code: str | None, choices: Sequence[Framework]) -> Framework | None:
