@@ -98,7 +98,8 @@ def _claim_queue(framework_id: int, period: str) -> bool:
 
 
 def release_queue(framework_id: int, period: str) -> None:
-    """The recompute task begins: a later write queues a new one (its units may be read too late)."""
+    """No recompute task of (framework, period) waits any more — it began (a later write queues a new
+    one: its units may be read too late), or a write gave its claim back — so the next write queues."""
     Revision.objects.filter(framework_id=framework_id, period=period, queued_at__isnull=False).update(queued_at=None)
 
 
