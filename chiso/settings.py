@@ -121,7 +121,9 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
-    "chiso.accounts.backends.ProfileBackend",  # the user with its profile, one query per request
+    # The user with its profile, one query per request. A refused password stops here: a password
+    # backend added later (LDAP, SSO) must go before this line to be asked at all.
+    "chiso.accounts.backends.ProfileBackend",
     "django.contrib.auth.backends.ModelBackend",  # only for sessions signed in before ProfileBackend
 ]
 AUTH_PASSWORD_VALIDATORS = [

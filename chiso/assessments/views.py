@@ -513,10 +513,13 @@ def _save_valid_cells(request: HttpRequest, sub: Submission, form: EntryForm, po
         # In place, the typed figures are still on the page; the cells' messages come with the answer.
         messages.error(request, error)
         return _after_save(request, sub, form, posted_version, valid, saved=bool(described))
+    # The page shows the figures as posted, so its state is what the page knew plus what this save
+    # stored (as in place, ``_after_save``) — never a fresh read: a figure someone else saved meanwhile
+    # is not in its boxes, and the next save must not overwrite it unseen.
     result = evaluate_submission(sub, form.engine_values())
     return render(request, "assessments/submission.html", _form_context(
-        request, sub, form, result, version=sub.version, seen=EntryForm(sub).seen_json(),
-        error=error), status=400)
+        request, sub, form, result, version=posted_version if posted_version >= 0 else sub.version,
+        seen=_seen_after(form, valid), error=error), status=400)
 
 
 @login_required

@@ -28,6 +28,8 @@ from .inputs import left_out, load_inputs, report_statuses
 from .models import BASES, BASIS_OFFICIAL, BASIS_PROVISIONAL, Revision, StoredResult
 
 # A queued recompute older than this is taken as lost (a worker killed before it began it): queue another.
+# Compared with the writing server's clock: servers whose clocks differ by minutes only queue a task
+# more (one behind) or notice a lost one later (one ahead) — keep them on NTP, as Django's sessions need.
 QUEUE_STALE_AFTER = timedelta(minutes=5)
 
 
@@ -37,7 +39,7 @@ def bump_revision(framework_id: int, period: str, *, claim_queue: bool = False) 
     With ``claim_queue``, also mark a recompute task as waiting unless one already is (see
     ``_claim_queue``), in the same statement; returns True when this call marked it.
     """
-    if claim_queue and connection.features.can_return_columns_from_insert:
+    if claim_queue and connection.vendor in ("postgresql", "sqlite"):  # both have UPDATE … RETURNING
         # One round trip on deadline day: bump, claim, and learn whether this writer claimed.
         now = timezone.now()
         at = connection.ops.adapt_datetimefield_value(now)
@@ -73,15 +75,39 @@ def mark_stale(framework_id: int, period: str, unit_ids: Iterable[int] | None = 
     task only ever recomputes stale rows).
     ``framework`` — the row, when the caller holds it (saves a query).
     """
-    claimed = bump_revision(framework_id, period, claim_queue=schedule)
-    stored = StoredResult.objects.filter(framework_id=framework_id, period=period)
-    if unit_ids is not None and not _compares_units(framework_id, framework):
-        stored = stored.filter(unit_id__in=list(unit_ids))
-    if not stored.update(stale=True):
-        if claimed:  # nothing stored went stale, so nothing to recompute: the claim is given back
-            release_queue(framework_id, period)
-    elif claimed:
+    # One transaction even when called in autocommit (a model signal): the revision row stays locked
+    # until the flags are written, so a task that begins meanwhile cannot miss them.
+    with transaction.atomic(savepoint=False):
+        claimed = bump_revision(framework_id, period, claim_queue=schedule)
+        all_stale = StoredResult.objects.filter(framework_id=framework_id, period=period)
+        stored = all_stale
+        if unit_ids is not None and not _compares_units(framework_id, framework):
+            stored = stored.filter(unit_id__in=list(unit_ids))
+        if stored.update(stale=True):
+            if claimed:
+                _enqueue_with_commit(framework_id, period)
+        elif claimed and not all_stale.filter(stale=True).exists():
+            release_queue(framework_id, period)  # nothing anywhere to recompute: the claim is given back
+        elif claimed:  # others' units still stale (a lost task's): this claim queues their recompute
+            _enqueue_with_commit(framework_id, period)
+
+
+def _enqueue_with_commit(framework_id: int, period: str) -> None:
+    """Queue the recompute so that it exists if and only if the claim does.
+
+    A queue in the database (production's worker) gets the task's row in this very transaction: a
+    web process killed after the commit, or a failed enqueue, can no longer leave a claim with no
+    task behind it. Run in the request (the embedded default), the task must see the committed
+    figures, so it runs after the commit.
+    """
+    from django.tasks.backends.immediate import ImmediateBackend
+
+    from .tasks import recompute_results
+
+    if isinstance(recompute_results.get_backend(), ImmediateBackend):
         transaction.on_commit(lambda: _enqueue(framework_id, period))
+    else:
+        _enqueue(framework_id, period)
 
 
 def _claim_queue(framework_id: int, period: str) -> bool:

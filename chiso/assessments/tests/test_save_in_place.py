@@ -134,3 +134,31 @@ def test_a_figure_saved_by_someone_else_after_my_save_is_not_overwritten_unseen(
     untouched = save(a, own_submission, page_version, seen=page_seen, **{"1_numerator": "100", "2_value": "1"})
     assert untouched.status_code == 200 and "HX-Retarget" not in untouched
     assert Value.objects.get(element="1.numerator").number == Decimal(200)
+
+
+def test_without_javascript_a_save_with_a_typo_does_not_make_the_page_see_someone_elses_figure(
+        world, own_submission, test_framework):
+    """The 400 page shows the figures as posted; its hidden state must say so. Before: it carried a
+    fresh read of the store, so the colleague's 2 counted as seen and the next save overwrote it."""
+    from chiso.assessments.writes import CellWrite, write_values
+
+    def page_state(raw: str, ident: str) -> str:
+        tag = re.search(rf'<input[^>]*id="{ident}"[^>]*>', raw).group(0)
+        return html.unescape(re.search(r'value="([^"]*)"', tag).group(1))
+
+    sub = own_submission
+    url = reverse("assessments:submission", args=[sub.pk])
+    write_values(test_framework, [CellWrite(sub.unit_id, sub.period, "1.numerator", number=Decimal(1))])
+    client = client_for(world.reporter)
+    page = client.get(url).content.decode()
+    write_values(test_framework, [CellWrite(sub.unit_id, sub.period, "1.numerator", number=Decimal(2))])  # a colleague
+    r = client.post(url, {"version": page_state(page, "form-version"), "seen": page_state(page, "form-seen"),
+                          "action": "save", "v-1.numerator": "1", "v-1.denominator": "abc"})
+    assert r.status_code == 400
+    page = r.content.decode()
+    r = client.post(url, {"version": page_state(page, "form-version"), "seen": page_state(page, "form-seen"),
+                          "action": "save", "v-1.numerator": "1", "v-1.denominator": "58.669"})
+    assert r.status_code == 302  # saved: the denominator, the only cell this reporter changed
+    stored = {v.element: v.number for v in Value.objects.filter(framework=test_framework, unit=sub.unit)}
+    assert stored["1.numerator"] == 2  # left as the page showed it (1), so the colleague's 2 stays
+    assert stored["1.denominator"] == Decimal("58669")

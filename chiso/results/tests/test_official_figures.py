@@ -358,3 +358,63 @@ def test_many_writes_queue_one_recompute_until_it_begins(world, own_submission, 
         queued_at=timezone.now() - timedelta(minutes=6))
     write(world.commune_a, 10)
     assert len(queued) == 3
+
+
+def test_a_database_queue_gets_the_task_in_the_writers_transaction(world, own_submission, test_framework,
+                                                                   monkeypatch):
+    """With the worker's queue in the database, the claim and the task commit or roll back together:
+    no claim can be left with no task behind it (a web process killed after its commit)."""
+    from types import SimpleNamespace
+
+    from django.db import transaction
+
+    from chiso.results import tasks
+
+    queued: list[tuple[int, str]] = []
+    fake = SimpleNamespace(get_backend=lambda: object(),
+                           enqueue=lambda framework_id, period: queued.append((framework_id, period)))
+    monkeypatch.setattr(tasks, "recompute_results", fake)
+    put_values(own_submission, VALID_COMMUNE_VALUES)
+    evaluate_json("--basis", "provisional")
+    Revision.objects.update(queued_at=None)  # the fixtures' writes ran with no commit hooks
+    cell = CellWrite(world.commune_a.pk, "2025", "3.numerator", number=Decimal(4))
+
+    class Abandoned(Exception):
+        pass
+
+    with pytest.raises(Abandoned), transaction.atomic():
+        write_values(test_framework, [cell])
+        assert queued == [(test_framework.pk, "2025")]  # queued inside the transaction, not after it
+        raise Abandoned
+    assert Revision.objects.get(framework=test_framework, period="2025").queued_at is None  # rolled back too
+    write_values(test_framework, [CellWrite(world.commune_a.pk, "2025", "3.numerator", number=Decimal(5))])
+    assert len(queued) == 2
+
+
+def test_a_claim_over_a_lost_task_queues_the_units_it_left_stale(world, own_submission, test_framework,
+                                                                 django_capture_on_commit_callbacks, monkeypatch):
+    """A write whose own units have no stored result still queues a recompute when it takes over a lost
+    task's claim and other units are stale: giving the claim back would leave them with no task."""
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from chiso.results import store
+
+    queued: list[tuple[int, str]] = []
+    monkeypatch.setattr(store, "_enqueue", lambda framework_id, period: queued.append((framework_id, period)))
+    put_values(own_submission, VALID_COMMUNE_VALUES)
+    evaluate_json("--basis", "provisional")
+    StoredResult.objects.filter(unit=world.commune_b).delete()  # B: nothing stored yet
+    StoredResult.objects.filter(unit=world.commune_a).update(stale=True)  # A: stale, its task lost
+    Revision.objects.update(queued_at=timezone.now() - timedelta(minutes=6))
+    with django_capture_on_commit_callbacks(execute=True):
+        write_values(test_framework, [CellWrite(world.commune_b.pk, "2025", "3.numerator", number=Decimal(1))])
+    assert queued == [(test_framework.pk, "2025")]
+
+    StoredResult.objects.update(stale=False)  # nothing stale anywhere: a write with nothing stored gives it back
+    Revision.objects.update(queued_at=None)
+    with django_capture_on_commit_callbacks(execute=True):
+        write_values(test_framework, [CellWrite(world.commune_b.pk, "2025", "3.numerator", number=Decimal(2))])
+    assert len(queued) == 1
+    assert Revision.objects.get(framework=test_framework, period="2025").queued_at is None
