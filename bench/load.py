@@ -14,7 +14,8 @@ run`` does), and fires, for a bounded number of rounds and seconds:
 * each viewer: open the dashboard overview;
 * the liveness page ``/suc-khoe/`` under the same load (the baseline).
 
-Prints requests per second, median and p95 per kind, errors, the ratio of the
+Before timing, each web process serves every kind of page a few times (start-up is not
+load). Prints requests per second, median and p95 per kind, errors, the ratio of the
 save p95 to the baseline's, and checks afterwards that every saved figure is
 stored (lost writes).
 
@@ -168,6 +169,28 @@ def hidden(page: str, name: str) -> str:
     return "" if match is None else match.group(1).replace("&quot;", '"').replace("&amp;", "&")
 
 
+def warm_up(base: str, sessions: list[str], workers: int) -> None:
+    """Before anything is timed, every web process has started and served each kind of page once.
+
+    A process imports its code, compiles its templates and reads the framework on its first requests
+    (seconds of CPU for five processes); a short run would otherwise measure start-up, not the load.
+    Only pages that change nothing: the form, the reporter's list and the dashboard.
+    """
+    def visit(i: int) -> None:
+        client = Client(base, sessions[i % (len(sessions) - 1)])
+        page = client.get("/danh-gia/viec-cua-toi/")
+        pk = re.search(r"/danh-gia/bao-cao/(\d+)/", page).group(1)
+        client.get(f"/danh-gia/bao-cao/{pk}/")
+        Client(base, sessions[-1]).get("/bang-dieu-khien/?framework=bench-load&period=" + PERIOD + "&basis=provisional")
+
+    for _ in range(3):
+        threads = [threading.Thread(target=visit, args=(i,)) for i in range(workers * 2)]
+        for t in threads:
+            t.start()
+        for t in threads:
+            t.join()
+
+
 def reporter(client: Client, rounds: int, deadline: float, index: int, out: dict, lock: threading.Lock) -> None:
     """Open the form once, then "Lưu nháp" again and again as the page sends it: in place (htmx),
     one request per save, carrying the version and the stored state the last answer handed back."""
@@ -312,6 +335,7 @@ def main() -> None:
                     break
                 except OSError:
                     time.sleep(0.2)
+            warm_up(base, sessions, workers=args.workers or 5)
             out: dict = {"form": [], "save": [], "dashboard": [], "trivial": [], "errors": [], "expected": {}}
             lock = threading.Lock()
             deadline = time.monotonic() + args.seconds
