@@ -25,6 +25,7 @@ stored (lost writes).
 from __future__ import annotations
 
 import argparse
+import html
 import http.cookiejar
 import os
 import re
@@ -165,8 +166,9 @@ class Client:
 
 
 def hidden(page: str, name: str) -> str:
+    """The value of a hidden field of a page (``version``, ``seen``, ``csrfmiddlewaretoken``)."""
     match = re.search(rf'name="{name}"(?: id="[^"]*")? value="([^"]*)"', page)
-    return "" if match is None else match.group(1).replace("&quot;", '"').replace("&amp;", "&")
+    return "" if match is None else html.unescape(match.group(1))
 
 
 def warm_up(base: str, sessions: list[str], workers: int) -> None:

@@ -20,9 +20,7 @@ Prints median and p95 of each action and its ratio to the trivial view (target �
 from __future__ import annotations
 
 import argparse
-import html
 import os
-import re
 import secrets
 import statistics
 import sys
@@ -34,6 +32,9 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT / "bench"))
+
+from load import hidden  # noqa: E402 - the same reading of a page's hidden fields as the load bench
 
 PDF_10K = b"%PDF-1.4\n1 0 obj <<>> endobj\n" + b"% filler\n" * 1130 + b"trailer <<>>\n%%EOF\n"
 
@@ -191,12 +192,6 @@ def main() -> None:
     for name, values in timings.items():
         med, top = statistics.median(values), p95(values)
         print(f"  {name:<22} {med * 1000:8.1f} ms {top * 1000:8.1f} ms   {med / base:10.1f}×  {top / base95:8.1f}×")
-
-
-def hidden(page: str, name: str) -> str:
-    """The value of a hidden field of a page (``version``, ``seen``)."""
-    match = re.search(rf'name="{name}"(?: id="[^"]*")? value="([^"]*)"', page)
-    return "" if match is None else html.unescape(match.group(1))
 
 
 def p95(values: list[float]) -> float:

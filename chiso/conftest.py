@@ -123,6 +123,15 @@ def default_language():
 
 
 @pytest.fixture
+def browser():
+    """Debian's headless Chromium for one browser test (``chiso.web.tests.browser``)."""
+    from chiso.web.tests.browser import chromium
+
+    with chromium() as b:
+        yield b
+
+
+@pytest.fixture
 def world(db) -> World:
     """The canonical small world (units + users), fresh for each test."""
     return build_world()

@@ -8,15 +8,9 @@ import os
 import pytest
 
 from chiso.conftest import WORLD_PASSWORD
-from chiso.web.tests.browser import SHOTS, chromium, new_page
+from chiso.web.tests.browser import SHOTS, new_page
 
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
-
-
-@pytest.fixture
-def browser():
-    with chromium() as b:
-        yield b
 
 
 def log_in(browser, base: str, username: str, password: str):

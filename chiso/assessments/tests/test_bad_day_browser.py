@@ -12,15 +12,9 @@ from chiso.assessments.tests.test_bad_day import RETURN_BANNER, returned_then
 from chiso.assessments.tests.workflow_world import *  # noqa: F403 (fixtures)
 from chiso.assessments.tests.workflow_world import PDF_BYTES
 from chiso.conftest import WORLD_PASSWORD
-from chiso.web.tests.browser import SHOTS, chromium, new_page
+from chiso.web.tests.browser import SHOTS, new_page
 
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
-
-
-@pytest.fixture
-def browser():
-    with chromium() as b:
-        yield b
 
 
 def session(browser, base: str, username: str, width: int = 1366):

@@ -21,7 +21,7 @@ from chiso.accounts.tests.helpers import bundled_framework
 from chiso.assessments.models import STATUS_APPROVED, Evidence, Submission
 from chiso.assessments.tests.workflow_world import PDF_BYTES
 from chiso.conftest import WORLD_PASSWORD
-from chiso.web.tests.browser import SHOTS, chromium, new_page
+from chiso.web.tests.browser import SHOTS, new_page
 
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
@@ -35,12 +35,6 @@ FIGURES = {
     "7.numerator": "6.597", "7.denominator": "6.597",
     "10.numerator": "1.234", "10.denominator": "1.300",
 }
-
-
-@pytest.fixture
-def browser():
-    with chromium() as b:
-        yield b
 
 
 def session(browser, base: str, username: str, phone: bool = False):

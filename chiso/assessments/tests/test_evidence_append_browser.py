@@ -15,15 +15,8 @@ from chiso.assessments.models import Evidence
 from chiso.assessments.tests.test_bad_day_browser import session
 from chiso.assessments.tests.workflow_world import *  # noqa: F403 (fixtures)
 from chiso.assessments.tests.workflow_world import PDF_BYTES, PNG_BYTES
-from chiso.web.tests.browser import chromium
 
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
-
-
-@pytest.fixture
-def browser():
-    with chromium() as b:
-        yield b
 
 
 @pytest.mark.browser

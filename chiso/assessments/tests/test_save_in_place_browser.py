@@ -11,15 +11,9 @@ import pytest
 from chiso.assessments.models import Value
 from chiso.assessments.tests.test_bad_day_browser import session
 from chiso.assessments.tests.workflow_world import *  # noqa: F403 (fixtures)
-from chiso.web.tests.browser import SHOTS, chromium
+from chiso.web.tests.browser import SHOTS
 
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
-
-
-@pytest.fixture
-def browser():
-    with chromium() as b:
-        yield b
 
 
 @pytest.mark.browser
