@@ -13,6 +13,7 @@ from typing import Any
 
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
+from django.db import connection
 from django.db.models import Q, QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
 from django.utils.translation import gettext as _
@@ -58,7 +59,7 @@ def scope_paths(user: Any) -> tuple[str, ...] | None:
         return None
     cached = getattr(user, _CACHE_ATTR, None)
     if cached is None:
-        cached = tuple(user.profile.scopes.values_list("path", flat=True))
+        cached = _scope_roots(user.profile)
         setattr(user, _CACHE_ATTR, cached)
     return cached
 
@@ -78,6 +79,20 @@ def unit_scope_q(user: Any, prefix: str = "") -> Q:
     for p in paths:
         q |= Q(**{f"{prefix}path__startswith": p})
     return q
+
+
+def _scope_roots(profile: Any) -> tuple[str, ...]:
+    """The paths of the profile's scope units, ordered as ``Unit``'s default ordering (by path).
+
+    Hand-written SQL: every page of a reporter asks, and composing the ORM's join cost more than
+    running it."""
+    qn = connection.ops.quote_name
+    through = profile.scopes.through._meta.db_table
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT u.{qn('path')} FROM {qn(Unit._meta.db_table)} u INNER JOIN {qn(through)} t "
+            f"ON t.{qn('unit_id')} = u.id WHERE t.{qn('profile_id')} = %s ORDER BY u.{qn('path')}", [profile.pk])
+        return tuple(row[0] for row in cursor.fetchall())
 
 
 def visible_units(user: Any) -> QuerySet[Unit]:

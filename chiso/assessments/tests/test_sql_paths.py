@@ -1,0 +1,135 @@
+"""The deadline-day save and round opening read and write with hand-written SQL (composing the ORM's
+queries cost more than running them). These tests pin each one to what the ORM gives or writes."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from decimal import Decimal
+
+import pytest
+from django.http import Http404
+from django.utils import timezone
+from simple_history.utils import get_history_manager_for_model
+
+from chiso.accounts.permissions import _scope_roots
+from chiso.assessments.models import Submission, Value
+from chiso.assessments.tests.workflow_world import *  # noqa: F403 (fixtures)
+from chiso.assessments.views import _submission_or_404
+from chiso.assessments.workflow import _candidate_units, round_unit_ids, round_units, save_values
+from chiso.assessments.writes import CellWrite, write_values
+from chiso.conftest import make_user
+from chiso.results.models import Revision
+from chiso.results.store import bump_revision
+from chiso.units.models import Unit
+
+FIELDS = {
+    "sub": [f.attname for f in Submission._meta.concrete_fields],
+    "unit": [f.attname for f in Unit._meta.concrete_fields],
+}
+
+
+def test_the_submission_page_join_gives_what_select_related_gives(world, own_submission):
+    put_values(own_submission, {"1.numerator": Decimal(3)})  # noqa: F405
+    Submission.objects.filter(pk=own_submission.pk).update(updated_by=world.reporter, last_changes=[{"a": "b"}])
+    orm = (Submission.objects.select_related("round__framework", "unit__parent", "updated_by")
+           .get(pk=own_submission.pk))
+    sub = _submission_or_404(world.reporter, own_submission.pk)
+    for name in FIELDS["sub"]:
+        assert getattr(sub, name) == getattr(orm, name), name
+    assert sub.last_changes == [{"a": "b"}]  # JSON decoded, as the ORM does
+    assert sub.updated_at == orm.updated_at and sub.updated_at.tzinfo is not None
+    for name in FIELDS["unit"]:
+        assert getattr(sub.unit, name) == getattr(orm.unit, name), name
+        assert getattr(sub.unit.parent, name) == getattr(orm.unit.parent, name), name
+    assert sub.unit.attributes == {"terrain": "lowland"}
+    assert (sub.round.deadline, sub.round.period, sub.round.closed_at) == (
+        orm.round.deadline, orm.round.period, orm.round.closed_at)
+    assert sub.updated_by.username == world.reporter.username
+    # The framework arrives without its JSON document; its spec (from the YAML) is the same.
+    assert "document" not in sub.round.framework.__dict__
+    assert sub.framework.spec() is orm.framework.spec()
+    # Read without a query: everything the page uses is attached.
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(connection) as queries:
+        assert (sub.round.framework.code, sub.unit.parent.code, sub.updated_by.pk) == (
+            "web-thu-nghiem", "AG-PT", world.reporter.pk)
+    assert len(queries) == 0
+
+
+def test_the_submission_page_join_keeps_the_scope(world, own_submission, other_submission):
+    assert _submission_or_404(world.reviewer, own_submission.pk).pk == own_submission.pk  # district AG-PT
+    assert _submission_or_404(world.viewer, own_submission.pk).pk == own_submission.pk  # province AG
+    assert _submission_or_404(world.admin, own_submission.pk).pk == own_submission.pk  # everything
+    with pytest.raises(Http404):
+        _submission_or_404(world.reporter, other_submission.pk)  # a sibling commune
+    with pytest.raises(Http404):
+        _submission_or_404(world.outsider, own_submission.pk)  # another province
+    no_scope = make_user("no_scope", "reporter")
+    with pytest.raises(Http404):
+        _submission_or_404(no_scope, own_submission.pk)
+    # A unit whose code merely starts like the scope's ("AG-PT" and "AG-PTX") is not inside it.
+    look_alike = Unit.objects.create(code="AG-PTX", name="Xã khác", level="commune", kind="UBND xã",
+                                     parent=world.province)
+    assert not look_alike.path.startswith(world.district.path)
+    assert _scope_roots(world.reviewer.profile) == (world.district.path,)
+    assert _scope_roots(world.viewer.profile) == tuple(Unit.objects.filter(code="AG").values_list("path", flat=True))
+    with pytest.raises(Http404):
+        _submission_or_404(world.reviewer, 10**9)  # no such report
+
+
+def test_no_editor_and_no_parent_come_back_as_none(world, commune_round):
+    sub = Submission.objects.create(round=commune_round, unit=world.province)  # the root: no parent
+    got = _submission_or_404(world.admin, sub.pk)
+    assert got.unit.parent is None and got.updated_by is None and got.unit.code == "AG"
+
+
+def test_update_history_is_the_row_simple_history_would_write(world, own_submission):
+    framework = own_submission.framework
+    put_values(own_submission, {"1.numerator": Decimal(10), "1.denominator": Decimal(20)})  # noqa: F405
+    before = set(Value.history.values_list("history_id", flat=True))
+    save_values(own_submission, world.reporter, [], own_submission.version)  # nothing: no history
+    assert set(Value.history.values_list("history_id", flat=True)) == before
+    write_values(framework, [CellWrite(own_submission.unit_id, "2025", "1.numerator", number=Decimal(11)),
+                             CellWrite(own_submission.unit_id, "2025", "1.denominator", number=Decimal(21),
+                                       comment="ghi chú")], world.reporter, reason="Biểu mẫu báo cáo")
+    new = Value.history.exclude(history_id__in=before).order_by("element")
+    assert [(h.element, h.number, h.history_type, h.history_user_id, h.history_change_reason) for h in new] == [
+        ("1.denominator", Decimal(21), "~", world.reporter.pk, "Biểu mẫu báo cáo"),
+        ("1.numerator", Decimal(11), "~", world.reporter.pk, "Biểu mẫu báo cáo"),
+    ]
+    # Every tracked column equals the value row after the write, as simple_history copies it.
+    tracked = [f.attname for f in get_history_manager_for_model(Value).model.tracked_fields]
+    for h in new:
+        row = Value.objects.get(pk=h.id)
+        assert {name: getattr(h, name) for name in tracked} == {name: getattr(row, name) for name in tracked}
+    assert new.get(element="1.denominator").comment == "ghi chú"
+    assert new.get(element="1.numerator").history_object.pk == new.get(element="1.numerator").id
+
+
+def test_round_units_read_as_rows_match_the_orm(world, test_framework):
+    world.commune_b.valid_to = timezone.localdate().replace(year=2024, month=12, day=31)
+    world.commune_b.save()  # gone before 2025: not asked
+    for root, level in [(None, ""), (world.district, ""), (world.district, "commune"), (world.province, "province"),
+                        (world.other_province, "")]:
+        orm = [u.pk for u in round_units(test_framework, "2025", root, level)]
+        assert round_unit_ids(test_framework, "2025", root, level) == orm
+        assert set(orm) <= set(_candidate_units("2025", root, level).values_list("pk", flat=True))
+    assert world.commune_b.pk not in round_unit_ids(test_framework, "2025")
+    assert world.commune_b.pk in round_unit_ids(test_framework, "2024")
+
+
+def test_the_revision_upsert_creates_bumps_and_claims_once(test_framework):
+    fw = test_framework.pk
+    assert bump_revision(fw, "2030", claim_queue=True) is True  # created, task claimed
+    row = Revision.objects.get(framework_id=fw, period="2030")
+    assert (row.number, row.queued_at is not None) == (1, True)
+    assert bump_revision(fw, "2030", claim_queue=True) is False  # a task already waits
+    assert bump_revision(fw, "2030") is False
+    row.refresh_from_db()
+    assert row.number == 3
+    assert bump_revision(fw, "2031") is False  # created without a claim
+    assert Revision.objects.get(framework_id=fw, period="2031").queued_at is None
+    Revision.objects.filter(framework_id=fw, period="2030").update(queued_at=timezone.now() - timedelta(minutes=6))
+    assert bump_revision(fw, "2030", claim_queue=True) is True  # the old claim counts as lost
