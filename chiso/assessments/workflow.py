@@ -18,7 +18,7 @@ from decimal import Decimal
 from fractions import Fraction
 from typing import Any
 
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -416,16 +416,14 @@ def round_unit_ids(framework: Framework, period: str, root_unit: Unit | None = N
     what is assessed, kinds; ``engine.aggregate.in_scope``) looks at a unit's level, kind, whether
     it has a parent and whether it has children, never at its attributes, so their JSON is not
     read, and its verdict is worked out once per such shape, on the first unit of that shape.
-    Which units have children is one query of parent ids.
+    One hand-written query (the same conditions as ``_candidate_units``): composing it with the
+    ORM cost more than running it, and an administrator opens many rounds in a row.
     """
     spec: FrameworkSpec = framework.spec()
-    parents = set(Unit.objects.filter(parent__isnull=False).order_by().values_list("parent_id", flat=True).distinct())
-    rows = _candidate_units(period, root_unit, level).order_by("path").values_list(
-        "pk", "code", "name", "level", "kind", "parent__code")
     verdicts: dict[tuple[str, str, bool, bool], bool] = {}
     keep = []
-    for pk, code, name, lvl, kind, parent_code in rows:
-        shape = (lvl, kind, parent_code is None, pk in parents)
+    for pk, code, name, lvl, kind, parent_code, has_children in _candidate_rows(period, root_unit, level):
+        shape = (lvl, kind, parent_code is None, bool(has_children))
         verdict = verdicts.get(shape)
         if verdict is None:
             verdict = verdicts[shape] = in_scope(spec, UnitInfo(
@@ -433,6 +431,30 @@ def round_unit_ids(framework: Framework, period: str, root_unit: Unit | None = N
         if verdict:
             keep.append(pk)
     return keep
+
+
+def _candidate_rows(period: str, root_unit: Unit | None, level: str) -> list[tuple]:
+    """``_candidate_units`` by path as rows: id, code, name, level, kind, parent's code, has children."""
+    p = parse_period(period)
+    qn = connection.ops.quote_name
+    table = qn(Unit._meta.db_table)
+    where = [f"u.{qn('active')} = %s", f"(u.{qn('valid_from')} IS NULL OR u.{qn('valid_from')} <= %s)",
+             f"(u.{qn('valid_to')} IS NULL OR u.{qn('valid_to')} >= %s)"]
+    params: list[Any] = [True, connection.ops.adapt_datefield_value(p.end),
+                         connection.ops.adapt_datefield_value(p.start)]
+    if root_unit is not None:  # its subtree, by materialised path (``UnitQuerySet.subtree_of``)
+        where.append(f"substr(u.{qn('path')}, 1, {len(root_unit.path)}) = %s")
+        params.append(root_unit.path)
+    if level:
+        where.append(f"u.{qn('level')} = %s")
+        params.append(level)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT u.id, u.{qn('code')}, u.{qn('name')}, u.{qn('level')}, u.{qn('kind')}, par.{qn('code')}, "
+            f"EXISTS (SELECT 1 FROM {table} c WHERE c.{qn('parent_id')} = u.id) "
+            f"FROM {table} u LEFT OUTER JOIN {table} par ON par.id = u.{qn('parent_id')} "
+            f"WHERE {' AND '.join(where)} ORDER BY u.{qn('path')}", params)
+        return cursor.fetchall()
 
 
 # Ids per INSERT … SELECT: far below SQLite's limit of bound parameters on any build.

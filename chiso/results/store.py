@@ -37,25 +37,30 @@ def bump_revision(framework_id: int, period: str, *, claim_queue: bool = False) 
     """Add one to the revision of (framework, period), creating the row the first time.
 
     With ``claim_queue``, also mark a recompute task as waiting unless one already is (see
-    ``_claim_queue``), in the same statement; returns True when this call marked it.
+    ``_claim_queue``), in the same statement; returns True when this call marked it. On PostgreSQL
+    and SQLite one upsert does all of it (the revision's unique framework × period).
     """
-    if claim_queue and connection.vendor in ("postgresql", "sqlite"):  # both have UPDATE … RETURNING
-        # One round trip on deadline day: bump, claim, and learn whether this writer claimed.
+    if connection.vendor in ("postgresql", "sqlite"):  # both have INSERT … ON CONFLICT … RETURNING
+        # One round trip on deadline day and when a round opens a new period: create or bump, claim,
+        # and learn whether this writer claimed.
         now = timezone.now()
         at = connection.ops.adapt_datetimefield_value(now)
         before = connection.ops.adapt_datetimefield_value(now - QUEUE_STALE_AFTER)
         qn = connection.ops.quote_name
+        table = qn(Revision._meta.db_table)
+        number, queued = f"{table}.{qn('number')}", f"{table}.{qn('queued_at')}"
+        claim = (f"CASE WHEN {queued} IS NULL OR {queued} < %s THEN %s ELSE {queued} END" if claim_queue
+                 else queued)
         with connection.cursor() as cursor:
             cursor.execute(
-                f"UPDATE {qn(Revision._meta.db_table)} SET {qn('number')} = {qn('number')} + 1, "
-                f"{qn('queued_at')} = CASE WHEN {qn('queued_at')} IS NULL OR {qn('queued_at')} < %s "
-                f"THEN %s ELSE {qn('queued_at')} END "
-                f"WHERE {qn('framework_id')} = %s AND {qn('period')} = %s RETURNING {qn('queued_at')} = %s",
-                [before, at, framework_id, period, at])
-            row = cursor.fetchone()
-        if row is not None:
-            return bool(row[0])
-    elif Revision.objects.filter(framework_id=framework_id, period=period).update(number=F("number") + 1):
+                f"INSERT INTO {table} ({qn('framework_id')}, {qn('period')}, {qn('number')}, {qn('changed_at')}, "
+                f"{qn('queued_at')}) VALUES (%s, %s, 1, %s, %s) "
+                f"ON CONFLICT ({qn('framework_id')}, {qn('period')}) DO UPDATE SET {qn('number')} = {number} + 1, "
+                f"{qn('queued_at')} = {claim} RETURNING {qn('queued_at')} = %s",
+                [framework_id, period, at, at if claim_queue else None, *([before, at] if claim_queue else []), at])
+            claimed = cursor.fetchone()[0]
+        return bool(claimed) if claim_queue else False
+    if Revision.objects.filter(framework_id=framework_id, period=period).update(number=F("number") + 1):
         return _claim_queue(framework_id, period) if claim_queue else False
     try:
         with transaction.atomic():
@@ -79,17 +84,43 @@ def mark_stale(framework_id: int, period: str, unit_ids: Iterable[int] | None = 
     # until the flags are written, so a task that begins meanwhile cannot miss them.
     with transaction.atomic(savepoint=False):
         claimed = bump_revision(framework_id, period, claim_queue=schedule)
-        all_stale = StoredResult.objects.filter(framework_id=framework_id, period=period)
-        stored = all_stale
-        if unit_ids is not None and not _compares_units(framework_id, framework):
-            stored = stored.filter(unit_id__in=list(unit_ids))
-        if stored.update(stale=True):
+        if unit_ids is not None and _compares_units(framework_id, framework):
+            unit_ids = None
+        if _flag_stale(framework_id, period, unit_ids):
             if claimed:
                 _enqueue_with_commit(framework_id, period)
-        elif claimed and not all_stale.filter(stale=True).exists():
+        elif claimed and not _any_stale(framework_id, period):
             release_queue(framework_id, period)  # nothing anywhere to recompute: the claim is given back
         elif claimed:  # others' units still stale (a lost task's): this claim queues their recompute
             _enqueue_with_commit(framework_id, period)
+
+
+# The statements of ``mark_stale`` are written as SQL: each deadline-day save runs them, and composing
+# them with the ORM cost more than running them.
+
+def _flag_stale(framework_id: int, period: str, unit_ids: Iterable[int] | None) -> int:
+    """Flag the stored results of these units (all when None); the number of rows flagged."""
+    qn = connection.ops.quote_name
+    sql = (f"UPDATE {qn(StoredResult._meta.db_table)} SET {qn('stale')} = %s "
+           f"WHERE {qn('framework_id')} = %s AND {qn('period')} = %s")
+    params: list = [True, framework_id, period]
+    if unit_ids is not None:
+        ids = sorted(set(unit_ids))
+        if not ids:
+            return 0
+        sql += f" AND {qn('unit_id')} IN ({', '.join(['%s'] * len(ids))})"
+        params += ids
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        return cursor.rowcount
+
+
+def _any_stale(framework_id: int, period: str) -> bool:
+    qn = connection.ops.quote_name
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT 1 FROM {qn(StoredResult._meta.db_table)} WHERE {qn('framework_id')} = %s "
+                       f"AND {qn('period')} = %s AND {qn('stale')} = %s LIMIT 1", [framework_id, period, True])
+        return cursor.fetchone() is not None
 
 
 def _enqueue_with_commit(framework_id: int, period: str) -> None:
@@ -126,7 +157,11 @@ def _claim_queue(framework_id: int, period: str) -> bool:
 def release_queue(framework_id: int, period: str) -> None:
     """No recompute task of (framework, period) waits any more — it began (a later write queues a new
     one: its units may be read too late), or a write gave its claim back — so the next write queues."""
-    Revision.objects.filter(framework_id=framework_id, period=period, queued_at__isnull=False).update(queued_at=None)
+    qn = connection.ops.quote_name
+    with connection.cursor() as cursor:
+        cursor.execute(f"UPDATE {qn(Revision._meta.db_table)} SET {qn('queued_at')} = NULL "
+                       f"WHERE {qn('framework_id')} = %s AND {qn('period')} = %s AND {qn('queued_at')} IS NOT NULL",
+                       [framework_id, period])
 
 
 def _compares_units(framework_id: int, framework: Framework | None = None) -> bool:
