@@ -65,9 +65,11 @@ class Joined:
 _CONVERTERS: dict[tuple[Joined, str], list[tuple[list[Callable], Any]]] = {}
 
 
-def fetch_joined(parts: Sequence[Joined], from_where: str, params: Sequence[Any]) -> list[tuple[Model | None, ...]]:
-    """``SELECT <every part's columns> <from_where>``: one tuple of instances per row, in ``parts`` order."""
-    sql = f"SELECT {', '.join(p.select() for p in parts)} {from_where}"
+def fetch_joined(parts: Sequence[Joined], from_where: str, params: Sequence[Any],
+                 extra: Sequence[str] = ()) -> list[tuple[Any, ...]]:
+    """``SELECT <every part's columns>[, <extra expressions>] <from_where>``: one tuple per row, of the
+    parts' instances in ``parts`` order followed by the extra expressions' raw values."""
+    sql = f"SELECT {', '.join([*(p.select() for p in parts), *extra])} {from_where}"
     with connection.cursor() as cursor:
         cursor.execute(sql, list(params))
         rows = cursor.fetchall()
@@ -78,5 +80,5 @@ def fetch_joined(parts: Sequence[Joined], from_where: str, params: Sequence[Any]
             end = start + len(part.fields)
             built.append(part.build(row[start:end]))
             start = end
-        out.append(tuple(built))
+        out.append((*built, *row[start:]))
     return out

@@ -118,12 +118,14 @@ def _submission_or_404(user: Any, pk: int) -> Submission:
         f"INNER JOIN {qn(Unit._meta.db_table)} u ON u.id = s.unit_id "
         f"LEFT OUTER JOIN {qn(Unit._meta.db_table)} p ON p.id = u.parent_id "
         f"LEFT OUTER JOIN {qn(get_user_model()._meta.db_table)} e ON e.id = s.updated_by_id "
-        f"WHERE {' AND '.join(where)}"), params)
+        f"WHERE {' AND '.join(where)}"), params,
+        extra=[f"EXISTS (SELECT 1 FROM {qn(Unit._meta.db_table)} c WHERE c.{qn('parent_id')} = u.id)"])
     if not rows:
         raise Http404
-    sub, round_, framework, unit, parent, editor = rows[0]
+    sub, round_, framework, unit, parent, editor, has_children = rows[0]
     round_.framework = framework
     unit.parent = parent
+    unit.known_has_children = bool(has_children)  # for ``unit_infos``: not asked again in this request
     sub.round, sub.unit, sub.updated_by = round_, unit, editor
     return sub
 

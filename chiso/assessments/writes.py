@@ -469,7 +469,7 @@ def _store(framework: Framework, plan, user: Any, reason: str) -> None:
 
 
 def _update_rows(rows: list[Value], fields: list[str]) -> None:
-    """One ``UPDATE … WHERE id = %s`` per row, sent with executemany.
+    """One ``UPDATE … WHERE id = %s`` per row (``_execute_each``).
 
     Django's ``bulk_update`` builds a ``CASE WHEN id = … THEN …`` per field and row; compiling it
     cost more than anything else in a deadline-day save of two cells. The values go through each
@@ -482,15 +482,14 @@ def _update_rows(rows: list[Value], fields: list[str]) -> None:
         qn(meta.db_table), ", ".join(f"{qn(f.column)} = %s" for f in columns), qn(meta.pk.column))
     params = [[f.get_db_prep_save(getattr(row, f.attname), connection) for f in columns] + [row.pk]
               for row in rows]
-    with connection.cursor() as cursor:
-        cursor.executemany(sql, params)
+    _execute_each(sql, params)
 
 
 def _insert_update_history(rows: list[Value], user: Any, reason: str) -> None:
     """The history rows (type ``~``) of updated values: what simple_history's ``bulk_history_create(…,
     update=True, default_user=user, default_change_reason=reason)`` writes — the same columns, user
-    and reason rules — as one executemany: building and composing its model instances cost more
-    than writing them. With history switched off (``SIMPLE_HISTORY_ENABLED``), nothing."""
+    and reason rules — as one multi-row INSERT: building and composing its model instances cost
+    more than writing them. With history switched off (``SIMPLE_HISTORY_ENABLED``), nothing."""
     from django.conf import settings
     from simple_history.utils import get_change_reason_from_object
 
@@ -503,9 +502,9 @@ def _insert_update_history(rows: list[Value], user: Any, reason: str) -> None:
     if hasattr(history, "history_relation"):
         fields.append(history._meta.get_field("history_relation"))
     qn = connection.ops.quote_name
-    sql = "INSERT INTO {} ({}) VALUES ({})".format(
-        qn(history._meta.db_table), ", ".join(qn(history._meta.get_field(f.name).column) for f in fields),
-        ", ".join(["%s"] * len(fields)))
+    head = "INSERT INTO {} ({}) VALUES ".format(
+        qn(history._meta.db_table), ", ".join(qn(history._meta.get_field(f.name).column) for f in fields))
+    one = "(" + ", ".join(["%s"] * len(fields)) + ")"
     now = timezone.now()
     params = []
     for row in rows:
@@ -516,8 +515,21 @@ def _insert_update_history(rows: list[Value], user: Any, reason: str) -> None:
                       history_relation_id=row.pk)
         params.append([history._meta.get_field(f.name).get_db_prep_save(values[f.attname], connection)
                        for f in fields])
+    per_statement = max(1, 900 // len(fields))  # rows per INSERT: under SQLite's oldest limit of 999 parameters
     with connection.cursor() as cursor:
-        cursor.executemany(sql, params)
+        for start in range(0, len(params), per_statement):
+            chunk = params[start:start + per_statement]
+            cursor.execute(head + ", ".join([one] * len(chunk)), [v for row in chunk for v in row])
+
+
+def _execute_each(sql: str, params: list[list[Any]]) -> None:
+    """``sql`` once per parameter list: one execute for one row (a web save's usual case; on
+    PostgreSQL executemany runs a pipeline, an extra round trip), executemany for more."""
+    with connection.cursor() as cursor:
+        if len(params) == 1:
+            cursor.execute(sql, params[0])
+        elif params:
+            cursor.executemany(sql, params)
 
 
 def _bump_versions(plan, reports: dict[tuple[int, str], Submission], outcome: WriteOutcome,
@@ -532,7 +544,7 @@ def _bump_versions(plan, reports: dict[tuple[int, str], Submission], outcome: Wr
     now = timezone.now()
     many = [{"label": _("Nhập số liệu hàng loạt"), "old": "", "new": ""}]
     if len(touched) <= 50:
-        # One ``UPDATE … WHERE id = %s`` per report, sent with executemany (SQL, as ``_update_rows``).
+        # One ``UPDATE … WHERE id = %s`` per report (SQL, as ``_update_rows``).
         meta = Submission._meta
         qn = connection.ops.quote_name
         at, changes = meta.get_field("updated_at"), meta.get_field("last_changes")
@@ -541,11 +553,10 @@ def _bump_versions(plan, reports: dict[tuple[int, str], Submission], outcome: Wr
                f"{qn(meta.get_field('updated_by').column)} = %s, {qn(changes.column)} = %s "
                f"WHERE {qn(meta.pk.column)} = %s")
         when = at.get_db_prep_save(now, connection)
-        with connection.cursor() as cursor:
-            cursor.executemany(sql, [
-                [when, getattr(user, "pk", None),
-                 changes.get_db_prep_save(outcome.described(sub.unit_id)[:50], connection), sub.pk]
-                for sub in touched.values()])
+        _execute_each(sql, [
+            [when, getattr(user, "pk", None),
+             changes.get_db_prep_save(outcome.described(sub.unit_id)[:50], connection), sub.pk]
+            for sub in touched.values()])
     else:
         Submission.objects.filter(pk__in=list(touched)).update(
             version=F("version") + 1, updated_at=now, updated_by=user, last_changes=many)

@@ -162,8 +162,10 @@ def unit_infos(units) -> list[UnitInfo]:
     """
     if not hasattr(units, "values_list"):
         units = list(units)
-        parent_ids = _with_children([u.pk for u in units])
-        return [u.to_info(has_children=u.pk in parent_ids) for u in units]
+        # A unit read with ``known_has_children`` set (in this request, e.g. by the report page's join)
+        # is not asked again.
+        parent_ids = _with_children([u.pk for u in units if "known_has_children" not in u.__dict__])
+        return [u.to_info(has_children=u.__dict__.get("known_has_children", u.pk in parent_ids)) for u in units]
     rows = list(units.values_list("pk", "code", "name", "level", "kind", "attributes", "parent__code"))
     parent_ids = set(
         Unit.objects.filter(parent_id__in=units.values("pk")).order_by().values_list("parent_id", flat=True).distinct()
