@@ -10,6 +10,7 @@ Vietnamese numbers ("54.919", "93,6") are read by the engine's parsers.
 
 from __future__ import annotations
 
+import copy
 import json
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -21,8 +22,8 @@ from typing import Any
 from django import forms
 from django.forms.utils import flatatt
 from django.utils.html import format_html
+from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 
 from chiso.engine.model import Framework as FrameworkSpec
 from chiso.engine.model import Indicator
@@ -207,6 +208,60 @@ def plan_elements(spec: FrameworkSpec) -> ElementPlan:
     return plan
 
 
+@dataclass
+class _FormTemplate:
+    """What every entry form of one framework document shares: its plan and a field per element."""
+
+    plan: ElementPlan
+    fields: dict[str, forms.Field]
+
+
+def _form_template(framework: Framework, spec: FrameworkSpec) -> _FormTemplate:
+    """Built once per framework document and language (labels are translated), copied per form: a
+    deadline-day save builds the form for every request, and building some thirty fields and their
+    labels cost more than copying them."""
+    key = (framework.checksum, get_language())
+    template = _TEMPLATES.get(key)
+    if template is None:
+        plan = plan_elements(spec)
+        fields: dict[str, forms.Field] = {}
+        for element, row in plan.rows.items():
+            if row.kind == "count":
+                f: forms.Field = CountField(required=False, widget=DirectTextInput)
+            elif row.kind == "number":
+                f = NumberField(required=False, widget=DirectTextInput)
+            elif row.kind == "boolean":
+                f = YesNoField(required=False)
+            else:
+                f = forms.CharField(required=False, widget=DirectTextarea(attrs={"rows": 3}))
+            if row.kind in ("count", "number"):
+                f.widget.attrs.update({"inputmode": "decimal", "autocomplete": "off"})
+            f.label = row.label
+            f.widget.attrs["aria-describedby"] = f"msg-{slug(element)}"
+            fields[row.name] = f
+        for element in plan.narratives.values():
+            fields[field_name(element)] = forms.CharField(
+                required=False, label=_("Nội dung thực hiện"), widget=DirectTextarea(attrs={"rows": 2}))
+        if len(_TEMPLATES) > 256:  # bounded: documents × languages in use are few
+            _TEMPLATES.clear()
+        template = _TEMPLATES[key] = _FormTemplate(plan, fields)
+    return template
+
+
+_TEMPLATES: dict[tuple[str, str | None], _FormTemplate] = {}
+
+
+def _fresh(prototype: forms.Field) -> forms.Field:
+    """A form's own copy of a template field: what a form changes (initial value, widget attributes)
+    is its own; validators and messages, which nothing changes, stay shared."""
+    f = copy.copy(prototype)
+    f.widget = copy.copy(prototype.widget)
+    f.widget.attrs = dict(prototype.widget.attrs)
+    if hasattr(prototype.widget, "choices"):
+        f.widget.choices = list(prototype.widget.choices)
+    return f
+
+
 def seen_json(stored: Iterable[Value]) -> str:
     """Stored rows as the hidden ``seen`` field carries them (element → [number, text])."""
     return json.dumps({v.element: [None if v.number is None else str(v.number), v.text or ""]
@@ -220,22 +275,14 @@ class EntryForm(forms.Form):
         super().__init__(data=data)
         self.submission = submission
         self.spec = submission.framework.spec()
-        self.plan = plan_elements(self.spec)
+        template = _form_template(submission.framework, self.spec)
+        self.plan = ElementPlan(rows={e: copy.copy(row) for e, row in template.plan.rows.items()},
+                                narratives=template.plan.narratives)
         self.stored: dict[str, Value] = {
             v.element: v for v in stored_values(submission.framework, [(submission.unit_id, submission.period)])}
         for element, row in self.plan.rows.items():
             old = self.stored.get(element)
-            if row.kind == "count":
-                f: forms.Field = CountField(required=False, widget=DirectTextInput)
-            elif row.kind == "number":
-                f = NumberField(required=False, widget=DirectTextInput)
-            elif row.kind == "boolean":
-                f = YesNoField(required=False)
-            else:
-                f = forms.CharField(required=False, widget=DirectTextarea(attrs={"rows": 3}))
-            if row.kind in ("count", "number"):
-                f.widget.attrs.update({"inputmode": "decimal", "autocomplete": "off"})
-            f.label = row.label
+            f = _fresh(template.fields[row.name])
             if old is not None:
                 f.initial = show_value(row.kind, row_to_value(row.kind, old.number, old.text))
                 row.source = old.source
@@ -252,15 +299,12 @@ class EntryForm(forms.Form):
                         required=False, label=_("Lý do điều chỉnh số tính tự động"), initial=row.reason,
                         widget=DirectTextInput(attrs={"autocomplete": "off"}),
                     )
-            f.widget.attrs["aria-describedby"] = f"msg-{slug(element)}"
             self.fields[row.name] = f
         for element in self.plan.narratives.values():
             old = self.stored.get(element)
-            self.fields[field_name(element)] = forms.CharField(
-                required=False, label=_("Nội dung thực hiện"),
-                initial=old.text if old is not None else "",
-                widget=DirectTextarea(attrs={"rows": 2}),
-            )
+            f = _fresh(template.fields[field_name(element)])
+            f.initial = old.text if old is not None else ""
+            self.fields[field_name(element)] = f
 
     # -- what was typed --------------------------------------------------------------------
 

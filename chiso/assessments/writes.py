@@ -34,6 +34,7 @@ from chiso.engine.periods import parse_period
 from chiso.frameworks.models import Framework
 from chiso.results.inputs import element_kinds
 from chiso.results.store import mark_stale
+from chiso.sqlrows import Joined, fetch_joined
 from chiso.units.models import Unit
 
 from .models import (
@@ -194,8 +195,9 @@ def reports_for(framework: Framework, keys: Iterable[tuple[int, str]], lock: boo
     """(unit id, period) → the report of the latest round that asked the unit for that period.
 
     Each report comes with its round (read after the reports, so after their locks); its unit is
-    read only if asked for (a refusal's message). Written as SQL, not built with the ORM: this runs
-    inside every save's transaction, and composing the query cost more than running it.
+    read only if asked for (a refusal's message). Written as SQL (``chiso.sqlrows``), not built with
+    the ORM: this runs inside every save's transaction, and composing the query cost more than
+    running it.
     """
     keys = set(keys)
     if not keys:
@@ -208,18 +210,18 @@ def reports_for(framework: Framework, keys: Iterable[tuple[int, str]], lock: boo
     if lock and connection.features.has_select_for_update:
         lock_clause = " FOR UPDATE OF s" if connection.features.has_select_for_update_of else " FOR UPDATE"
     sql = (
-        f"SELECT s.* FROM {sub_table} s INNER JOIN {round_table} r ON r.id = s.round_id "
+        f"FROM {sub_table} s INNER JOIN {round_table} r ON r.id = s.round_id "
         f"WHERE r.framework_id = %s AND r.period IN ({', '.join(['%s'] * len(periods))}) "
         f"AND s.unit_id IN ({', '.join(['%s'] * len(unit_ids))}) ORDER BY r.opened_at, r.id{lock_clause}"
     )
-    found = list(Submission.objects.raw(sql, [framework.pk, *periods, *unit_ids]))
+    found = [sub for (sub,) in fetch_joined([_REPORT], sql, [framework.pk, *periods, *unit_ids])]
     if not found:
         return {}
     # The rounds are read after the reports' locks: a close that committed while this write waited
     # for them must be seen (close_round locks them too).
     round_ids = sorted({sub.round_id for sub in found})
-    rounds = {r.pk: r for r in Round.objects.raw(
-        f"SELECT * FROM {round_table} WHERE id IN ({', '.join(['%s'] * len(round_ids))})", round_ids)}
+    rounds = {r.pk: r for (r,) in fetch_joined(
+        [_ROUND], f"FROM {round_table} r WHERE r.id IN ({', '.join(['%s'] * len(round_ids))})", round_ids)}
     out: dict[tuple[int, str], Submission] = {}
     for sub in found:
         sub.round = rounds[sub.round_id]
@@ -239,10 +241,14 @@ def stored_values(framework: Framework, keys: Iterable[tuple[int, str]]) -> list
         return []
     periods = sorted({p for _, p in keys})
     unit_ids = sorted({u for u, _ in keys})
-    sql = (f"SELECT * FROM {connection.ops.quote_name(Value._meta.db_table)} WHERE framework_id = %s "
-           f"AND period IN ({', '.join(['%s'] * len(periods))}) "
-           f"AND unit_id IN ({', '.join(['%s'] * len(unit_ids))})")
-    return list(Value.objects.raw(sql, [framework.pk, *periods, *unit_ids]))
+    sql = (f"FROM {connection.ops.quote_name(Value._meta.db_table)} v WHERE v.framework_id = %s "
+           f"AND v.period IN ({', '.join(['%s'] * len(periods))}) "
+           f"AND v.unit_id IN ({', '.join(['%s'] * len(unit_ids))})")
+    return [value for (value,) in fetch_joined([_VALUE], sql, [framework.pk, *periods, *unit_ids])]
+
+
+# The columns of the rows the write path reads (``chiso.sqlrows``: spelled and converted once).
+_REPORT, _ROUND, _VALUE = Joined(Submission, "s"), Joined(Round, "r"), Joined(Value, "v")
 
 
 def locked_reason(sub: Submission) -> str | None:
