@@ -180,7 +180,7 @@ def _write_partitions(con, kind: str, stage: Path, bid: int, months: list[tuple[
 
     offset = _utc_offset_seconds()
     dated = {"dossiers": "received_at", "documents": "date"}[kind]
-    order = ", ".join(n for n, _ in SCHEMA[kind] if n != "batch")
+    month_col = MONTH_COLUMN[kind]
 
     def bound(year: int, month: int) -> str:  # the local month's first instant, in UTC
         return f"TIMESTAMP '{(datetime(year, month, 1) - timedelta(seconds=offset)).isoformat(sep=' ')}'"
@@ -189,6 +189,10 @@ def _write_partitions(con, kind: str, stage: Path, bid: int, months: list[tuple[
         target = stage / f"year={year:04d}" / f"month={month:02d}"
         target.mkdir(parents=True, exist_ok=True)
         after = (year + 1, 1) if month == 12 else (year, month + 1)
+        # The partition's month is one text for all its rows: written as a constant, not
+        # computed per row.
+        order = ", ".join(f"'{year:04d}-{month:02d}' AS {n}" if n == month_col else n
+                          for n, _ in SCHEMA[kind] if n != "batch")
         cur.execute(
             f"COPY (SELECT {order}, {bid} AS batch FROM new WHERE {dated} >= {bound(year, month)} "
             f"AND {dated} < {bound(*after)}) TO "
