@@ -52,6 +52,8 @@ from .reader import (
     prepare_export,
 )
 
+# How DuckDB writes the dataset's files (plain Parquet that Spark, Polars and Trino read).
+PARQUET_OPTIONS = "FORMAT parquet, COMPRESSION zstd"
 SUMMARY_MODELS = {"dossiers": DossierMonth, "documents": DocumentMonth}
 # A phase boundary a crash test can stop at (``CHISO_INGEST_PAUSE=<phase>`` waits there; tests only).
 PHASES = ("staged", "summary", "committed", "published")
@@ -197,7 +199,7 @@ def _write_partitions(con, kind: str, stage: Path, bid: int, months: list[tuple[
             f"COPY (SELECT {order}, {bid} AS batch FROM new WHERE {dated} >= {bound(year, month)} "
             f"AND {dated} < {bound(*after)}) TO "
             f"'{str(target / f'{dataset.file_prefix(bid)}0.parquet').replace(chr(39), chr(39) * 2)}' "
-            "(FORMAT parquet, COMPRESSION zstd)")
+            f"({PARQUET_OPTIONS})")
 
     threads = max(1, min(len(months), int(con.execute("SELECT current_setting('threads')").fetchone()[0])))
     if threads == 1:
@@ -294,7 +296,7 @@ def write_prepared(prepared: Prepared, batch: IngestBatch, delete_scope: DeleteS
         else:
             con.execute(
                 f"COPY (SELECT {order}, CAST(year AS VARCHAR) AS year, lpad(CAST(month AS VARCHAR), 2, '0') AS month "
-                f"FROM ({merged})) TO '{stage}' (FORMAT parquet, COMPRESSION zstd, PARTITION_BY (year, month), "
+                f"FROM ({merged})) TO '{stage}' ({PARQUET_OPTIONS}, PARTITION_BY (year, month), "
                 f"FILENAME_PATTERN 'part-{bid}-{{i}}', OVERWRITE_OR_IGNORE true)")
         if progress:
             progress(prepared.rows - prepared.rows // 2)
