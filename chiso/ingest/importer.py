@@ -52,8 +52,10 @@ from .reader import (
     prepare_export,
 )
 
-# How DuckDB writes the dataset's files (plain Parquet that Spark, Polars and Trino read).
-PARQUET_OPTIONS = "FORMAT parquet, COMPRESSION zstd"
+# How DuckDB writes the dataset's files: plain Parquet (V1 pages) that Spark, Polars and Trino
+# read, zstd at level 1 (measured 02/12/2026 on a million dossiers: 0,08 s less CPU than the
+# default level 3 for 18,7 MB instead of 15,8 MB).
+PARQUET_OPTIONS = "FORMAT parquet, COMPRESSION zstd, COMPRESSION_LEVEL 1"
 SUMMARY_MODELS = {"dossiers": DossierMonth, "documents": DocumentMonth}
 # A phase boundary a crash test can stop at (``CHISO_INGEST_PAUSE=<phase>`` waits there; tests only).
 PHASES = ("staged", "summary", "committed", "published")

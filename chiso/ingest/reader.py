@@ -303,10 +303,14 @@ class ExportReader:
         if getattr(self, "_units", None) is None:
             by_code = dict(Unit.objects.values_list("code", "id"))
             by_name: dict[str, int | None] = {}
+            names: list[tuple[str, str]] = []
             for name, pk in Unit.objects.values_list("name", "id"):
                 key = normalize_header(name)
                 by_name[key] = None if key in by_name else pk
+                names.append((name, key))
             self._units = (by_code, by_name)
+            # Every code and exact name as a spelling the one pass reads cells by (folded once).
+            self._unit_spellings = {**{n: by_code.get(n) or by_name.get(k) for n, k in names}, **by_code}
         return self._units
 
     def _read_spelling(self, name: str, text: str) -> object | None:
@@ -494,9 +498,12 @@ class ExportReader:
         for name in coded:
             col = self.columns[name]
             if col.kind == "unit":
-                by_code, _ = self._unit_lookup()
-                extra = [*by_code, *Unit.objects.values_list("name", flat=True)]
-            elif col.kind == "enum":
+                self._unit_lookup()
+                for spelling, pk in self._unit_spellings.items():
+                    if pk and spelling == spelling.strip(" ") and spelling:
+                        found[name].setdefault(spelling, pk)
+                continue
+            if col.kind == "enum":
                 extra = [v for code, words in ENUMS[col.choices].items() for w in (code, *words)
                          for v in (w, w.capitalize(), w.upper())]
             elif col.kind == "score":
