@@ -54,6 +54,7 @@ Document metrics (``documents.<name>``), secret documents left out of all but
 
 from __future__ import annotations
 
+from bisect import bisect_left, bisect_right
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
 
@@ -255,26 +256,27 @@ def dossier_periods(by_unit: MonthlyFlows, periods: Sequence[Period]) -> dict[st
     Spark) go through this one function, so equal monthly flows give equal figures.
     """
     out: dict[str, UnitMetrics] = {p.code: {} for p in periods}
+    bounds = [(p.code, *month_keys(p)) for p in periods]
     for uid, months in by_unit.items():
         months.sort()
-        for p in periods:
-            first, last = month_keys(p)
+        keys = [month for month, _ in months]
+        # The stock before each month: a running sum, so a period's opening stock is one look-up
+        # (not a sum over every earlier month for each period).
+        stock = [0]
+        for _, counts in months:
+            stock.append(stock[-1] + counts["received"] - counts["ineligible"] - counts["resolved"])
+        for code, first, last in bounds:
+            start, stop = bisect_left(keys, first), bisect_right(keys, last)
             m = dict.fromkeys(DOSSIER_METRICS, 0)
             uncounted: set[str] = set()
-            carried = 0
-            for month, counts in months:
-                if month < first:
-                    carried += counts["received"] - counts["ineligible"] - counts["resolved"]
-                elif month <= last:
-                    for name, value in counts.items():
-                        if value is None:
-                            uncounted.add(name)
-                        else:
-                            m[name] = m.get(name, 0) + value
-                else:
-                    break
-            m["carried_over"] = carried
-            out[p.code][uid] = _finish_dossiers(m, uncounted)
+            for _, counts in months[start:stop]:
+                for name, value in counts.items():
+                    if value is None:
+                        uncounted.add(name)
+                    else:
+                        m[name] = m.get(name, 0) + value
+            m["carried_over"] = stock[start]
+            out[code][uid] = _finish_dossiers(m, uncounted)
     return out
 
 
