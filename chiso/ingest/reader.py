@@ -398,12 +398,21 @@ class ExportReader:
             return f"({naive}) - INTERVAL {offset} SECOND"
         return f"timezone('UTC', timezone({_sql_str(settings.TIME_ZONE)}, {naive}))"
 
+    def _head(self) -> str:
+        """A table of the file's first rows (read once): the usual date spelling and the likely
+        coded spellings are both sniffed from it."""
+        if not getattr(self, "_head_read", False):
+            self.con.execute(f"CREATE OR REPLACE TEMP TABLE head AS SELECT * FROM {self.source} "
+                             f"LIMIT {max(SAMPLE_ROWS, 1000)}")
+            self._head_read = True
+        return "head"
+
     def _usual_format(self, dates: list[str]) -> str | None:
         """The one spelling of ``_USUAL_FORMATS`` that the first non-blank date cells all have."""
         if not dates:
             return None
         cells = [self._cell(d) for d in dates]
-        sample = f"SELECT unnest([{', '.join(cells)}]) AS v FROM {self.source} LIMIT 1000"
+        sample = f"SELECT unnest([{', '.join(cells)}]) AS v FROM {self._head()} LIMIT 1000"
         tests = ", ".join(f"bool_and(try_strptime(v, {_sql_str(f)}) IS NOT NULL)" for f in _USUAL_FORMATS)
         seen, *ok = self.con.execute(f"SELECT count(v), {tests} FROM ({sample}) WHERE v IS NOT NULL").fetchone()
         return next((f for f, fits in zip(_USUAL_FORMATS, ok, strict=True) if seen and fits), None)
@@ -489,7 +498,7 @@ class ExportReader:
             items = ", ".join(f"{{'c': {i}, 'v': s.{_ident(self.headers[n])}}}" for i, n in enumerate(coded))
             rows = self.con.execute(
                 f"SELECT x.c, x.v, NULLIF(trim(x.v), ''), count(*) AS n FROM (SELECT unnest([{items}]) AS x "
-                f"FROM (SELECT * FROM {self.source} LIMIT {SAMPLE_ROWS}) s) WHERE x.v IS NOT NULL GROUP BY ALL "
+                f"FROM (SELECT * FROM {self._head()} LIMIT {SAMPLE_ROWS}) s) WHERE x.v IS NOT NULL GROUP BY ALL "
                 "ORDER BY n DESC, x.v").fetchall()
             for i, spelling, text, _ in rows:
                 value = self._read_spelling(coded[i], text) if text is not None else None
