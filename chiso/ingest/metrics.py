@@ -244,14 +244,18 @@ def dossier_metrics_series(periods: Sequence[Period | str], units: Iterable[Unit
     with connection.cursor() as cur:
         cur.execute(sql, params)
         names = [d[0] for d in cur.description]
-        rows = [dict(zip(names, values, strict=True)) for values in cur.fetchall()]
+        rows = cur.fetchall()
+    at = {name: i for i, name in enumerate(names)}
+    sums = [(name, at[f"f_{name}"]) for name in flows]
+    counted = [(name, at[f"n_{name}"]) for name in later]
+    unit_at, month_at, rows_at = at["unit_id"], at["month"], at["n_rows"]
     by_unit: MonthlyFlows = defaultdict(list)
     for row in rows:
-        counts: dict[str, int | None] = {name: int(row[f"f_{name}"] or 0) for name in flows}
-        for name in later:
-            if row[f"n_{name}"] < row["n_rows"]:
+        counts: dict[str, int | None] = {name: int(row[i] or 0) for name, i in sums}
+        for name, i in counted:
+            if row[i] < row[rows_at]:
                 counts[name] = None
-        by_unit[row["unit_id"]].append((row["month"], counts))
+        by_unit[row[unit_at]].append((row[month_at], counts))
     for uid in units_with_records("dossiers", units, system):
         by_unit.setdefault(uid, [])
     return dossier_periods(by_unit, periods)
