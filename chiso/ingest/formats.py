@@ -170,7 +170,17 @@ def score_value(text: str) -> int | None:
 
 
 def enum_map(choices: str) -> dict[str, str]:
-    """Folded value spelling → canonical code for one coded column."""
+    """Folded value spelling → canonical code for one coded column (built once per column:
+    the reader looks up every distinct spelling it meets)."""
+    if choices not in _ENUM_MAPS:
+        _ENUM_MAPS[choices] = _build_enum_map(choices)
+    return _ENUM_MAPS[choices]
+
+
+_ENUM_MAPS: dict[str, dict[str, str]] = {}
+
+
+def _build_enum_map(choices: str) -> dict[str, str]:
     out: dict[str, str] = {}
     for code, spellings in ENUMS[choices].items():
         for spelling in (code, *spellings):

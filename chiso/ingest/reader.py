@@ -30,8 +30,11 @@ from chiso.units.models import Unit
 from .formats import (
     COLUMNS,
     ENUM_HELP,
+    ENUMS,
     ID_FIELD,
     SCORE_HELP,
+    SCORE_RANGE,
+    SCORE_WORDS,
     Column,
     enum_map,
     header_map,
@@ -39,6 +42,7 @@ from .formats import (
 )
 
 MAX_PROBLEMS = 1000
+SAMPLE_ROWS = 2000  # the first rows whose coded spellings the one pass reads cells by
 DUCKDB_MEMORY = os.environ.get("CHISO_INGEST_MEMORY", "512MB")
 Progress = Callable[[str, float], None]  # (phase, fraction 0–1 of the whole import)
 
@@ -56,6 +60,10 @@ _ZONED_FORMATS = [
 _ZONE_RE = r"\d:\d\d(:\d\d(\.\d+)?)?\s*(Z|[+-]\d\d:?\d\d)$"
 # The spellings a whole export commonly uses, each with a time (see ``_date_sql``).
 _USUAL_FORMATS = ["%Y-%m-%d %H:%M:%S", "%Y-%m-%d %H:%M", "%d/%m/%Y %H:%M:%S", "%d/%m/%Y %H:%M"]
+# Yes/no as exports commonly spell them, read in the one pass (others are read after it).
+_BOOL_SPELLINGS = ["Có", "có", "CÓ", "Không", "không", "KHÔNG", "x", "X", "1", "0", "Đạt", "Không đạt",
+                   "Chưa đạt", "đạt", "không đạt", "true", "false", "TRUE", "FALSE", "True", "False",
+                   "yes", "no", "Yes", "No", "Đ", "v", "V"]
 DATE_HELP = "cần dạng 2025-01-05, 2025-01-05 08:30, 05/01/2025 hoặc 05/01/2025 08:30"
 
 
@@ -290,34 +298,44 @@ class ExportReader:
         combos = self._run(f"SELECT DISTINCT {cells} FROM {self.source}").fetchall()
         self._maps_from({n: {row[i] for row in combos if row[i] is not None} for i, n in enumerate(coded)})
 
+    def _unit_lookup(self) -> tuple[dict[str, int], dict[str, int | None]]:
+        """Unit ids by code, and by folded name (None when two units share it)."""
+        if getattr(self, "_units", None) is None:
+            by_code = dict(Unit.objects.values_list("code", "id"))
+            by_name: dict[str, int | None] = {}
+            names: list[tuple[str, str]] = []
+            for name, pk in Unit.objects.values_list("name", "id"):
+                key = normalize_header(name)
+                by_name[key] = None if key in by_name else pk
+                names.append((name, key))
+            self._units = (by_code, by_name)
+            # Every code and exact name as a spelling the one pass reads cells by (folded once).
+            self._unit_spellings = {**{n: by_code.get(n) or by_name.get(k) for n, k in names}, **by_code}
+        return self._units
+
+    def _read_spelling(self, name: str, text: str) -> object | None:
+        """One trimmed spelling of a coded cell read with the project's rules; None if unreadable."""
+        col = self.columns[name]
+        if col.kind == "unit":
+            by_code, by_name = self._unit_lookup()
+            return by_code.get(text) or by_name.get(normalize_header(text)) or None
+        if col.kind == "enum":
+            return enum_map(col.choices).get(normalize_header(text)) or None
+        if col.kind == "score":
+            return score_value(text)
+        try:
+            return parse_bool(text)
+        except NumberError:
+            return None
+
     def _maps_from(self, distinct: dict[str, set[str]]) -> None:
         """Each distinct spelling of a coded column read once, with the project's rules."""
         self.maps: dict[str, dict[str, object]] = {name: {} for name in self._coded()}
-        by_code = dict(Unit.objects.values_list("code", "id"))
-        by_name: dict[str, int | None] = {}
-        for name, pk in Unit.objects.values_list("name", "id"):
-            key = normalize_header(name)
-            by_name[key] = None if key in by_name else pk
         for name in self.maps:
-            col = self.columns[name]
             for raw in sorted(distinct.get(name) or ()):
-                if col.kind == "unit":
-                    pk = by_code.get(raw) or by_name.get(normalize_header(raw))
-                    if pk:
-                        self.maps[name][raw] = pk
-                elif col.kind == "enum":
-                    code = enum_map(col.choices).get(normalize_header(raw))
-                    if code:
-                        self.maps[name][raw] = code
-                elif col.kind == "score":
-                    score = score_value(raw)
-                    if score is not None:
-                        self.maps[name][raw] = score
-                else:
-                    try:
-                        self.maps[name][raw] = parse_bool(raw)
-                    except NumberError:
-                        pass
+                value = self._read_spelling(name, raw)
+                if value is not None:
+                    self.maps[name][raw] = value
         units = [(raw, pk) for raw, pk in self.maps.get("unit", {}).items()]
         self.con.execute("CREATE OR REPLACE TABLE map_unit (raw VARCHAR, id BIGINT)")
         if units:  # two lists in one statement: a province's thousands of units in one round trip
@@ -380,12 +398,21 @@ class ExportReader:
             return f"({naive}) - INTERVAL {offset} SECOND"
         return f"timezone('UTC', timezone({_sql_str(settings.TIME_ZONE)}, {naive}))"
 
+    def _head(self) -> str:
+        """A table of the file's first rows (read once): the usual date spelling and the likely
+        coded spellings are both sniffed from it."""
+        if not getattr(self, "_head_read", False):
+            self.con.execute(f"CREATE OR REPLACE TEMP TABLE head AS SELECT * FROM {self.source} "
+                             f"LIMIT {max(SAMPLE_ROWS, 1000)}")
+            self._head_read = True
+        return "head"
+
     def _usual_format(self, dates: list[str]) -> str | None:
         """The one spelling of ``_USUAL_FORMATS`` that the first non-blank date cells all have."""
         if not dates:
             return None
         cells = [self._cell(d) for d in dates]
-        sample = f"SELECT unnest([{', '.join(cells)}]) AS v FROM {self.source} LIMIT 1000"
+        sample = f"SELECT unnest([{', '.join(cells)}]) AS v FROM {self._head()} LIMIT 1000"
         tests = ", ".join(f"bool_and(try_strptime(v, {_sql_str(f)}) IS NOT NULL)" for f in _USUAL_FORMATS)
         seen, *ok = self.con.execute(f"SELECT count(v), {tests} FROM ({sample}) WHERE v IS NOT NULL").fetchone()
         return next((f for f, fits in zip(_USUAL_FORMATS, ok, strict=True) if seen and fits), None)
@@ -436,113 +463,186 @@ class ExportReader:
     def _fast(self) -> bool:
         """Read a clean file once, in parallel; ``checked`` is then a view of it. False when in doubt.
 
-        Most exports are clean. The file is parsed once (dates with the exact path's own
-        expression, the file's usual spelling tried first), keeping the raw text of coded
-        cells; their distinct spellings are read from that table, not from the file again;
-        one aggregate counts every problem the exact path would name. Any problem, a repeated
-        id, no data row or a file DuckDB cannot read returns False with nothing kept: the
-        caller then takes the exact path (file order, rows and columns named), so messages and
-        records are the exact path's. ``checked`` is a view (codes mapped as it is read), not
-        a second copy of the rows: the writer reads it once or twice.
+        Most exports are clean. The file is parsed once: dates with the exact path's own
+        expression (the file's usual spelling tried first), coded cells read as they are parsed
+        through the spellings known in advance (``_likely_spellings``); a cell spelled
+        otherwise keeps its raw text, and those few distinct spellings are read after the pass
+        with the same rules. One aggregate counts every problem the exact path would name. Any
+        problem, a repeated id, no data row or a file DuckDB cannot read returns False with
+        nothing kept: the caller then takes the exact path (file order, rows and columns
+        named), so messages and records are the exact path's. ``checked`` is a view of the
+        parsed table (no second copy of the rows).
         """
         try:
             if self._fast_pass():
                 return True
         except duckdb.Error:
             pass
-        for sql in ("DROP VIEW IF EXISTS checked", "DROP VIEW IF EXISTS fastv", "DROP TABLE IF EXISTS fast"):
+        for sql in ("DROP VIEW IF EXISTS checked", "DROP TABLE IF EXISTS fast", "DROP TABLE IF EXISTS map_late"):
             self.con.execute(sql)
+        for name in self._coded():
+            self.con.execute(f"DROP TYPE IF EXISTS {_enum_type(name)}")
         return False
 
+    def _likely_spellings(self, coded: list[str]) -> dict[str, list[tuple[str, object]]]:
+        """Per coded column, (raw spelling, value) pairs to read cells by during the one pass.
+
+        First the spellings of the file's first rows, most frequent first (a CASE tries its
+        branches in order), then the catalogue's: unit codes and names, each code list's
+        synonyms, common yes/no words. Each is read with the project's rules
+        (``_read_spelling``), so a cell read through this list gets exactly the value the
+        exact path gives it; a cell spelled otherwise is read after the pass.
+        """
+        found: dict[str, dict[str, object]] = {n: {} for n in coded}
+        if coded:
+            items = ", ".join(f"{{'c': {i}, 'v': s.{_ident(self.headers[n])}}}" for i, n in enumerate(coded))
+            rows = self.con.execute(
+                f"SELECT x.c, x.v, NULLIF(trim(x.v), ''), count(*) AS n FROM (SELECT unnest([{items}]) AS x "
+                f"FROM (SELECT * FROM {self._head()} LIMIT {SAMPLE_ROWS}) s) WHERE x.v IS NOT NULL GROUP BY ALL "
+                "ORDER BY n DESC, x.v").fetchall()
+            for i, spelling, text, _ in rows:
+                value = self._read_spelling(coded[i], text) if text is not None else None
+                if value is not None:
+                    found[coded[i]][spelling] = value
+        for name in coded:
+            col = self.columns[name]
+            if col.kind == "unit":
+                self._unit_lookup()
+                for spelling, pk in self._unit_spellings.items():
+                    if pk and spelling == spelling.strip(" ") and spelling:
+                        found[name].setdefault(spelling, pk)
+                continue
+            if col.kind == "enum":
+                extra = [v for code, words in ENUMS[col.choices].items() for w in (code, *words)
+                         for v in (w, w.capitalize(), w.upper())]
+            elif col.kind == "score":
+                extra = [str(n) for n in range(SCORE_RANGE[0], SCORE_RANGE[1] + 1)] + \
+                    [v for w in SCORE_WORDS for v in (w, w.capitalize())]
+            else:
+                extra = _BOOL_SPELLINGS
+            for spelling in extra:
+                if spelling and spelling == spelling.strip(" ") and spelling not in found[name]:
+                    value = self._read_spelling(name, spelling)
+                    if value is not None:
+                        found[name][spelling] = value
+        return {n: list(pairs.items()) for n, pairs in found.items()}
+
     def _fast_pass(self) -> bool:
-        """Only parsed values and the raw text of short coded cells are stored: materialising
-        or trimming every cell costs more than the parse. Where the exact path trims a cell,
-        this reads the raw cell first and trims only what that does not settle."""
+        """Only parsed values are stored (codes as ENUM, yes/no as BOOLEAN, units as ids), plus
+        the raw text of the rare cell not read in the pass: materialising raw text costs more
+        than the parse. Where the exact path trims a cell, this reads the raw cell first and
+        trims only what that does not settle."""
         self.con.execute("SET preserve_insertion_order = false")
-        raw = {n: _ident(h) for n, h in self.headers.items()}
+        raw = {n: f"s.{_ident(h)}" for n, h in self.headers.items()}
         dates = [c.name for c in self.columns.values() if c.kind == "datetime"]
         usual = self._usual_format([d for d in dates if d in self.headers])
         key = ID_FIELD[self.kind]
+        coded = self._coded()
+        likely = self._likely_spellings(coded)
         # A blank row: every cell blank once trimmed (CASE tries the next cell only when needed).
         order = sorted(raw, key=lambda n: n != key)
         blank = " ".join(f"WHEN NULLIF(trim({raw[n]}), '') IS NOT NULL THEN FALSE" for n in order)
         inner = [f"CASE {blank} ELSE TRUE END AS _blank" if blank else "FALSE AS _blank"]
-        middle = ["_blank"]
         outer = ["_blank"]
+        join = ""
+        types = {}  # column → its SQL type in the table
         for col in self.columns.values():
             name = col.name
-            cell = raw.get(name, "CAST(NULL AS VARCHAR)")
+            if name not in self.headers:
+                continue
+            cell = raw[name]
             if col.kind == "id":
-                inner.append(f"{self._cell(name)} AS {name}")
+                inner.append(f"NULLIF(trim({cell}), '') AS {name}")
+                outer.append(name)
             elif col.kind == "text":
-                inner.append(f"coalesce({self._cell(name)}, '') AS {name}")
-            elif col.kind in CODED_KINDS:
-                inner.append(f"{cell} AS c_{name}")  # raw: its few spellings are trimmed once each
+                inner.append(f"coalesce(NULLIF(trim({cell}), ''), '') AS {name}")
+                outer.append(name)
+            elif col.kind == "unit":
+                pairs = likely[name]
+                self.con.execute("CREATE OR REPLACE TABLE map_unit (raw VARCHAR, id BIGINT)")
+                if pairs:
+                    self.con.execute("INSERT INTO map_unit SELECT unnest(?), unnest(?)",
+                                     [[r for r, _ in pairs], [pk for _, pk in pairs]])
+                join = " LEFT JOIN map_unit m ON " + cell + " = m.raw"
+                inner += ["m.id AS unit_id", f"CASE WHEN m.id IS NULL THEN {cell} END AS c_unit"]
+                outer += ["unit_id", "c_unit"]
+            elif col.kind in ("enum", "bool", "score"):
+                if col.kind == "enum":
+                    types[name] = _enum_type(name)
+                    self.con.execute(f"DROP TYPE IF EXISTS {types[name]}")
+                    codes = ", ".join(_sql_str(c) for c in ENUMS[col.choices])
+                    self.con.execute(f"CREATE TYPE {types[name]} AS ENUM ({codes})")
+                else:
+                    types[name] = {"bool": "BOOLEAN", "score": "INTEGER"}[col.kind]
+                whens = " ".join(f"WHEN {_sql_str(r)} THEN CAST({_sql_literal(v)} AS {types[name]})"
+                                 for r, v in likely[name])
+                value = f"CASE {cell} {whens} END" if whens else f"CAST(NULL AS {types[name]})"
+                inner += [f"{value} AS v_{name}", f"{cell} AS r_{name}"]
+                outer += [f"v_{name} AS {name}", f"CASE WHEN v_{name} IS NULL THEN r_{name} END AS c_{name}"]
             elif col.kind == "datetime":
                 # The usual spelling has a time (no end-of-day rule) and no zone, and strptime
-                # reads the whole cell: what it reads, the general expression reads the same.
+                # reads the whole cell to the second: what it reads, the general expression
+                # reads the same. The 1990–2100 range is checked by the aggregate below.
                 first = self._to_utc(f"try_strptime({cell}, {_sql_str(usual)})") if usual else \
                     "CAST(NULL AS TIMESTAMP)"
                 inner += [f"{first} AS f_{name}", f"{cell} AS r_{name}"]
                 trimmed = f"NULLIF(trim(r_{name}), '')"
                 general = self._date_sql(name, end_of_day=name == "due_at", cell=trimmed)
-                middle += [f"coalesce(f_{name}, {general}) AS p_{name}",
-                           f"CASE WHEN f_{name} IS NOT NULL THEN FALSE ELSE {trimmed} IS NULL END AS empty_{name}"]
-                in_range = f"p_{name} BETWEEN TIMESTAMP '1990-01-01' AND TIMESTAMP '2101-01-01' - INTERVAL 1 MICROSECOND"
-                outer += [f"CASE WHEN {in_range} THEN date_trunc('second', p_{name}) END AS {name}",
-                          f"(NOT empty_{name} AND NOT coalesce({in_range}, FALSE)) AS bad_{name}",
-                          f"empty_{name}"]
-                continue
-            middle.append(name if col.kind in ("id", "text") else f"c_{name}")
-            outer.append(middle[-1])
-        self.con.execute(
-            f"CREATE TABLE fast AS SELECT {', '.join(outer)} FROM (SELECT {', '.join(middle)} "
-            f"FROM (SELECT {', '.join(inner)} FROM {self.source}))")
-        coded = self._coded()
-        spellings: dict[str, dict[str, str | None]] = {n: {} for n in coded}  # raw → trimmed
+                # CASE, not coalesce: DuckDB's coalesce computes the general expression for
+                # every row (0,12 s of CPU per million rows), CASE only where the first is NULL.
+                outer += [f"CASE WHEN f_{name} IS NOT NULL THEN f_{name} ELSE date_trunc('second', {general}) END "
+                          f"AS {name}",
+                          f"CASE WHEN f_{name} IS NOT NULL THEN FALSE ELSE {trimmed} IS NULL END AS empty_{name}"]
+        self.con.execute(f"CREATE TABLE fast AS SELECT {', '.join(outer)} FROM "
+                         f"(SELECT {', '.join(inner)} FROM {self.source} s{join})")
+        # The cells not read in the pass: their few distinct spellings, read now with the same rules.
+        blanks: dict[str, list[str]] = {n: [] for n in coded}
+        late: dict[str, dict[str, object]] = {n: {} for n in coded}
         if coded:
             union = " UNION ALL ".join(
                 f"SELECT {i} AS col, c_{n} AS raw, NULLIF(trim(c_{n}), '') AS text "
                 f"FROM (SELECT DISTINCT c_{n} FROM fast WHERE c_{n} IS NOT NULL)"
                 for i, n in enumerate(coded))
             for i, spelling, text in self.con.execute(union).fetchall():
-                spellings[coded[i]][spelling] = text
-        self._maps_from({n: {t for t in s.values() if t is not None} for n, s in spellings.items()})
-        # The maps by raw spelling; a raw spelling that trims to nothing is a blank cell.
-        blanks = {n: [r for r, t in s.items() if t is None] for n, s in spellings.items()}
-        self.maps = {n: {r: self.maps[n][t] for r, t in s.items() if t in self.maps[n]}
-                     for n, s in spellings.items()}
-        units = list(self.maps.get("unit", {}).items())
-        self.con.execute("CREATE OR REPLACE TABLE map_unit (raw VARCHAR, id BIGINT)")
-        if units:
-            self.con.execute("INSERT INTO map_unit SELECT unnest(?), unnest(?)",
-                             [[r for r, _ in units], [pk for _, pk in units]])
+                if text is None:
+                    blanks[coded[i]].append(spelling)
+                else:
+                    value = self._read_spelling(coded[i], text)
+                    if value is not None:
+                        late[coded[i]][spelling] = value
+        for name, pairs in late.items():
+            if not pairs:
+                continue
+            if name == "unit":
+                self.con.execute("CREATE OR REPLACE TABLE map_late (raw VARCHAR, id BIGINT)")
+                self.con.execute("INSERT INTO map_late SELECT unnest(?), unnest(?)",
+                                 [list(pairs), list(pairs.values())])
+                self.con.execute("UPDATE fast SET unit_id = m.id FROM map_late m WHERE fast.c_unit = m.raw")
+            else:
+                whens = " ".join(f"WHEN {_sql_str(r)} THEN CAST({_sql_literal(v)} AS {types[name]})"
+                                 for r, v in pairs.items())
+                listed = ", ".join(_sql_str(r) for r in pairs)
+                self.con.execute(f"UPDATE fast SET {name} = CASE c_{name} {whens} END WHERE c_{name} IN ({listed})")
 
         def blank_sql(name: str) -> str:
             listed = ", ".join(_sql_str(r) for r in blanks.get(name, []))
             return f"(c_{name} IS NULL OR c_{name} IN ({listed}))" if listed else f"c_{name} IS NULL"
 
-        values = []
-        for col in self.columns.values():
-            if col.kind in ("enum", "bool", "score"):
-                sql_type = {"bool": "BOOLEAN", "score": "INTEGER"}.get(col.kind, "VARCHAR")
-                values.append(f"{self._case(col.name, sql_type, f'f.c_{col.name}')} AS {col.name}")
-        self.con.execute(
-            f"CREATE VIEW fastv AS SELECT f.*, {', '.join([*values, 'm.id AS unit_id'])} "
-            "FROM fast f LEFT JOIN map_unit m ON f.c_unit = m.raw WHERE NOT f._blank")
+        in_range = "{} BETWEEN TIMESTAMP '1990-01-01' AND TIMESTAMP '2101-01-01' - INTERVAL 1 MICROSECOND"
         problems = []  # every problem ``_check`` names, as conditions on a row
         for col in self.columns.values():
-            if col.name not in self.headers:
+            name = col.name
+            if name not in self.headers:
                 continue
-            if col.required:
-                problems.append({"id": f"{col.name} IS NULL", "datetime": f"empty_{col.name}",
-                                 "text": "FALSE"}.get(col.kind, blank_sql(col.name)))
-            if col.kind == "unit":
-                problems.append(f"NOT {blank_sql('unit')} AND unit_id IS NULL")
-            elif col.kind in ("enum", "bool", "score"):
-                problems.append(f"NOT {blank_sql(col.name)} AND {col.name} IS NULL")
+            value = "unit_id" if col.kind == "unit" else name
+            if col.kind == "id":
+                problems.append(f"{name} IS NULL")
+            elif col.kind in CODED_KINDS:
+                problems.append(f"{value} IS NULL" if col.required else f"{value} IS NULL AND NOT {blank_sql(name)}")
             elif col.kind == "datetime":
-                problems.append(f"bad_{col.name}")
+                problems.append(f"NOT empty_{name} AND NOT coalesce({in_range.format(name)}, FALSE)")
+                if col.required:
+                    problems.append(f"empty_{name}")
         if self.kind == "dossiers":
             if "resolved_at" in self.headers:
                 problems += ["status = 'resolved' AND resolved_at IS NULL", "resolved_at < received_at",
@@ -555,17 +655,43 @@ class ExportReader:
         dated = {"dossiers": "received_at", "documents": "date"}[self.kind]
         local = f"{dated} + INTERVAL {offset} SECOND"
         months = f"histogram(year({local}) * 100 + month({local}))" if offset is not None else "NULL"
-        live, bad, repeated, per_month = self.con.execute(
+        units = "list(DISTINCT unit_id)" if "unit" in self.headers else "[]"
+        live, bad, repeated, per_month, unit_ids = self.con.execute(
             f"SELECT count(*), count(*) FILTER ({' OR '.join(f'({p})' for p in problems) or 'FALSE'}), "
-            f"count(*) - count(DISTINCT {key}), {months} FROM fastv").fetchone()
+            f"count(*) - count(DISTINCT {key}), {months}, {units} FROM fast WHERE NOT _blank").fetchone()
         if not live or bad or repeated:
             return False  # the exact path names the problems (or keeps identical repeats once)
         self.source_rows = int(live)
         self.months = {divmod(int(k), 100): int(n) for k, n in per_month.items()} if per_month else None
-        # Every unit spelling read belongs to a live row (a blank row has no unit).
-        self.unit_ids = sorted(set(self.maps.get("unit", {}).values()))
-        self._write_output("fastv", view=True)
+        self.unit_ids = sorted(int(u) for u in unit_ids if u is not None)
+        self._checked_view(types)
         return True
+
+    def _checked_view(self, types: dict[str, str]) -> None:
+        """View ``checked`` over the one pass's table, in the dataset's columns (no batch).
+
+        Coded columns stay ENUM: written to Parquet they are the same UTF-8 strings, read
+        back as VARCHAR, and DuckDB's writer encodes them several times faster than text."""
+        from .dataset import SCHEMA
+
+        exprs = []
+        for name, sql_type in SCHEMA[self.kind]:
+            if name == "batch":
+                continue
+            if name.endswith("_month"):
+                source = {"received_month": "received_at", "resolved_month": "resolved_at",
+                          "date_month": "date"}[name]
+                exprs.append(f"{self._local_month(source)} AS {name}")
+            elif name == "unit_id":
+                exprs.append("unit_id" if "unit" in self.headers else "CAST(NULL AS BIGINT) AS unit_id")
+            elif name not in self.headers:
+                empty = "''" if self.columns[name].kind == "text" else "NULL"
+                exprs.append(f"CAST({empty} AS {sql_type}) AS {name}")
+            elif name in types and types[name] not in ("BOOLEAN", "INTEGER"):
+                exprs.append(name)  # ENUM
+            else:
+                exprs.append(f"CAST({name} AS {sql_type}) AS {name}")
+        self.con.execute(f"CREATE VIEW checked AS SELECT {', '.join(exprs)} FROM fast WHERE NOT _blank")
 
     # -- checking ------------------------------------------------------------------------
     def _collect(self, sql: str, column: str, message: Callable[[tuple], str]) -> None:
@@ -764,6 +890,11 @@ class ExportReader:
             finally:
                 self.workdir.cleanup()
             raise
+
+
+def _enum_type(name: str) -> str:
+    """The DuckDB ENUM type of a coded column in the one pass's table."""
+    return f"chiso_{name}"
 
 
 def _sql_literal(value: object) -> str:

@@ -70,6 +70,34 @@ def test_a_clean_file_gives_the_same_records_by_either_path(world, tmp_path, mon
         (world.agency_a.pk, "full_online", "resolved", 4)
 
 
+@pytest.mark.parametrize("sample", [0, 1])
+def test_spellings_met_only_after_the_sample_are_read_the_same(world, tmp_path, monkeypatch, sample):
+    """The one pass reads coded cells by the spellings of the file's first rows and the catalogue's;
+    the others (a padded unit, " Có ", "4.0") are read after it, with the same
+    rules: the records are the exact path's."""
+    monkeypatch.setattr(reader, "SAMPLE_ROWS", sample)
+    fast, taken_fast = _import(tmp_path, "a", "fast", monkeypatch, fast=True)
+    exact, taken_exact = _import(tmp_path, "b", "exact", monkeypatch, fast=False)
+    assert taken_fast == [True] and taken_exact == [False]
+    a = _without(records("dossiers", "fast"), "system", "batch")
+    assert a == _without(records("dossiers", "exact"), "system", "batch")
+    assert (a[0]["unit_id"], a[0]["e_result"], a[2]["e_result"], a[3]["satisfaction"]) == \
+        (world.agency_a.pk, True, True, 4)
+
+
+def test_a_cell_of_spaces_met_after_the_sample_is_blank(world, tmp_path, monkeypatch):
+    monkeypatch.setattr(reader, "SAMPLE_ROWS", 0)
+    taken = []
+    original = reader.ExportReader._fast
+    monkeypatch.setattr(reader.ExportReader, "_fast", lambda self: taken.append(original(self)) or taken[-1])
+    path = write_csv(tmp_path / "spaces.csv", [row("S-1", paid="   ", office="  "), row("S-2", paid="Có")],
+                     header=VI_HEADER)
+    batch = ingest_file(path, "dossiers", system="spaces")
+    assert taken == [True] and batch.created == 2
+    assert [(r["paid_online"], r["office_level"]) for r in records("dossiers", "spaces")] == \
+        [(None, None), (True, None)]
+
+
 def test_a_problem_found_by_the_fast_pass_is_named_by_the_exact_path(world, tmp_path):
     path = write_csv(tmp_path / "bad.csv", [
         ["A", "AG-STTTT", "1.001", "full_online", "online", "2025-01-10 08:00:00", "", "", "received", "", ""],
