@@ -21,6 +21,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
 from fractions import Fraction
+from functools import cache
 from typing import Any
 
 from django.db import connection, transaction
@@ -501,7 +502,7 @@ def _insert_update_history(rows: list[Value], user: Any, reason: str) -> None:
 
     if not rows or not getattr(settings, "SIMPLE_HISTORY_ENABLED", True):
         return
-    history = get_history_manager_for_model(Value).model
+    history = _value_history_model()
     tracked = list(history.tracked_fields)
     extra = ["history_date", "history_user", "history_change_reason", "history_type"]
     fields = [*tracked, *(history._meta.get_field(name) for name in extra)]
@@ -526,6 +527,13 @@ def _insert_update_history(rows: list[Value], user: Any, reason: str) -> None:
         for start in range(0, len(params), per_statement):
             chunk = params[start:start + per_statement]
             cursor.execute(head + ", ".join([one] * len(chunk)), [v for row in chunk for v in row])
+
+
+@cache
+def _value_history_model() -> type:
+    """simple_history's model of ``Value``'s history. Asked once: its manager descriptor builds a new
+    manager class on every access."""
+    return get_history_manager_for_model(Value).model
 
 
 def _execute_each(sql: str, params: list[list[Any]]) -> None:
