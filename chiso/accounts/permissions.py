@@ -23,7 +23,7 @@ from chiso.units.models import Unit
 
 __all__ = [
     "ROLE_ADMIN", "ROLE_REVIEWER", "ROLE_REPORTER", "ROLE_VIEWER", "ROLES",
-    "role_of", "is_administrator", "scope_paths", "visible_units", "unit_scope_q",
+    "role_of", "is_administrator", "scope_paths", "visible_units", "unit_scope_q", "unit_scope_sql",
     "can_view_unit", "can_edit_unit", "can_review_unit", "get_unit_for_user_or_404",
     "role_required", "users_for_unit", "users_in_scope_of",
 ]
@@ -79,6 +79,19 @@ def unit_scope_q(user: Any, prefix: str = "") -> Q:
     for p in paths:
         q |= Q(**{f"{prefix}path__startswith": p})
     return q
+
+
+def unit_scope_sql(user: Any, path_column: str) -> tuple[str, list[str]]:
+    """``unit_scope_q`` for hand-written SQL: a condition on ``path_column`` (a unit's ``path``, e.g.
+    ``u."path"``) and its parameters. ``("", [])`` for administrators (every unit); a condition that
+    matches nothing for users with no scope. The prefix is compared exactly (``substr``), as
+    ``path__startswith`` means."""
+    paths = scope_paths(user)
+    if paths is None:
+        return "", []
+    if not paths:
+        return "1 = 0", []
+    return "(" + " OR ".join(f"substr({path_column}, 1, {len(p)}) = %s" for p in paths) + ")", list(paths)
 
 
 def _scope_roots(profile: Any) -> tuple[str, ...]:

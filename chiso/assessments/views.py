@@ -38,7 +38,7 @@ from chiso.accounts.permissions import (
     can_view_unit,
     role_of,
     role_required,
-    scope_paths,
+    unit_scope_sql,
 )
 from chiso.engine.model import Indicator, IndicatorResult, UnitResult
 from chiso.engine.periods import parse_period
@@ -103,14 +103,12 @@ def _submission_or_404(user: Any, pk: int) -> Submission:
     parent unit and last editor, read in one hand-written join (``chiso.sqlrows``): every save
     and every form opens with it, and composing it with the ORM cost more than running it.
     """
-    paths = scope_paths(user)
-    if paths is not None and not paths:
-        raise Http404
     qn = connection.ops.quote_name
     where, params = ["s.id = %s"], [pk]
-    if paths is not None:  # the unit is in one of the user's subtrees (as ``unit_scope_q``)
-        where.append("(" + " OR ".join(f"substr(u.{qn('path')}, 1, {len(p)}) = %s" for p in paths) + ")")
-        params += paths
+    in_scope, scope_params = unit_scope_sql(user, f"u.{qn('path')}")
+    if in_scope:
+        where.append(in_scope)
+        params += scope_params
     rows = fetch_joined(_SUBMISSION_PAGE, (
         f"FROM {qn(Submission._meta.db_table)} s "
         f"INNER JOIN {qn(Round._meta.db_table)} r ON r.id = s.round_id "
