@@ -9,7 +9,7 @@ from django.utils.translation import gettext_lazy as _
 
 from chiso.accounts.models import ROLE_ADMIN, ROLE_CHOICES
 from chiso.tabular import normalize_code
-from chiso.units.models import LEVEL_CHOICES, Unit
+from chiso.units.models import LEVEL_CHOICES, Unit, path_prefix_q
 
 User = get_user_model()
 
@@ -108,7 +108,7 @@ class UnitForm(forms.ModelForm):
         self.fields["level"].choices = LEVEL_CHOICES
         parents = Unit.objects.order_by("path")
         if self.instance.pk:
-            parents = parents.exclude(path__startswith=self.instance.path)
+            parents = parents.exclude(path_prefix_q(self.instance.path))
         self.fields["parent"].queryset = parents
         self.fields["parent"].label_from_instance = (
             lambda u: f"{chr(0xa0) * 3 * max(u.depth, 0)}{u.name} [{u.code}]"

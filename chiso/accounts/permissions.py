@@ -19,7 +19,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.utils.translation import gettext as _
 
 from chiso.accounts.models import ROLE_ADMIN, ROLE_REPORTER, ROLE_REVIEWER, ROLE_VIEWER, ROLES
-from chiso.units.models import Unit
+from chiso.units.models import Unit, path_prefix_q
 
 __all__ = [
     "ROLE_ADMIN", "ROLE_REVIEWER", "ROLE_REPORTER", "ROLE_VIEWER", "ROLES",
@@ -77,15 +77,15 @@ def unit_scope_q(user: Any, prefix: str = "") -> Q:
         return Q(pk__in=[])
     q = Q()
     for p in paths:
-        q |= Q(**{f"{prefix}path__startswith": p})
+        q |= path_prefix_q(p, f"{prefix}path")
     return q
 
 
 def unit_scope_sql(user: Any, path_column: str) -> tuple[str, list[str]]:
     """``unit_scope_q`` for hand-written SQL: a condition on ``path_column`` (a unit's ``path``, e.g.
     ``u."path"``) and its parameters. ``("", [])`` for administrators (every unit); a condition that
-    matches nothing for users with no scope. The prefix is compared exactly (``substr``), as
-    ``path__startswith`` means."""
+    matches nothing for users with no scope. The prefix is compared exactly, as
+    ``units.models.path_prefix_q`` does."""
     paths = scope_paths(user)
     if paths is None:
         return "", []
@@ -100,11 +100,13 @@ def _scope_roots(profile: Any) -> tuple[str, ...]:
     Hand-written SQL: every page of a reporter asks, and composing the ORM's join cost more than
     running it."""
     qn = connection.ops.quote_name
-    through = profile.scopes.through._meta.db_table
+    through = profile.scopes.through._meta
+    to_unit = through.get_field(profile.__class__.scopes.field.m2m_reverse_field_name()).column
+    to_profile = through.get_field(profile.__class__.scopes.field.m2m_field_name()).column
     with connection.cursor() as cursor:
         cursor.execute(
-            f"SELECT u.{qn('path')} FROM {qn(Unit._meta.db_table)} u INNER JOIN {qn(through)} t "
-            f"ON t.{qn('unit_id')} = u.id WHERE t.{qn('profile_id')} = %s ORDER BY u.{qn('path')}", [profile.pk])
+            f"SELECT u.{qn('path')} FROM {qn(Unit._meta.db_table)} u INNER JOIN {qn(through.db_table)} t "
+            f"ON t.{qn(to_unit)} = u.id WHERE t.{qn(to_profile)} = %s ORDER BY u.{qn('path')}", [profile.pk])
         return tuple(row[0] for row in cursor.fetchall())
 
 

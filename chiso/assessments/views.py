@@ -103,6 +103,8 @@ def _submission_or_404(user: Any, pk: int) -> Submission:
     parent unit and last editor, read in one hand-written join (``chiso.sqlrows``): every save
     and every form opens with it, and composing it with the ORM cost more than running it.
     """
+    if not 0 < pk < 2**63:  # no such row, and SQLite cannot even bind the number: 404, as the ORM gave
+        raise Http404
     qn = connection.ops.quote_name
     where, params = ["s.id = %s"], [pk]
     in_scope, scope_params = unit_scope_sql(user, f"u.{qn('path')}")

@@ -33,7 +33,7 @@ from chiso.frameworks.models import Framework
 from chiso.results import reader
 from chiso.results.models import BASIS_OFFICIAL
 from chiso.results.vocabulary import LEVEL_AGENCIES
-from chiso.units.models import Unit, dated_units, valid_at_end
+from chiso.units.models import Unit, dated_units, path_prefix_q, valid_at_end
 
 DEFAULT_FRAMEWORK = "ag-cqdt-2021"
 TREND_PERIODS = 8  # how many past periods of the same kind the trend shows
@@ -210,7 +210,7 @@ def scoped_units(user_units: QuerySet[Unit], area: Unit | None = None, level: st
     """Active units the user may see, inside ``area``'s subtree and at ``level`` if given."""
     qs = user_units.filter(active=True)
     if area is not None:
-        qs = qs.filter(path__startswith=area.path)
+        qs = qs.filter(path_prefix_q(area.path))
     if level:
         qs = qs.filter(level=level)
     return qs

@@ -39,7 +39,7 @@ from chiso.engine.ranking import rank_by_level
 from chiso.results.models import BASES, BASIS_OFFICIAL
 from chiso.results.vocabulary import basis_label, level_agency, status_label
 from chiso.spreadsheets import csv_row, neutralise_workbook
-from chiso.units.models import Unit
+from chiso.units.models import Unit, path_prefix_q
 
 from . import data
 
@@ -180,7 +180,7 @@ def _overview_data(sel: Selection, period: Period, trend: list[Period]) -> dict[
     infos = data.units_in_scope(sel.framework, sel.units)
     ev = data.evaluate_periods(sel.framework, [period], sel.units, infos, basis=sel.basis)[period.code]
     summaries = data.period_summaries(sel.framework, trend, sel.units, infos, basis=sel.basis)
-    rows = data.unit_rows(sel.user_units.filter(active=True, path__startswith=sel.area.path)
+    rows = data.unit_rows(sel.user_units.filter(path_prefix_q(sel.area.path), active=True)
                           if sel.area else sel.user_units.filter(active=True))
     level_rows = _level_rows(sel, ev.summary, period)
     histogram = data.met_histogram(ev.results)

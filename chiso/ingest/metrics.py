@@ -228,7 +228,7 @@ def dossier_metrics_series(periods: Sequence[Period | str], units: Iterable[Unit
     periods = [parse_period(p) for p in periods]
     units = list(units) if units is not None else None
     out: dict[str, UnitMetrics] = {p.code: {} for p in periods}
-    if not periods:
+    if not periods or (units is not None and not units):  # no unit asked: no row (the SQL below would be empty)
         return out
     _, end = month_keys(max(periods, key=lambda p: p.end))
     flows = FLOWS["dossiers"]

@@ -399,8 +399,9 @@ class ExportReader:
         return f"timezone('UTC', timezone({_sql_str(settings.TIME_ZONE)}, {naive}))"
 
     def _head(self) -> str:
-        """A table of the file's first rows (read once): the usual date spelling and the likely
-        coded spellings are both sniffed from it."""
+        """A table of some thousand rows of the file (read once; not necessarily the first ones, as
+        the reads do not keep the file's order): the usual date spelling and the likely coded
+        spellings are both sniffed from it — a guess only, every other spelling is read after the pass."""
         if not getattr(self, "_head_read", False):
             self.con.execute(f"CREATE OR REPLACE TEMP TABLE head AS SELECT * FROM {self.source} "
                              f"LIMIT {max(SAMPLE_ROWS, 1000)}")
@@ -509,7 +510,9 @@ class ExportReader:
             if col.kind == "unit":
                 self._unit_lookup()
                 for spelling, pk in self._unit_spellings.items():
-                    if pk and spelling == spelling.strip(" ") and spelling:
+                    # Python's strip covers every space DuckDB's trim removes (NBSP and the other
+                    # Unicode spaces too): a spelling either strips to nothing here or is read later.
+                    if pk and spelling == spelling.strip() and spelling:
                         found[name].setdefault(spelling, pk)
                 continue
             if col.kind == "enum":
@@ -521,7 +524,7 @@ class ExportReader:
             else:
                 extra = _BOOL_SPELLINGS
             for spelling in extra:
-                if spelling and spelling == spelling.strip(" ") and spelling not in found[name]:
+                if spelling and spelling == spelling.strip() and spelling not in found[name]:
                     value = self._read_spelling(name, spelling)
                     if value is not None:
                         found[name][spelling] = value

@@ -5,7 +5,9 @@ from __future__ import annotations
 from datetime import date
 
 from django.db import connection, models
-from django.db.models import Q
+from django.db.models import F, Q, Value
+from django.db.models.functions import Substr
+from django.db.models.lookups import Exact
 from django.utils.translation import gettext_lazy as _
 
 from chiso.engine.model import UnitInfo
@@ -24,7 +26,7 @@ class UnitQuerySet(models.QuerySet):
 
     def subtree_of(self, unit: Unit) -> UnitQuerySet:
         """The unit and everything below it (by materialised path)."""
-        return self.filter(path__startswith=unit.path)
+        return self.filter(path_prefix_q(unit.path))
 
 
 class Unit(models.Model):
@@ -72,7 +74,7 @@ class Unit(models.Model):
         super().save(*args, **kwargs)
         if old_path and old_path != self.path:
             # Re-root descendants when a unit moves.
-            for child in Unit.objects.filter(path__startswith=old_path).exclude(pk=self.pk):
+            for child in Unit.objects.filter(path_prefix_q(old_path)).exclude(pk=self.pk):
                 child.path = self.path + child.path[len(old_path):]
                 Unit.objects.filter(pk=child.pk).update(path=child.path)
 
@@ -142,6 +144,14 @@ def valid_at_end(infos: list[UnitInfo], end: date,
     ]
 
 
+def path_prefix_q(path: str, field: str = "path") -> Q:
+    """Rows whose materialised path (``field``, e.g. ``"unit__path"``) starts with ``path``, compared
+    exactly. Not ``__startswith``: on SQLite that is ``LIKE``, which ignores ASCII case, so a scope
+    ``/AG-PT/`` would also cover a unit coded ``ag-pt``; and hand-written SQL compares the same way
+    (``substr(path, 1, n) = path``, ``accounts.permissions.unit_scope_sql``)."""
+    return Q(Exact(Substr(F(field), 1, len(path)), Value(path)))
+
+
 def _with_children(unit_ids: list[int]) -> set[int]:
     """Which of these units have a child unit. SQL: a deadline-day save asks it for its one unit,
     and composing the ORM's query cost more than running it."""
@@ -155,7 +165,8 @@ def _with_children(unit_ids: list[int]) -> set[int]:
 
 
 def unit_infos(units) -> list[UnitInfo]:
-    """Engine views of many units in two queries, whatever their number.
+    """Engine views of many units in at most two queries, whatever their number (a list of units
+    whose ``known_has_children`` is set needs none).
 
     A queryset is read as plain rows (no model instances): a thousand-unit
     province is read on every dashboard page.

@@ -133,3 +133,28 @@ def test_the_revision_upsert_creates_bumps_and_claims_once(test_framework):
     assert Revision.objects.get(framework_id=fw, period="2031").queued_at is None
     Revision.objects.filter(framework_id=fw, period="2030").update(queued_at=timezone.now() - timedelta(minutes=6))
     assert bump_revision(fw, "2030", claim_queue=True) is True  # the old claim counts as lost
+
+
+def test_a_scope_is_an_exact_prefix_on_every_database(world, commune_round):
+    """A unit coded like the scope's root but in other letter case is outside it, in the ORM's filter
+    (SQLite's LIKE ignores case, so ``path__startswith`` is not used) as in hand-written SQL."""
+    from chiso.accounts.permissions import visible_units
+
+    twin = Unit.objects.create(code="ag-pt", name="Đơn vị khác", level="district", kind="UBND huyện",
+                               parent=world.province)
+    sub = Submission.objects.create(round=commune_round, unit=twin)
+    assert twin.path.lower() == world.district.path.lower() and twin.path != world.district.path
+    assert twin not in visible_units(world.reviewer)  # scope: district AG-PT
+    assert not Unit.objects.subtree_of(world.district).filter(pk=twin.pk).exists()
+    assert not Submission.objects.visible_to(world.reviewer).filter(pk=sub.pk).exists()
+    with pytest.raises(Http404):
+        _submission_or_404(world.reviewer, sub.pk)
+    assert _submission_or_404(world.viewer, sub.pk).unit.code == "ag-pt"  # province AG covers it
+
+
+def test_a_report_number_too_large_for_the_database_is_not_found(world, own_submission):
+    from chiso.conftest import client_for
+
+    response = client_for(world.reporter).get(f"/danh-gia/bao-cao/{10**20}/")
+    assert response.status_code == 404
+    assert "Không tìm thấy" in response.content.decode()

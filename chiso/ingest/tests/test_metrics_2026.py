@@ -164,3 +164,9 @@ def test_seed_001_volumes_by_office_level(world, tmp_path):
     # Per month the levels still add up to what was received.
     months = dossier_metrics_series([f"2023-0{k}" for k in range(1, 7)])
     assert sum(months[f"2023-0{k}"][world.agency_a.pk]["received_commune"] for k in range(1, 7)) == 30129
+
+
+def test_no_unit_asked_gives_no_rows_not_an_error(db):
+    from chiso.ingest.metrics import dossier_metrics_series
+
+    assert dossier_metrics_series(["2025", "2025-01"], []) == {"2025": {}, "2025-01": {}}
