@@ -232,8 +232,13 @@ class ExportReader:
             value = found.get(key)
             return "" if value in (None, "(empty)") else str(value)
 
-        options = [f"delim={_sql_str(text('Delimiter'))}", f"quote={_sql_str(text('Quote'))}",
-                   f"escape={_sql_str(text('Escape'))}", f"comment={_sql_str(text('Comment'))}",
+        # The sniffer reads a sample (some 20.000 rows): none quoted there means "no quote" to it, and a
+        # comma quoted further down would split its cell. A CSV's quote is '"' (RFC 4180; the exact
+        # path's csv module reads so) unless the sniffer saw another.
+        quote = text("Quote") or '"'
+        escape = text("Escape") or ('"' if quote == '"' else "")
+        options = [f"delim={_sql_str(text('Delimiter'))}", f"quote={_sql_str(quote)}",
+                   f"escape={_sql_str(escape)}", f"comment={_sql_str(text('Comment'))}",
                    f"skip={int(found.get('SkipRows') or 0)}"]
         if text("NewLineDelimiter"):
             options.append(f"new_line={_sql_str(text('NewLineDelimiter'))}")

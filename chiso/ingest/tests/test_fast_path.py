@@ -106,3 +106,19 @@ def test_a_problem_found_by_the_fast_pass_is_named_by_the_exact_path(world, tmp_
     with pytest.raises(ImportError_) as caught:
         ingest_file(path, "dossiers")
     assert [(p.row, p.column) for p in caught.value.problems] == [(3, "e_result")]
+
+
+def test_a_quoted_cell_after_the_sniffers_sample_is_read_not_refused(world, tmp_path):
+    """DuckDB's sniffer reads the first ~20.000 rows; when none of them is quoted it used to settle
+    on no quote character, and a valid file quoting a comma further down was refused. A CSV's quote
+    is '"' (RFC 4180, and the exact path's csv module) unless the sniffer finds another."""
+    from .exports import dossier, write_csv
+
+    rows = [dossier(f"H-{i}") for i in range(21_000)]
+    rows.append(dossier("H-cuối", procedure="Cấp phép, gia hạn"))  # quoted by the writer: it holds a comma
+    path = write_csv(tmp_path / "muon.csv", rows)
+    assert '"Cấp phép, gia hạn"' in path.read_text(encoding="utf-8").splitlines()[-1]
+    batch = ingest_file(path, "dossiers", system="quote")
+    assert batch.rows == 21_001 and batch.created == 21_001
+    last = [r for r in records("dossiers", system="quote") if r["dossier_id"] == "H-cuối"]
+    assert [r["procedure"] for r in last] == ["Cấp phép, gia hạn"]
