@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from functools import cached_property
 from typing import Any
 
-from django.db import connection
+from django.db import connection, transaction
 from django.db.models import Field, Model
 
 
@@ -37,13 +37,15 @@ class Joined:
     def converters(self) -> list[tuple[list[Callable], Any]]:
         """Per column, the database's and the field's converters (those the ORM's compiler applies)
         and the column expression they are given."""
-        cached = _CONVERTERS.get((self, connection.vendor))
+        # Kept on this thread's connection object: the database's converters are methods of it.
+        per_connection = transaction.get_connection().__dict__.setdefault("_chiso_sqlrows_converters", {})
+        cached = per_connection.get(self)
         if cached is None:
             cached = []
             for f in self.fields:
                 col = f.get_col(self.alias)
                 cached.append(([*connection.ops.get_db_converters(col), *col.get_db_converters(connection)], col))
-            _CONVERTERS[(self, connection.vendor)] = cached
+            per_connection[self] = cached
         return cached
 
     def build(self, values: Sequence[Any]) -> Model | None:
@@ -61,8 +63,6 @@ class Joined:
     def _pk_index(self) -> int:
         return next(i for i, f in enumerate(self.fields) if f.primary_key)
 
-
-_CONVERTERS: dict[tuple[Joined, str], list[tuple[list[Callable], Any]]] = {}
 
 
 def fetch_joined(parts: Sequence[Joined], from_where: str, params: Sequence[Any],
