@@ -680,25 +680,17 @@ class ExportReader:
 
         Coded columns stay ENUM: written to Parquet they are the same UTF-8 strings, read
         back as VARCHAR, and DuckDB's writer encodes them several times faster than text."""
-        from .dataset import SCHEMA
-
-        exprs = []
-        for name, sql_type in SCHEMA[self.kind]:
-            if name == "batch":
-                continue
-            if name.endswith("_month"):
-                source = {"received_month": "received_at", "resolved_month": "resolved_at",
-                          "date_month": "date"}[name]
-                exprs.append(f"{self._local_month(source)} AS {name}")
-            elif name == "unit_id":
-                exprs.append("unit_id" if "unit" in self.headers else "CAST(NULL AS BIGINT) AS unit_id")
-            elif name not in self.headers:
+        def column(name: str, sql_type: str) -> str:
+            if name == "unit_id":
+                return "unit_id" if "unit" in self.headers else "CAST(NULL AS BIGINT) AS unit_id"
+            if name not in self.headers:
                 empty = "''" if self.columns[name].kind == "text" else "NULL"
-                exprs.append(f"CAST({empty} AS {sql_type}) AS {name}")
-            elif name in types and types[name] not in ("BOOLEAN", "INTEGER"):
-                exprs.append(name)  # ENUM
-            else:
-                exprs.append(f"CAST({name} AS {sql_type}) AS {name}")
+                return f"CAST({empty} AS {sql_type}) AS {name}"
+            if name in types and types[name] not in ("BOOLEAN", "INTEGER"):
+                return name  # ENUM
+            return f"CAST({name} AS {sql_type}) AS {name}"
+
+        exprs = self._output_columns(column)
         self.con.execute(f"CREATE VIEW checked AS SELECT {', '.join(exprs)} FROM fast WHERE NOT _blank")
 
     # -- checking ------------------------------------------------------------------------
@@ -834,20 +826,18 @@ class ExportReader:
             local = f"timezone({_sql_str(settings.TIME_ZONE)}, timezone('UTC', {column}))"
         return f"strftime({local}, '%Y-%m')"
 
-    def _write_output(self, relation: str = "norm WHERE NOT _blank", view: bool = False) -> None:
-        """Table ``checked``: the rows to import in the dataset's columns (``dataset.SCHEMA``, no batch)."""
+    def _output_columns(self, column: Callable[[str, str], str]) -> list[str]:
+        """The dataset's columns (``dataset.SCHEMA``, no batch) as select expressions: each ``*_month``
+        the local month of the instant it is named after, the others as ``column(name, sql_type)``."""
         from .dataset import SCHEMA
 
-        exprs = []
-        for name, sql_type in SCHEMA[self.kind]:
-            if name == "batch":
-                continue
-            if name.endswith("_month"):
-                source = {"received_month": "received_at", "resolved_month": "resolved_at",
-                          "date_month": "date"}[name]
-                exprs.append(f"{self._local_month(source)} AS {name}")
-            else:
-                exprs.append(f"CAST({name} AS {sql_type}) AS {name}")
+        months = {"received_month": "received_at", "resolved_month": "resolved_at", "date_month": "date"}
+        return [f"{self._local_month(months[name])} AS {name}" if name in months else column(name, sql_type)
+                for name, sql_type in SCHEMA[self.kind] if name != "batch"]
+
+    def _write_output(self, relation: str = "norm WHERE NOT _blank", view: bool = False) -> None:
+        """Table ``checked``: the rows to import in the dataset's columns (``dataset.SCHEMA``, no batch)."""
+        exprs = self._output_columns(lambda name, sql_type: f"CAST({name} AS {sql_type}) AS {name}")
         where = ""
         if getattr(self, "duplicates", 0):
             where += (f" AND rowid NOT IN (SELECT n.rowid FROM norm n JOIN dup d USING ({ID_FIELD[self.kind]}) "
