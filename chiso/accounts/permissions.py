@@ -19,7 +19,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.utils.translation import gettext as _
 
 from chiso.accounts.models import ROLE_ADMIN, ROLE_REPORTER, ROLE_REVIEWER, ROLE_VIEWER, ROLES
-from chiso.units.models import Unit, path_prefix_q
+from chiso.units.models import Unit, path_prefix_q, path_prefix_sql
 
 __all__ = [
     "ROLE_ADMIN", "ROLE_REVIEWER", "ROLE_REPORTER", "ROLE_VIEWER", "ROLES",
@@ -91,7 +91,8 @@ def unit_scope_sql(user: Any, path_column: str) -> tuple[str, list[str]]:
         return "", []
     if not paths:
         return "1 = 0", []
-    return "(" + " OR ".join(f"substr({path_column}, 1, {len(p)}) = %s" for p in paths) + ")", list(paths)
+    conditions = [path_prefix_sql(path_column, p) for p in paths]
+    return "(" + " OR ".join(sql for sql, _ in conditions) + ")", [v for _, params in conditions for v in params]
 
 
 def _scope_roots(profile: Any) -> tuple[str, ...]:

@@ -39,7 +39,7 @@ from chiso.engine.model import Indicator, UnitInfo, UnitResult
 from chiso.engine.periods import parse_period
 from chiso.frameworks.models import Framework
 from chiso.results.store import mark_stale
-from chiso.units.models import Unit, unit_infos
+from chiso.units.models import Unit, path_prefix_sql, unit_infos
 
 from .evaluation import element_kinds, row_to_value
 from .models import (
@@ -443,8 +443,9 @@ def _candidate_rows(period: str, root_unit: Unit | None, level: str) -> list[tup
     params: list[Any] = [True, connection.ops.adapt_datefield_value(p.end),
                          connection.ops.adapt_datefield_value(p.start)]
     if root_unit is not None:  # its subtree, by materialised path (``UnitQuerySet.subtree_of``)
-        where.append(f"substr(u.{qn('path')}, 1, {len(root_unit.path)}) = %s")
-        params.append(root_unit.path)
+        in_subtree, subtree_params = path_prefix_sql(f"u.{qn('path')}", root_unit.path)
+        where.append(in_subtree)
+        params += subtree_params
     if level:
         where.append(f"u.{qn('level')} = %s")
         params.append(level)

@@ -152,6 +152,12 @@ def path_prefix_q(path: str, field: str = "path") -> Q:
     return Q(Exact(Substr(F(field), 1, len(path)), Value(path)))
 
 
+def path_prefix_sql(column: str, path: str) -> tuple[str, list[str]]:
+    """``path_prefix_q`` for hand-written SQL: ``column`` (e.g. ``u."path"``) starts with ``path``,
+    compared exactly; the condition and its parameters."""
+    return f"substr({column}, 1, {len(path)}) = %s", [path]
+
+
 def _with_children(unit_ids: list[int]) -> set[int]:
     """Which of these units have a child unit. SQL: a deadline-day save asks it for its one unit,
     and composing the ORM's query cost more than running it."""
