@@ -158,3 +158,44 @@ def test_a_report_number_too_large_for_the_database_is_not_found(world, own_subm
     response = client_for(world.reporter).get(f"/danh-gia/bao-cao/{10**20}/")
     assert response.status_code == 404
     assert "Không tìm thấy" in response.content.decode()
+
+
+def test_the_signed_in_user_is_read_with_its_profile_and_scope_as_the_orm_gives_them(world):
+    """``ProfileBackend.get_user``: one query gives the user, the profile and the scope's paths — the
+    same as ``select_related("profile")`` and ``_scope_roots``, whatever characters the codes hold."""
+    from django.contrib.auth import get_user_model
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from chiso.accounts.backends import ProfileBackend
+    from chiso.accounts.permissions import decode_scope_roots, scope_paths
+
+    odd = [Unit.objects.create(code=code, name=f"Đơn vị {i}", level="commune", kind="UBND xã",
+                               parent=world.district)
+           for i, code in enumerate(["12:3", "A\n/B", "Đ-Ứ:9/", "7"])]
+    user = make_user("nhieu_pham_vi", "reporter", [*odd, world.province])
+    backend = ProfileBackend()
+    with CaptureQueriesContext(connection) as queries:
+        got = backend.get_user(user.pk)
+        paths = scope_paths(got)
+        assert got.profile.role == "reporter"
+    assert len(queries) == 1
+    orm = get_user_model().objects.select_related("profile").get(pk=user.pk)
+    for field in get_user_model()._meta.concrete_fields:
+        assert getattr(got, field.attname) == getattr(orm, field.attname), field.name
+    for field in orm.profile._meta.concrete_fields:
+        assert getattr(got.profile, field.attname) == getattr(orm.profile, field.attname), field.name
+    assert paths == _scope_roots(orm.profile)
+    assert sorted(paths) == sorted(u.path for u in [*odd, world.province])
+    assert len(paths) == 5
+    # The administrator's and a reviewer's, a user without a profile, one without scope, none at all.
+    assert scope_paths(backend.get_user(world.admin.pk)) is None
+    assert scope_paths(backend.get_user(world.reviewer.pk)) == (world.district.path,)
+    bare = make_user("khong_ho_so", None)
+    got_bare = backend.get_user(bare.pk)
+    assert got_bare.pk == bare.pk and not hasattr(got_bare, "profile") and scope_paths(got_bare) == ()
+    assert scope_paths(backend.get_user(make_user("khong_pham_vi", "viewer").pk)) == ()
+    assert backend.get_user(10**9) is None and backend.get_user(2**63) is None and backend.get_user("x") is None
+    assert decode_scope_roots(None) == () and decode_scope_roots("3:/a/2:/b") == ("/a/", "/b")
+    inactive = make_user("da_khoa", "reporter", [world.province], is_active=False)
+    assert backend.get_user(inactive.pk) is None
