@@ -150,6 +150,8 @@ SESSION_COOKIE_AGE = env_int("SESSION_COOKIE_AGE", 8 * 3600)
 # Renewed at most every SESSION_REFRESH_SECONDS by chiso.web.middleware.SessionRefreshMiddleware,
 # not written on every request (a write per page read; on SQLite, the one write lock).
 SESSION_SAVE_EVERY_REQUEST = False
+# Django's database sessions, read with one hand-written query (chiso.web.sessions).
+SESSION_ENGINE = "chiso.web.sessions"
 SESSION_REFRESH_SECONDS = env_int("SESSION_REFRESH_SECONDS", 300)
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 SESSION_COOKIE_HTTPONLY = True

@@ -34,17 +34,19 @@ class Joined:
         qn = connection.ops.quote_name
         return ", ".join(f"{self.alias}.{qn(f.column)}" for f in self.fields)
 
-    def converters(self) -> list[tuple[list[Callable], Any]]:
-        """Per column, the database's and the field's converters (those the ORM's compiler applies)
-        and the column expression they are given."""
+    def converters(self) -> list[tuple[int, list[Callable], Any]]:
+        """The columns that need converting: (position, the database's and the field's converters —
+        those the ORM's compiler applies —, the column expression they are given)."""
         # Kept on this thread's connection object: the database's converters are methods of it.
         per_connection = transaction.get_connection().__dict__.setdefault("_chiso_sqlrows_converters", {})
         cached = per_connection.get(self)
         if cached is None:
             cached = []
-            for f in self.fields:
+            for i, f in enumerate(self.fields):
                 col = f.get_col(self.alias)
-                cached.append(([*connection.ops.get_db_converters(col), *col.get_db_converters(connection)], col))
+                convs = [*connection.ops.get_db_converters(col), *col.get_db_converters(connection)]
+                if convs:
+                    cached.append((i, convs, col))
             per_connection[self] = cached
         return cached
 
@@ -52,12 +54,17 @@ class Joined:
         """The instance for this part of a row; None when an outer join found nothing."""
         if values[self._pk_index] is None:
             return None
-        converted = []
-        for value, (convs, col) in zip(values, self.converters(), strict=True):
+        values = list(values)
+        for i, convs, col in self.converters():
+            value = values[i]
             for conv in convs:
                 value = conv(value, col, connection)
-            converted.append(value)
-        return self.model.from_db(connection.alias, [f.attname for f in self.fields], converted)
+            values[i] = value
+        return self.model.from_db(connection.alias, self._attnames, values)
+
+    @cached_property
+    def _attnames(self) -> list[str]:
+        return [f.attname for f in self.fields]
 
     @cached_property
     def _pk_index(self) -> int:

@@ -200,9 +200,16 @@ def reports_for(framework: Framework, keys: Iterable[tuple[int, str]], lock: boo
     the ORM: this runs inside every save's transaction, and composing the query cost more than
     running it.
     """
+    return _reports_and_values(framework, keys, lock, with_values=False)[0]
+
+
+def _reports_and_values(framework: Framework, keys: Iterable[tuple[int, str]], lock: bool,
+                        with_values: bool = True) -> tuple[dict[tuple[int, str], Submission], list[Value]]:
+    """``reports_for`` and, with ``with_values``, ``stored_values`` of the same keys: the write path's
+    reads, in two statements — the reports (locked), then their rounds with the stored values."""
     keys = set(keys)
     if not keys:
-        return {}
+        return {}, []
     periods = sorted({p for _, p in keys})
     unit_ids = sorted({u for u, _ in keys})
     qn = connection.ops.quote_name
@@ -217,19 +224,37 @@ def reports_for(framework: Framework, keys: Iterable[tuple[int, str]], lock: boo
     )
     found = [sub for (sub,) in fetch_joined([_REPORT], sql, [framework.pk, *periods, *unit_ids])]
     if not found:
-        return {}
+        return {}, stored_values(framework, keys) if with_values else []
     # The rounds are read after the reports' locks: a close that committed while this write waited
-    # for them must be seen (close_round locks them too).
+    # for them must be seen (close_round locks them too). The stored values, read after the locks as
+    # well, come in the same statement: each round's row beside each value (rounds are one or two).
     round_ids = sorted({sub.round_id for sub in found})
-    rounds = {r.pk: r for (r,) in fetch_joined(
-        [_ROUND], f"FROM {round_table} r WHERE r.id IN ({', '.join(['%s'] * len(round_ids))})", round_ids)}
+    in_rounds = f"r.id IN ({', '.join(['%s'] * len(round_ids))})"
+    rounds: dict[int, Round] = {}
+    values: dict[int, Value] = {}
+    if with_values:
+        rows = fetch_joined([_ROUND, _VALUE], (
+            f"FROM {round_table} r LEFT OUTER JOIN {qn(Value._meta.db_table)} v ON {_values_where(periods, unit_ids)} "
+            f"WHERE {in_rounds}"), [framework.pk, *periods, *unit_ids, *round_ids])
+        for round_, value in rows:
+            rounds.setdefault(round_.pk, round_)
+            if value is not None:
+                values.setdefault(value.pk, value)
+    else:
+        rounds = {r.pk: r for (r,) in fetch_joined([_ROUND], f"FROM {round_table} r WHERE {in_rounds}", round_ids)}
     out: dict[tuple[int, str], Submission] = {}
     for sub in found:
         sub.round = rounds[sub.round_id]
         key = (sub.unit_id, sub.round.period)
         if key in keys:
             out[key] = sub  # later rounds win
-    return out
+    return out, list(values.values())
+
+
+def _values_where(periods: Sequence[str], unit_ids: Sequence[int]) -> str:
+    """The condition on ``v`` (stored values) of ``stored_values``; parameters: framework id, periods, units."""
+    return (f"v.framework_id = %s AND v.period IN ({', '.join(['%s'] * len(periods))}) "
+            f"AND v.unit_id IN ({', '.join(['%s'] * len(unit_ids))})")
 
 
 def stored_values(framework: Framework, keys: Iterable[tuple[int, str]]) -> list[Value]:
@@ -242,9 +267,7 @@ def stored_values(framework: Framework, keys: Iterable[tuple[int, str]]) -> list
         return []
     periods = sorted({p for _, p in keys})
     unit_ids = sorted({u for u, _ in keys})
-    sql = (f"FROM {connection.ops.quote_name(Value._meta.db_table)} v WHERE v.framework_id = %s "
-           f"AND v.period IN ({', '.join(['%s'] * len(periods))}) "
-           f"AND v.unit_id IN ({', '.join(['%s'] * len(unit_ids))})")
+    sql = f"FROM {connection.ops.quote_name(Value._meta.db_table)} v WHERE {_values_where(periods, unit_ids)}"
     return [value for (value,) in fetch_joined([_VALUE], sql, [framework.pk, *periods, *unit_ids])]
 
 
@@ -377,13 +400,13 @@ def write_values(
         _refuse_not_applicable(framework, cells, known_units)
     with transaction.atomic():
         keys = {(c.unit_id, c.period) for c in cells}
-        reports = reports_for(framework, keys, lock=not dry_run)
+        reports, stored = _reports_and_values(framework, keys, lock=not dry_run)
         outcome.reports = reports
         refusals = [why for sub in reports.values() if (why := locked_reason(sub))]
         if refusals:
             raise ReportLocked(_("Không ghi số liệu nào: %(n)d báo cáo không nhận số liệu lúc này.") % {
                 "n": len(refusals)}, refusals)
-        existing = {(v.unit_id, v.period, v.element): v for v in stored_values(framework, keys)}
+        existing = {(v.unit_id, v.period, v.element): v for v in stored}
         plan: list[tuple[CellWrite, Value | None]] = []
         for cell in cells:
             old = existing.get((cell.unit_id, cell.period, cell.element))
@@ -408,15 +431,50 @@ def write_values(
         if dry_run or not plan:
             _count(outcome, plan)
             return outcome
-        _store(framework, plan, user, reason)
+        writes = Statements()
+        _store(framework, plan, user, reason, writes)
         _count(outcome, plan)
-        outcome.submissions = _bump_versions(plan, reports, outcome, user)
+        outcome.submissions = _bump_versions(plan, reports, outcome, user, writes)
         by_period: dict[str, set[int]] = defaultdict(set)
         for cell, _old in plan:
             by_period[cell.period].add(cell.unit_id)
+        # A save of a few cells (the web form's) sends its writes with the revision's in one statement
+        # where the database can (``mark_stale``); an import's thousands run as they are.
+        along = writes.one_per_row() if writes.rows <= ALONG_AT_MOST else writes.run()
         for period, unit_ids in by_period.items():
-            mark_stale(framework.pk, period, unit_ids, framework=framework)
+            mark_stale(framework.pk, period, unit_ids, framework=framework, along=along)
+            along = []
     return outcome
+
+
+# Rows written at most for a save's writes to go with the revision's statement (``mark_stale``).
+ALONG_AT_MOST = 50
+
+
+class Statements:
+    """Write statements of one transaction whose results nobody reads: each SQL with its rows of
+    parameters, run later, all at once (``run``) or handed to ``mark_stale`` (``one_per_row``)."""
+
+    def __init__(self) -> None:
+        self.items: list[tuple[str, list[list[Any]]]] = []
+
+    def add(self, sql: str, params: list[list[Any]]) -> None:
+        if params:
+            self.items.append((sql, params))
+
+    @property
+    def rows(self) -> int:
+        return sum(len(params) for _sql, params in self.items)
+
+    def one_per_row(self) -> list[tuple[str, list[Any]]]:
+        return [(sql, row) for sql, params in self.items for row in params]
+
+    def run(self) -> list[tuple[str, list[Any]]]:
+        """Run them now (``_execute_each``); nothing is left to send along."""
+        for sql, params in self.items:
+            _execute_each(sql, params)
+        self.items = []
+        return []
 
 
 def _count(outcome: WriteOutcome, plan: list[tuple[CellWrite, Value | None]]) -> None:
@@ -445,7 +503,8 @@ def _check_versions(plan, reports: dict[tuple[int, str], Submission], expected: 
             raise CellConflict(current, clashing)
 
 
-def _store(framework: Framework, plan, user: Any, reason: str) -> None:
+def _store(framework: Framework, plan, user: Any, reason: str, writes: Statements) -> None:
+    """New values are inserted now (their ids are the history's); updates go to ``writes``."""
     now = timezone.now()
     to_create: list[Value] = []
     to_update: list[Value] = []
@@ -467,16 +526,17 @@ def _store(framework: Framework, plan, user: Any, reason: str) -> None:
         bulk_create_with_history(to_create, Value, batch_size=500, default_user=user,
                                  default_change_reason=why)
     if to_update:
-        _update_rows(to_update, ["number", "text", "comment", "source", "provenance", "updated_by", "updated_at"])
-        _insert_update_history(to_update, user, why)
+        _update_rows(to_update, ["number", "text", "comment", "source", "provenance", "updated_by", "updated_at"],
+                     writes)
+        _insert_update_history(to_update, user, why, writes)
     for row in to_delete:
         row._history_user = user
         row._change_reason = why
         row.delete()
 
 
-def _update_rows(rows: list[Value], fields: list[str]) -> None:
-    """One ``UPDATE … WHERE id = %s`` per row (``_execute_each``).
+def _update_rows(rows: list[Value], fields: list[str], writes: Statements) -> None:
+    """One ``UPDATE … WHERE id = %s`` per row, added to ``writes``.
 
     Django's ``bulk_update`` builds a ``CASE WHEN id = … THEN …`` per field and row; compiling it
     cost more than anything else in a deadline-day save of two cells. The values go through each
@@ -489,10 +549,10 @@ def _update_rows(rows: list[Value], fields: list[str]) -> None:
         qn(meta.db_table), ", ".join(f"{qn(f.column)} = %s" for f in columns), qn(meta.pk.column))
     params = [[f.get_db_prep_save(getattr(row, f.attname), connection) for f in columns] + [row.pk]
               for row in rows]
-    _execute_each(sql, params)
+    writes.add(sql, params)
 
 
-def _insert_update_history(rows: list[Value], user: Any, reason: str) -> None:
+def _insert_update_history(rows: list[Value], user: Any, reason: str, writes: Statements) -> None:
     """The history rows (type ``~``) of updated values: what simple_history's ``bulk_history_create(…,
     update=True, default_user=user, default_change_reason=reason)`` writes — the same columns, user
     and reason rules — as one multi-row INSERT: building and composing its model instances cost
@@ -523,10 +583,9 @@ def _insert_update_history(rows: list[Value], user: Any, reason: str) -> None:
         params.append([history._meta.get_field(f.name).get_db_prep_save(values[f.attname], connection)
                        for f in fields])
     per_statement = max(1, 900 // len(fields))  # rows per INSERT: under SQLite's oldest limit of 999 parameters
-    with connection.cursor() as cursor:
-        for start in range(0, len(params), per_statement):
-            chunk = params[start:start + per_statement]
-            cursor.execute(head + ", ".join([one] * len(chunk)), [v for row in chunk for v in row])
+    for start in range(0, len(params), per_statement):
+        chunk = params[start:start + per_statement]
+        writes.add(head + ", ".join([one] * len(chunk)), [[v for row in chunk for v in row]])
 
 
 @cache
@@ -547,7 +606,7 @@ def _execute_each(sql: str, params: list[list[Any]]) -> None:
 
 
 def _bump_versions(plan, reports: dict[tuple[int, str], Submission], outcome: WriteOutcome,
-                   user: Any) -> list[int]:
+                   user: Any, writes: Statements) -> list[int]:
     touched: dict[int, Submission] = {}
     for cell, _old in plan:
         sub = reports.get((cell.unit_id, cell.period))
@@ -567,7 +626,7 @@ def _bump_versions(plan, reports: dict[tuple[int, str], Submission], outcome: Wr
                f"{qn(meta.get_field('updated_by').column)} = %s, {qn(changes.column)} = %s "
                f"WHERE {qn(meta.pk.column)} = %s")
         when = at.get_db_prep_save(now, connection)
-        _execute_each(sql, [
+        writes.add(sql, [
             [when, getattr(user, "pk", None),
              changes.get_db_prep_save(outcome.described(sub.unit_id)[:50], connection), sub.pk]
             for sub in touched.values()])

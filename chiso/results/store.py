@@ -14,6 +14,7 @@ from __future__ import annotations
 import pickle
 from collections.abc import Iterable, Sequence
 from datetime import timedelta
+from typing import Any
 
 from django.db import IntegrityError, connection, transaction
 from django.db.models import F, Q
@@ -43,21 +44,9 @@ def bump_revision(framework_id: int, period: str, *, claim_queue: bool = False) 
     if connection.vendor in ("postgresql", "sqlite"):  # both have INSERT … ON CONFLICT … RETURNING
         # One round trip on deadline day and when a round opens a new period: create or bump, claim,
         # and learn whether this writer claimed.
-        now = timezone.now()
-        at = connection.ops.adapt_datetimefield_value(now)
-        before = connection.ops.adapt_datetimefield_value(now - QUEUE_STALE_AFTER)
-        qn = connection.ops.quote_name
-        table = qn(Revision._meta.db_table)
-        number, queued = f"{table}.{qn('number')}", f"{table}.{qn('queued_at')}"
-        claim = (f"CASE WHEN {queued} IS NULL OR {queued} < %s THEN %s ELSE {queued} END" if claim_queue
-                 else queued)
+        sql, params = _revision_upsert(framework_id, period, claim_queue)
         with connection.cursor() as cursor:
-            cursor.execute(
-                f"INSERT INTO {table} ({qn('framework_id')}, {qn('period')}, {qn('number')}, {qn('changed_at')}, "
-                f"{qn('queued_at')}) VALUES (%s, %s, 1, %s, %s) "
-                f"ON CONFLICT ({qn('framework_id')}, {qn('period')}) DO UPDATE SET {qn('number')} = {number} + 1, "
-                f"{qn('queued_at')} = {claim} RETURNING {qn('queued_at')} = %s",
-                [framework_id, period, at, at if claim_queue else None, *([before, at] if claim_queue else []), at])
+            cursor.execute(sql, params)
             claimed = cursor.fetchone()[0]
         return bool(claimed) if claim_queue else False
     if Revision.objects.filter(framework_id=framework_id, period=period).update(number=F("number") + 1):
@@ -70,8 +59,28 @@ def bump_revision(framework_id: int, period: str, *, claim_queue: bool = False) 
     return _claim_queue(framework_id, period) if claim_queue else False
 
 
+def _revision_upsert(framework_id: int, period: str, claim_queue: bool) -> tuple[str, list[Any]]:
+    """``INSERT … ON CONFLICT … DO UPDATE … RETURNING`` of ``bump_revision``: one column, ``claimed``
+    (true when this statement marked a recompute task as waiting)."""
+    now = timezone.now()
+    at = connection.ops.adapt_datetimefield_value(now)
+    before = connection.ops.adapt_datetimefield_value(now - QUEUE_STALE_AFTER)
+    qn = connection.ops.quote_name
+    table = qn(Revision._meta.db_table)
+    number, queued = f"{table}.{qn('number')}", f"{table}.{qn('queued_at')}"
+    claim = (f"CASE WHEN {queued} IS NULL OR {queued} < %s THEN %s ELSE {queued} END" if claim_queue
+             else queued)
+    return (
+        f"INSERT INTO {table} ({qn('framework_id')}, {qn('period')}, {qn('number')}, {qn('changed_at')}, "
+        f"{qn('queued_at')}) VALUES (%s, %s, 1, %s, %s) "
+        f"ON CONFLICT ({qn('framework_id')}, {qn('period')}) DO UPDATE SET {qn('number')} = {number} + 1, "
+        f"{qn('queued_at')} = {claim} RETURNING {qn('queued_at')} = %s AS claimed",
+        [framework_id, period, at, at if claim_queue else None, *([before, at] if claim_queue else []), at])
+
+
 def mark_stale(framework_id: int, period: str, unit_ids: Iterable[int] | None = None,
-               *, schedule: bool = True, framework: Framework | None = None) -> None:
+               *, schedule: bool = True, framework: Framework | None = None,
+               along: Sequence[tuple[str, Sequence[Any]]] = ()) -> None:
     """Flag the stored results of ``unit_ids`` (all units when None) and bump the revision.
 
     Call it inside the transaction that changes the figures or a report's
@@ -79,20 +88,63 @@ def mark_stale(framework_id: int, period: str, unit_ids: Iterable[int] | None = 
     some stored result went stale (none stored: nothing to recompute, and the
     task only ever recomputes stale rows).
     ``framework`` — the row, when the caller holds it (saves a query).
+    ``along`` — the caller's write statements (SQL and parameters) whose results nobody reads: on
+    PostgreSQL they go in the same statement as the revision's and the flags (``_bump_and_flag``),
+    one round trip for a deadline-day save's writes instead of five; elsewhere they run first.
     """
     # One transaction even when called in autocommit (a model signal): the revision row stays locked
     # until the flags are written, so a task that begins meanwhile cannot miss them.
     with transaction.atomic(savepoint=False):
-        claimed = bump_revision(framework_id, period, claim_queue=schedule)
         if unit_ids is not None and _compares_units(framework_id, framework):
             unit_ids = None
-        if _flag_stale(framework_id, period, unit_ids):
+        if connection.vendor == "postgresql":
+            claimed, flagged = _bump_and_flag(framework_id, period, unit_ids, schedule, along)
+        else:
+            with connection.cursor() as cursor:
+                for sql, params in along:
+                    cursor.execute(sql, list(params))
+            claimed = bump_revision(framework_id, period, claim_queue=schedule)
+            flagged = _flag_stale(framework_id, period, unit_ids)
+        if flagged:
             if claimed:
                 _enqueue_with_commit(framework_id, period)
         elif claimed and not _any_stale(framework_id, period):
             release_queue(framework_id, period)  # nothing anywhere to recompute: the claim is given back
         elif claimed:  # others' units still stale (a lost task's): this claim queues their recompute
             _enqueue_with_commit(framework_id, period)
+
+
+def _bump_and_flag(framework_id: int, period: str, unit_ids: Iterable[int] | None, claim_queue: bool,
+                   along: Sequence[tuple[str, Sequence[Any]]]) -> tuple[bool, int]:
+    """PostgreSQL: ``bump_revision`` and ``_flag_stale`` — and the ``along`` writes — as one statement;
+    returns (claimed, rows flagged).
+
+    The flags join the revision's new row, so the revision row is locked before any stored result
+    (the order the recompute task takes them in: no deadlock); the ``along`` writes, which nothing
+    references, run after both (PostgreSQL runs such parts of a statement at its end).
+    """
+    qn = connection.ops.quote_name
+    upsert, upsert_params = _revision_upsert(framework_id, period, claim_queue)
+    parts = [f"w{i} AS ({sql})" for i, (sql, _params) in enumerate(along)]
+    params: list[Any] = [v for _sql, p in along for v in p]
+    parts.append(f"rev AS ({upsert})")
+    params += upsert_params
+    ids = None if unit_ids is None else sorted(set(unit_ids))
+    if ids == []:
+        count = "0"
+    else:
+        where = f"sr.{qn('framework_id')} = %s AND sr.{qn('period')} = %s"
+        params += [framework_id, period]
+        if ids is not None:
+            where += f" AND sr.{qn('unit_id')} IN ({', '.join(['%s'] * len(ids))})"
+            params += ids
+        parts.append(f"flagged AS (UPDATE {qn(StoredResult._meta.db_table)} sr SET {qn('stale')} = true "
+                     f"FROM rev WHERE {where} RETURNING 1)")
+        count = "(SELECT count(*) FROM flagged)"
+    with connection.cursor() as cursor:
+        cursor.execute(f"WITH {', '.join(parts)} SELECT rev.claimed, {count} FROM rev", params)
+        claimed, flagged = cursor.fetchone()
+    return bool(claimed) if claim_queue else False, flagged
 
 
 # The statements of ``mark_stale`` are written as SQL: each deadline-day save runs them, and composing

@@ -199,3 +199,41 @@ def test_the_signed_in_user_is_read_with_its_profile_and_scope_as_the_orm_gives_
     assert decode_scope_roots(None) == () and decode_scope_roots("3:/a/2:/b") == ("/a/", "/b")
     inactive = make_user("da_khoa", "reporter", [world.province], is_active=False)
     assert backend.get_user(inactive.pk) is None
+
+
+def test_a_small_save_sends_its_writes_with_the_revision_in_one_statement(world, own_submission):
+    """A form's save of a few cells: on PostgreSQL the value updates, their history, the report's
+    version, the revision and the stale flags are one statement; on every database the outcome is
+    the same as writing them one by one."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from chiso.results.models import StoredResult
+    from chiso.results.store import recompute
+    from chiso.units.models import unit_infos
+
+    framework, unit = own_submission.framework, own_submission.unit
+    put_values(own_submission, {"1.numerator": Decimal(10), "1.denominator": Decimal(20)})  # noqa: F405
+    recompute(framework, "2025", unit_infos([unit]))
+    assert not StoredResult.objects.filter(framework=framework, unit=unit, stale=True).exists()
+    own_submission.refresh_from_db()
+    version, revision = own_submission.version, Revision.objects.get(framework=framework, period="2025").number
+    history_before = Value.history.count()
+    with CaptureQueriesContext(connection) as queries:
+        write_values(framework, [CellWrite(unit.pk, "2025", "1.numerator", number=Decimal(12)),
+                                 CellWrite(unit.pk, "2025", "1.denominator", number=Decimal(24))], world.reporter)
+    writes = [q["sql"] for q in queries.captured_queries
+              if q["sql"].lstrip().upper().startswith(("INSERT", "UPDATE", "WITH", "DELETE"))]
+    if connection.vendor == "postgresql":
+        assert len(writes) == 1 and writes[0].startswith("WITH ")
+    else:
+        assert len(writes) == 6  # two values, their history, the report, the revision, the flags
+    assert {v.element: v.number for v in Value.objects.filter(framework=framework, unit=unit, period="2025")} == {
+        "1.numerator": Decimal(12), "1.denominator": Decimal(24)}
+    assert Value.history.count() == history_before + 2
+    own_submission.refresh_from_db()
+    assert own_submission.version == version + 1 and own_submission.updated_by_id == world.reporter.pk
+    assert {c["element"] for c in own_submission.last_changes} == {"1.numerator", "1.denominator"}
+    assert Revision.objects.get(framework=framework, period="2025").number == revision + 1
+    flags = set(StoredResult.objects.filter(framework=framework, unit=unit, period="2025").values_list("basis", "stale"))
+    assert flags == {("official", True), ("provisional", True)}

@@ -28,3 +28,33 @@ def test_a_page_read_writes_the_session_only_when_it_is_due(world, settings, mon
     assert _session_writes(client, url) == 0  # a minute later: a read stays a read
     clock[0] += settings.SESSION_REFRESH_SECONDS
     assert _session_writes(client, url) == 1  # five minutes on: renewed, the inactivity limit moves
+
+
+def test_the_session_is_read_as_djangos_database_engine_reads_it(world):
+    """``chiso.web.sessions``: the session row read with hand-written SQL — the same data, an expired
+    or unknown key gives an empty session and forgets the key, as Django's engine does."""
+    from datetime import timedelta
+
+    from django.contrib.sessions.backends.db import SessionStore as DjangoStore
+    from django.contrib.sessions.models import Session
+    from django.utils import timezone
+
+    from chiso.web.sessions import SessionStore
+
+    store = DjangoStore()
+    store.update({"_auth_user_id": "7", "ghi chú": "Phú Lâm"})
+    store.create()
+    ours = SessionStore(session_key=store.session_key)
+    with CaptureQueriesContext(connection) as ctx:
+        loaded = ours.load()
+    assert loaded == DjangoStore(session_key=store.session_key).load() == {"_auth_user_id": "7", "ghi chú": "Phú Lâm"}
+    assert len(ctx.captured_queries) == 1 and ours.session_key == store.session_key
+    Session.objects.filter(session_key=store.session_key).update(expire_date=timezone.now() - timedelta(seconds=1))
+    expired = SessionStore(session_key=store.session_key)
+    assert expired.load() == {} and expired.session_key is None
+    unknown = SessionStore(session_key="k" * 32)
+    assert unknown.load() == {} and unknown.session_key is None
+    malformed = SessionStore(session_key="x")  # too short: Django refuses the key before any query
+    assert malformed.load() == {} and malformed.session_key is None
+    # A signed-in page works through it.
+    assert client_for(world.viewer).get(reverse("dashboard:overview")).status_code == 200
