@@ -99,10 +99,17 @@ def _scope_roots(profile: Any) -> tuple[str, ...]:
     """The paths of the profile's scope units, ordered as ``Unit``'s default ordering (by path).
 
     Hand-written SQL: every page of a reporter asks, and composing the ORM's join cost more than
-    running it. A signed-in request has them already: ``scope_roots_sql`` reads them with the user."""
+    running it. A signed-in request usually has them already: ``scope_roots_sql`` reads them with
+    the user (``accounts.backends.ProfileBackend``)."""
+    qn = connection.ops.quote_name
+    through = profile.scopes.through._meta
+    to_unit = through.get_field(profile.__class__.scopes.field.m2m_reverse_field_name()).column
+    to_profile = through.get_field(profile.__class__.scopes.field.m2m_field_name()).column
     with connection.cursor() as cursor:
-        cursor.execute(f"SELECT {scope_roots_sql('%s')}", [profile.pk])
-        return decode_scope_roots(cursor.fetchone()[0])
+        cursor.execute(
+            f"SELECT u.{qn('path')} FROM {qn(Unit._meta.db_table)} u INNER JOIN {qn(through.db_table)} t "
+            f"ON t.{qn(to_unit)} = u.id WHERE t.{qn(to_profile)} = %s ORDER BY u.{qn('path')}", [profile.pk])
+        return tuple(row[0] for row in cursor.fetchall())
 
 
 def scope_roots_sql(profile_id: str) -> str:
@@ -128,21 +135,33 @@ def scope_roots_sql(profile_id: str) -> str:
             f"FROM (SELECT {path} AS p {rows} ORDER BY {path}) q)")
 
 
-def decode_scope_roots(blob: str | None) -> tuple[str, ...]:
-    """The paths ``scope_roots_sql`` put in one string, in its order."""
+def decode_scope_roots(blob: str | None) -> tuple[str, ...] | None:
+    """The paths ``scope_roots_sql`` put in one string, by path; None when the string is not exactly
+    such a list of paths (each ``/…/``, the string used up) — the caller then reads them as rows."""
     out: list[str] = []
     at = 0
     while blob and at < len(blob):
-        colon = blob.index(":", at)
-        size = int(blob[at:colon])
-        out.append(blob[colon + 1:colon + 1 + size])
-        at = colon + 1 + size
+        colon = blob.find(":", at)
+        if colon < 0 or not blob[at:colon].isdigit():
+            return None
+        end = colon + 1 + int(blob[at:colon])
+        path = blob[colon + 1:end]
+        if end > len(blob) or len(path) < 2 or not (path.startswith("/") and path.endswith("/")):
+            return None
+        out.append(path)
+        at = end
+    if connection.vendor != "postgresql":
+        # SQLite's group_concat keeps no promised order; its ORDER BY compares text as bytes, which
+        # for UTF-8 is the order of the characters — Python's.
+        out.sort()
     return tuple(out)
 
 
-def remember_scope_roots(user: Any, paths: tuple[str, ...]) -> None:
-    """Give ``scope_paths`` the user's scope paths read along with the user (for this request)."""
-    setattr(user, _CACHE_ATTR, paths)
+def remember_scope_roots(user: Any, paths: tuple[str, ...] | None) -> None:
+    """Give ``scope_paths`` the user's scope paths read along with the user (for this request); with
+    None (``decode_scope_roots`` could not read them), nothing: ``scope_paths`` reads them itself."""
+    if paths is not None:
+        setattr(user, _CACHE_ATTR, paths)
 
 
 def visible_units(user: Any) -> QuerySet[Unit]:

@@ -227,12 +227,12 @@ def _reports_and_values(framework: Framework, keys: Iterable[tuple[int, str]], l
         return {}, stored_values(framework, keys) if with_values else []
     # The rounds are read after the reports' locks: a close that committed while this write waited
     # for them must be seen (close_round locks them too). The stored values, read after the locks as
-    # well, come in the same statement: each round's row beside each value (rounds are one or two).
+    # well, come in the same statement when there is one round: its row beside each value.
     round_ids = sorted({sub.round_id for sub in found})
     in_rounds = f"r.id IN ({', '.join(['%s'] * len(round_ids))})"
     rounds: dict[int, Round] = {}
     values: dict[int, Value] = {}
-    if with_values:
+    if with_values and len(round_ids) == 1:  # the usual case; with more, each value would come once per round
         rows = fetch_joined([_ROUND, _VALUE], (
             f"FROM {round_table} r LEFT OUTER JOIN {qn(Value._meta.db_table)} v ON {_values_where(periods, unit_ids)} "
             f"WHERE {in_rounds}"), [framework.pk, *periods, *unit_ids, *round_ids])
@@ -242,6 +242,8 @@ def _reports_and_values(framework: Framework, keys: Iterable[tuple[int, str]], l
                 values.setdefault(value.pk, value)
     else:
         rounds = {r.pk: r for (r,) in fetch_joined([_ROUND], f"FROM {round_table} r WHERE {in_rounds}", round_ids)}
+        if with_values:
+            values = {v.pk: v for v in stored_values(framework, keys)}
     out: dict[tuple[int, str], Submission] = {}
     for sub in found:
         sub.round = rounds[sub.round_id]
@@ -440,15 +442,22 @@ def write_values(
             by_period[cell.period].add(cell.unit_id)
         # A save of a few cells (the web form's) sends its writes with the revision's in one statement
         # where the database can (``mark_stale``); an import's thousands run as they are.
-        along = writes.one_per_row() if writes.rows <= ALONG_AT_MOST else writes.run()
+        along = writes.one_per_row() if _small(plan) else writes.run()
         for period, unit_ids in by_period.items():
             mark_stale(framework.pk, period, unit_ids, framework=framework, along=along)
             along = []
     return outcome
 
 
-# Rows written at most for a save's writes to go with the revision's statement (``mark_stale``).
+# Cells written at most for a save's writes to go with the revision's statement (``mark_stale``).
 ALONG_AT_MOST = 50
+
+
+def _small(plan: list[tuple[CellWrite, Value | None]]) -> bool:
+    """A save whose writes may go in one statement: few cells, each written once (one statement must
+    not change a row twice)."""
+    cells = {(cell.unit_id, cell.period, cell.element) for cell, _old in plan}
+    return len(plan) <= ALONG_AT_MOST and len(cells) == len(plan)
 
 
 class Statements:
@@ -461,10 +470,6 @@ class Statements:
     def add(self, sql: str, params: list[list[Any]]) -> None:
         if params:
             self.items.append((sql, params))
-
-    @property
-    def rows(self) -> int:
-        return sum(len(params) for _sql, params in self.items)
 
     def one_per_row(self) -> list[tuple[str, list[Any]]]:
         return [(sql, row) for sql, params in self.items for row in params]

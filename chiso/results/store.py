@@ -59,9 +59,11 @@ def bump_revision(framework_id: int, period: str, *, claim_queue: bool = False) 
     return _claim_queue(framework_id, period) if claim_queue else False
 
 
-def _revision_upsert(framework_id: int, period: str, claim_queue: bool) -> tuple[str, list[Any]]:
+def _revision_upsert(framework_id: int, period: str, claim_queue: bool,
+                     after: str = "") -> tuple[str, list[Any]]:
     """``INSERT … ON CONFLICT … DO UPDATE … RETURNING`` of ``bump_revision``: one column, ``claimed``
-    (true when this statement marked a recompute task as waiting)."""
+    (true when this statement marked a recompute task as waiting). ``after``: an SQL expression (never
+    negative) the inserted row is made from, and so worked out first."""
     now = timezone.now()
     at = connection.ops.adapt_datetimefield_value(now)
     before = connection.ops.adapt_datetimefield_value(now - QUEUE_STALE_AFTER)
@@ -72,7 +74,10 @@ def _revision_upsert(framework_id: int, period: str, claim_queue: bool) -> tuple
              else queued)
     return (
         f"INSERT INTO {table} ({qn('framework_id')}, {qn('period')}, {qn('number')}, {qn('changed_at')}, "
-        f"{qn('queued_at')}) VALUES (%s, %s, 1, %s, %s) "
+        # With ``after``, the row's number is made from it (always 1): a value nobody used could be
+        # left out by the planner, and the writes with it.
+        f"{qn('queued_at')}) " + (f"SELECT %s, %s, CASE WHEN d.done >= 0 THEN 1 END, %s, %s "
+                                  f"FROM (SELECT {after} AS done) d " if after else "VALUES (%s, %s, 1, %s, %s) ") +
         f"ON CONFLICT ({qn('framework_id')}, {qn('period')}) DO UPDATE SET {qn('number')} = {number} + 1, "
         f"{qn('queued_at')} = {claim} RETURNING {qn('queued_at')} = %s AS claimed",
         [framework_id, period, at, at if claim_queue else None, *([before, at] if claim_queue else []), at])
@@ -88,23 +93,27 @@ def mark_stale(framework_id: int, period: str, unit_ids: Iterable[int] | None = 
     some stored result went stale (none stored: nothing to recompute, and the
     task only ever recomputes stale rows).
     ``framework`` — the row, when the caller holds it (saves a query).
-    ``along`` — the caller's write statements (SQL and parameters) whose results nobody reads: on
-    PostgreSQL they go in the same statement as the revision's and the flags (``_bump_and_flag``),
-    one round trip for a deadline-day save's writes instead of five; elsewhere they run first.
+    ``along`` — the caller's write statements (SQL and parameters) whose results nobody reads; they
+    run before the revision is bumped: on PostgreSQL in the revision's own statement
+    (``_writes_and_bump``: a deadline-day save's writes in one round trip instead of four),
+    elsewhere one by one.
     """
     # One transaction even when called in autocommit (a model signal): the revision row stays locked
     # until the flags are written, so a task that begins meanwhile cannot miss them.
     with transaction.atomic(savepoint=False):
         if unit_ids is not None and _compares_units(framework_id, framework):
             unit_ids = None
-        if connection.vendor == "postgresql":
-            claimed, flagged = _bump_and_flag(framework_id, period, unit_ids, schedule, along)
+        if connection.vendor == "postgresql" and along:
+            claimed = _writes_and_bump(framework_id, period, schedule, along)
         else:
             with connection.cursor() as cursor:
                 for sql, params in along:
                     cursor.execute(sql, list(params))
             claimed = bump_revision(framework_id, period, claim_queue=schedule)
-            flagged = _flag_stale(framework_id, period, unit_ids)
+        # Its own statement, begun after the revision row is locked: it must see every stored result a
+        # recompute committed while this write waited for that lock (a statement sees the rows
+        # committed when it began — a flag in the revision's statement would miss a new one).
+        flagged = _flag_stale(framework_id, period, unit_ids)
         if flagged:
             if claimed:
                 _enqueue_with_commit(framework_id, period)
@@ -114,37 +123,22 @@ def mark_stale(framework_id: int, period: str, unit_ids: Iterable[int] | None = 
             _enqueue_with_commit(framework_id, period)
 
 
-def _bump_and_flag(framework_id: int, period: str, unit_ids: Iterable[int] | None, claim_queue: bool,
-                   along: Sequence[tuple[str, Sequence[Any]]]) -> tuple[bool, int]:
-    """PostgreSQL: ``bump_revision`` and ``_flag_stale`` — and the ``along`` writes — as one statement;
-    returns (claimed, rows flagged).
+def _writes_and_bump(framework_id: int, period: str, claim_queue: bool,
+                     along: Sequence[tuple[str, Sequence[Any]]]) -> bool:
+    """PostgreSQL: the ``along`` writes and ``bump_revision`` in one statement; returns ``claimed``.
 
-    The flags join the revision's new row, so the revision row is locked before any stored result
-    (the order the recompute task takes them in: no deadlock); the ``along`` writes, which nothing
-    references, run after both (PostgreSQL runs such parts of a statement at its end).
+    The revision's row is inserted from a row that counts what each write returned, so every write
+    is done — its rows locked — before the revision row is: the order the statements had one by one
+    (the rows of a value, then the revision), which other writers keep too.
     """
-    qn = connection.ops.quote_name
-    upsert, upsert_params = _revision_upsert(framework_id, period, claim_queue)
-    parts = [f"w{i} AS ({sql})" for i, (sql, _params) in enumerate(along)]
+    parts = [f"w{i} AS ({sql} RETURNING 1)" for i, (sql, _params) in enumerate(along)]
     params: list[Any] = [v for _sql, p in along for v in p]
-    parts.append(f"rev AS ({upsert})")
-    params += upsert_params
-    ids = None if unit_ids is None else sorted(set(unit_ids))
-    if ids == []:
-        count = "0"
-    else:
-        where = f"sr.{qn('framework_id')} = %s AND sr.{qn('period')} = %s"
-        params += [framework_id, period]
-        if ids is not None:
-            where += f" AND sr.{qn('unit_id')} IN ({', '.join(['%s'] * len(ids))})"
-            params += ids
-        parts.append(f"flagged AS (UPDATE {qn(StoredResult._meta.db_table)} sr SET {qn('stale')} = true "
-                     f"FROM rev WHERE {where} RETURNING 1)")
-        count = "(SELECT count(*) FROM flagged)"
+    done = " + ".join(f"(SELECT count(*) FROM w{i})" for i in range(len(along)))
+    upsert, upsert_params = _revision_upsert(framework_id, period, claim_queue, after=done)
     with connection.cursor() as cursor:
-        cursor.execute(f"WITH {', '.join(parts)} SELECT rev.claimed, {count} FROM rev", params)
-        claimed, flagged = cursor.fetchone()
-    return bool(claimed) if claim_queue else False, flagged
+        cursor.execute(f"WITH {', '.join(parts)} {upsert}", [*params, *upsert_params])
+        claimed = cursor.fetchone()[0]
+    return bool(claimed) if claim_queue else False
 
 
 # The statements of ``mark_stale`` are written as SQL: each deadline-day save runs them, and composing

@@ -196,15 +196,23 @@ def test_the_signed_in_user_is_read_with_its_profile_and_scope_as_the_orm_gives_
     assert got_bare.pk == bare.pk and not hasattr(got_bare, "profile") and scope_paths(got_bare) == ()
     assert scope_paths(backend.get_user(make_user("khong_pham_vi", "viewer").pk)) == ()
     assert backend.get_user(10**9) is None and backend.get_user(2**63) is None and backend.get_user("x") is None
-    assert decode_scope_roots(None) == () and decode_scope_roots("3:/a/2:/b") == ("/a/", "/b")
+    assert decode_scope_roots(None) == () and decode_scope_roots("3:/a/4:/b:/") == ("/a/", "/b:/")
+    # Anything not exactly such a list is not read as a scope at all (the rows are read instead).
+    for bad in ["3:/a", "2:/a/", "3:/a/x", "x:/a/", "3:/a/9:/b/", "1:/", "3:abc"]:
+        assert decode_scope_roots(bad) is None, bad
+    from chiso.accounts import permissions
+
+    got = backend.get_user(user.pk)
+    permissions.remember_scope_roots(got, None)
+    assert scope_paths(got) == paths  # nothing remembered: read as rows
     inactive = make_user("da_khoa", "reporter", [world.province], is_active=False)
     assert backend.get_user(inactive.pk) is None
 
 
 def test_a_small_save_sends_its_writes_with_the_revision_in_one_statement(world, own_submission):
     """A form's save of a few cells: on PostgreSQL the value updates, their history, the report's
-    version, the revision and the stale flags are one statement; on every database the outcome is
-    the same as writing them one by one."""
+    version and the revision are one statement (the stale flags the next); on every database the
+    outcome is the same as writing them one by one."""
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
 
@@ -224,8 +232,9 @@ def test_a_small_save_sends_its_writes_with_the_revision_in_one_statement(world,
                                  CellWrite(unit.pk, "2025", "1.denominator", number=Decimal(24))], world.reporter)
     writes = [q["sql"] for q in queries.captured_queries
               if q["sql"].lstrip().upper().startswith(("INSERT", "UPDATE", "WITH", "DELETE"))]
-    if connection.vendor == "postgresql":
-        assert len(writes) == 1 and writes[0].startswith("WITH ")
+    if connection.vendor == "postgresql":  # the writes with the revision's, then the flags
+        assert len(writes) == 2 and writes[0].startswith("WITH ") and '"results_revision"' in writes[0]
+        assert writes[1].startswith('UPDATE "results_storedresult"')
     else:
         assert len(writes) == 6  # two values, their history, the report, the revision, the flags
     assert {v.element: v.number for v in Value.objects.filter(framework=framework, unit=unit, period="2025")} == {
@@ -237,3 +246,81 @@ def test_a_small_save_sends_its_writes_with_the_revision_in_one_statement(world,
     assert Revision.objects.get(framework=framework, period="2025").number == revision + 1
     flags = set(StoredResult.objects.filter(framework=framework, unit=unit, period="2025").values_list("basis", "stale"))
     assert flags == {("official", True), ("provisional", True)}
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_result_stored_while_a_save_waits_for_the_revision_is_flagged_by_that_save(world, own_submission):
+    """A recompute holds the revision row and stores a result the unit never had; a save of that unit
+    waits for the row meanwhile. That result was computed from the figures before the save, so the
+    save must flag it stale — its flags are read after it got the revision row, not before — and the
+    figures served afterwards are the saved ones. (SQLite runs one writing transaction at a time:
+    there the recompute is simply before the save.)"""
+    import threading
+    import time
+    from fractions import Fraction
+
+    from django.db import connection, connections, transaction
+
+    from chiso.assessments.evaluation import figures_for
+    from chiso.results.models import StoredResult
+    from chiso.results.store import recompute
+    from chiso.units.models import unit_infos
+
+    framework, unit = own_submission.framework, own_submission.unit
+    put_values(own_submission, {"1.numerator": Decimal(10), "1.denominator": Decimal(20)})  # noqa: F405
+    bump_revision(framework.pk, "2025")
+    StoredResult.objects.filter(framework=framework, unit=unit).delete()
+    concurrent = connection.vendor == "postgresql"
+    holding, errors = threading.Event(), []
+
+    def another_waits_for_a_lock() -> None:
+        with connection.cursor() as cursor:
+            for _ in range(600):
+                cursor.execute("SELECT pg_stat_clear_snapshot()")  # statistics are read once per transaction
+                cursor.execute("SELECT count(*) FROM pg_stat_activity WHERE wait_event_type = 'Lock' "
+                               "AND datname = current_database()")
+                if cursor.fetchone()[0]:
+                    return
+                time.sleep(0.05)
+
+    def recompute_holding_the_revision() -> None:
+        try:
+            with transaction.atomic():
+                Revision.objects.select_for_update().get(framework=framework, period="2025")
+                holding.set()
+                if concurrent:
+                    another_waits_for_a_lock()
+                recompute(framework, "2025", unit_infos([Unit.objects.get(pk=unit.pk)]))
+        except Exception as exc:  # noqa: BLE001 - reported below
+            errors.append(exc)
+        finally:
+            if concurrent:
+                connections.close_all()
+
+    def save() -> None:
+        try:
+            holding.wait(30)
+            write_values(framework, [CellWrite(unit.pk, "2025", "1.numerator", number=Decimal(15))], world.reporter)
+        except Exception as exc:  # noqa: BLE001 - reported below
+            errors.append(exc)
+        finally:
+            if concurrent:
+                connections.close_all()
+
+    if concurrent:
+        threads = [threading.Thread(target=recompute_holding_the_revision), threading.Thread(target=save)]
+        for t in threads:
+            t.start()
+        for t in threads:
+            t.join(60)
+    else:
+        recompute_holding_the_revision()
+        save()
+    assert errors == []
+    assert Value.objects.get(framework=framework, unit=unit, period="2025", element="1.numerator").number == 15
+    stored = StoredResult.objects.filter(framework=framework, unit=unit, period="2025")
+    # Flagged by the save (then recomputed by its task, in the tests' immediate mode): never the old figure.
+    assert stored.count() == 2 and all(not r.stale or r.revision < Revision.objects.get(
+        framework=framework, period="2025").number for r in stored)
+    served = figures_for(framework, "2025", basis="provisional").evaluation.result(unit.code)
+    assert served.indicator("1").value == Fraction(15, 20)
