@@ -19,7 +19,8 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.db import connection, transaction
-from django.db.models import Count, Q
+from django.db.models import Count, F, Q, Window
+from django.db.models.functions import Lag
 from django.forms import BoundField
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -288,18 +289,23 @@ class HistoryEntry:
     kind: str = "value"
 
 
+# Value records read beyond a history's limit, for the saves that changed nothing shown (left out).
+HISTORY_SLACK = 100
+
+
 def submission_history(submission: Submission, limit: int = 300) -> list[HistoryEntry]:
-    """Every value and status change of the submission, newest first (who, when, old → new)."""
+    """The newest ``limit`` value and status changes and comments of the submission, newest first (who,
+    when, old → new): read bounded, however long the report's history."""
     kinds = element_kinds(submission.framework.spec())
     entries: list[HistoryEntry] = []
-    for ev in submission.events.select_related("actor"):
+    for ev in submission.events.select_related("actor").order_by("-at", "-pk")[:limit]:
         entries.append(HistoryEntry(
             at=ev.at, who=user_label(ev.actor), what=_("Trạng thái"),
             old=status_label(ev.from_status) if ev.from_status else "—", new=status_label(ev.to_status),
             note=ev.comment, kind="status",
         ))
     # Per-criterion comments of every return stay readable here after the report moves on.
-    for c in submission.comments.select_related("author"):
+    for c in submission.comments.exclude(indicator="").select_related("author").order_by("-created_at", "-pk")[:limit]:
         if not c.indicator:
             continue
         entries.append(HistoryEntry(
@@ -307,20 +313,20 @@ def submission_history(submission: Submission, limit: int = 300) -> list[History
             what=_("Nhận xét chỉ tiêu %(code)s") % {"code": c.indicator},
             old="—", new="—", note=c.text, kind="comment",
         ))
+    # The newest value changes only — bounded, however often the report was saved — each with the
+    # record before it of the same cell (a window over all of the cell's records, worked out by the
+    # database), which gives the "old" column.
+    by_cell = {"partition_by": [F("element")], "order_by": [F("history_date").asc(), F("history_id").asc()]}
     records = Value.history.filter(
         framework_id=submission.round.framework_id, unit_id=submission.unit_id, period=submission.period,
-    ).select_related("history_user").order_by("history_date", "history_id")
-    last: dict[str, str] = {}
+    ).annotate(
+        prev_number=Window(Lag("number"), **by_cell), prev_text=Window(Lag("text"), **by_cell),
+        prev_type=Window(Lag("history_type"), **by_cell),
+    ).select_related("history_user").order_by("-history_date", "-history_id")[:limit + HISTORY_SLACK]
     for rec in records:
         kind = kinds.get(rec.element, "text")
-        shown = show_stored(rec.number, rec.text, kind)
-        old = last.get(rec.element, "")
-        if rec.history_type == "-":
-            new = ""
-            last.pop(rec.element, None)
-        else:
-            new = shown
-            last[rec.element] = shown
+        old = "" if rec.prev_type in (None, "-") else show_stored(rec.prev_number, rec.prev_text, kind)
+        new = "" if rec.history_type == "-" else show_stored(rec.number, rec.text, kind)
         if old == new and rec.history_type == "~":
             continue
         note = {"computed": _("tính tự động"), "import": _("nhập từ tệp"), "override": _("điều chỉnh")}.get(
