@@ -101,15 +101,23 @@ def _scope_roots(profile: Any) -> tuple[str, ...]:
     Hand-written SQL: every page of a reporter asks, and composing the ORM's join cost more than
     running it. A signed-in request usually has them already: ``scope_roots_sql`` reads them with
     the user (``accounts.backends.ProfileBackend``)."""
-    qn = connection.ops.quote_name
-    through = profile.scopes.through._meta
-    to_unit = through.get_field(profile.__class__.scopes.field.m2m_reverse_field_name()).column
-    to_profile = through.get_field(profile.__class__.scopes.field.m2m_field_name()).column
+    path = f"su.{connection.ops.quote_name('path')}"
     with connection.cursor() as cursor:
-        cursor.execute(
-            f"SELECT u.{qn('path')} FROM {qn(Unit._meta.db_table)} u INNER JOIN {qn(through.db_table)} t "
-            f"ON t.{qn(to_unit)} = u.id WHERE t.{qn(to_profile)} = %s ORDER BY u.{qn('path')}", [profile.pk])
+        cursor.execute(f"SELECT {path} {_scope_units_sql('%s')} ORDER BY {path}", [profile.pk])
         return tuple(row[0] for row in cursor.fetchall())
+
+
+def _scope_units_sql(profile_id: str) -> str:
+    """``FROM … WHERE …`` of the units (alias ``su``) in the scope of the profile ``profile_id`` (a
+    column such as ``p.id``, or ``%s``)."""
+    from chiso.accounts.models import Profile
+
+    qn = connection.ops.quote_name
+    through = Profile.scopes.through._meta
+    to_unit = through.get_field(Profile.scopes.field.m2m_reverse_field_name()).column
+    to_profile = through.get_field(Profile.scopes.field.m2m_field_name()).column
+    return (f"FROM {qn(Unit._meta.db_table)} su INNER JOIN {qn(through.db_table)} st "
+            f"ON st.{qn(to_unit)} = su.id WHERE st.{qn(to_profile)} = {profile_id}")
 
 
 def scope_roots_sql(profile_id: str) -> str:
@@ -119,15 +127,8 @@ def scope_roots_sql(profile_id: str) -> str:
 
     ``accounts.backends.ProfileBackend`` puts it in the query that reads the user and the profile,
     so a page's scope costs no query of its own."""
-    qn = connection.ops.quote_name
-    from chiso.accounts.models import Profile
-
-    through = Profile.scopes.through._meta
-    to_unit = through.get_field(Profile.scopes.field.m2m_reverse_field_name()).column
-    to_profile = through.get_field(Profile.scopes.field.m2m_field_name()).column
-    rows = (f"FROM {qn(Unit._meta.db_table)} su INNER JOIN {qn(through.db_table)} st "
-            f"ON st.{qn(to_unit)} = su.id WHERE st.{qn(to_profile)} = {profile_id}")
-    path = f"su.{qn('path')}"
+    rows = _scope_units_sql(profile_id)
+    path = f"su.{connection.ops.quote_name('path')}"
     if connection.vendor == "postgresql":
         return f"(SELECT string_agg(length({path})::text || ':' || {path}, '' ORDER BY {path}) {rows})"
     # SQLite (and others): the paths in order in a subquery; SQLite compares text as bytes, by path.
