@@ -36,10 +36,13 @@ serve: setup
 	$(BIN)/chiso collectstatic --noinput -v 0
 	$(BIN)/chiso serve --bind $(HOST):$(PORT)
 
+# The suite runs on every core (pytest-xdist; a test file stays in one process, so its module
+# fixtures are built once): `make test PYTEST_WORKERS=0` runs it in this process alone.
+PYTEST_WORKERS ?= auto
 test: setup browser libreoffice java
 	@mkdir -p var
 	$(BIN)/ruff check chiso bench tests
-	$(BIN)/pytest $(PYTEST_ARGS)
+	$(BIN)/pytest -n $(PYTEST_WORKERS) --dist loadfile $(PYTEST_ARGS)
 
 setup: $(STAMP) assets
 
