@@ -103,17 +103,19 @@ def mark_stale(framework_id: int, period: str, unit_ids: Iterable[int] | None = 
     with transaction.atomic(savepoint=False):
         if unit_ids is not None and _compares_units(framework_id, framework):
             unit_ids = None
+        flagged = None
         if connection.vendor == "postgresql" and along:
-            claimed = _writes_and_bump(framework_id, period, schedule, along)
+            claimed, flagged = _writes_and_bump(framework_id, period, schedule, along, unit_ids)
         else:
             with connection.cursor() as cursor:
                 for sql, params in along:
                     cursor.execute(sql, list(params))
             claimed = bump_revision(framework_id, period, claim_queue=schedule)
-        # Its own statement, begun after the revision row is locked: it must see every stored result a
-        # recompute committed while this write waited for that lock (a statement sees the rows
-        # committed when it began — a flag in the revision's statement would miss a new one).
-        flagged = _flag_stale(framework_id, period, unit_ids)
+        if flagged is None:
+            # Its own statement, begun after the revision row is locked: it must see every stored result
+            # a recompute committed while this write waited for that lock (a statement sees the rows
+            # committed when it began — a flag in the revision's statement would miss a new one).
+            flagged = _flag_stale(framework_id, period, unit_ids)
         if flagged:
             if claimed:
                 _enqueue_with_commit(framework_id, period)
@@ -124,21 +126,45 @@ def mark_stale(framework_id: int, period: str, unit_ids: Iterable[int] | None = 
 
 
 def _writes_and_bump(framework_id: int, period: str, claim_queue: bool,
-                     along: Sequence[tuple[str, Sequence[Any]]]) -> bool:
-    """PostgreSQL: the ``along`` writes and ``bump_revision`` in one statement; returns ``claimed``.
+                     along: Sequence[tuple[str, Sequence[Any]]],
+                     unit_ids: Iterable[int] | None = None) -> tuple[bool, int | None]:
+    """PostgreSQL: the ``along`` writes, ``bump_revision`` and, when they can, the flags of
+    ``unit_ids`` in one statement; returns (``claimed``, rows flagged — None when the flags must
+    still be written by their own statement).
 
     The revision's row is inserted from a row that counts what each write returned, so every write
     is done — its rows locked — before the revision row is: the order the statements had one by one
-    (the rows of a value, then the revision), which other writers keep too.
+    (the rows of a value, then the revision), which other writers keep too. The flags are an
+    ``UPDATE … FROM`` the revision's row, so they come after it, as a recompute takes them. A stored
+    result this statement can see is flagged even when a recompute rewrote it while the statement
+    waited for the revision row (PostgreSQL updates the row's newest version); one that a recompute
+    *created* meanwhile it cannot see. So the flags count only when every expected row (each unit ×
+    each basis) was flagged: then none can have been missed; otherwise ``mark_stale`` flags again
+    in a statement of its own, begun after the revision row is held. On deadline day every unit has
+    its stored results, and a save holds the revision row one round trip less.
     """
     parts = [f"w{i} AS ({sql} RETURNING 1)" for i, (sql, _params) in enumerate(along)]
     params: list[Any] = [v for _sql, p in along for v in p]
     done = " + ".join(f"(SELECT count(*) FROM w{i})" for i in range(len(along)))
     upsert, upsert_params = _revision_upsert(framework_id, period, claim_queue, after=done)
+    ids = sorted(set(unit_ids)) if unit_ids is not None else []
+    if not ids:
+        with connection.cursor() as cursor:
+            cursor.execute(f"WITH {', '.join(parts)} {upsert}", [*params, *upsert_params])
+            claimed = cursor.fetchone()[0]
+        return (bool(claimed) if claim_queue else False), None
+    qn = connection.ops.quote_name
+    table = qn(StoredResult._meta.db_table)
+    flags = (f"f AS (UPDATE {table} SET {qn('stale')} = %s FROM r WHERE {table}.{qn('framework_id')} = %s "
+             f"AND {table}.{qn('period')} = %s AND {table}.{qn('unit_id')} IN ({', '.join(['%s'] * len(ids))}) "
+             f"RETURNING 1)")
     with connection.cursor() as cursor:
-        cursor.execute(f"WITH {', '.join(parts)} {upsert}", [*params, *upsert_params])
-        claimed = cursor.fetchone()[0]
-    return bool(claimed) if claim_queue else False
+        cursor.execute(f"WITH {', '.join(parts)}, r AS ({upsert}), {flags} "
+                       f"SELECT r.claimed, (SELECT count(*) FROM f) FROM r",
+                       [*params, *upsert_params, True, framework_id, period, *ids])
+        claimed, flagged = cursor.fetchone()
+    claimed = bool(claimed) if claim_queue else False
+    return claimed, (flagged if flagged == len(ids) * len(BASES) else None)
 
 
 # The statements of ``mark_stale`` are written as SQL: each deadline-day save runs them, and composing

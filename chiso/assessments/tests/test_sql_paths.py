@@ -232,9 +232,9 @@ def test_a_small_save_sends_its_writes_with_the_revision_in_one_statement(world,
                                  CellWrite(unit.pk, "2025", "1.denominator", number=Decimal(24))], world.reporter)
     writes = [q["sql"] for q in queries.captured_queries
               if q["sql"].lstrip().upper().startswith(("INSERT", "UPDATE", "WITH", "DELETE"))]
-    if connection.vendor == "postgresql":  # the writes with the revision's, then the flags
-        assert len(writes) == 2 and writes[0].startswith("WITH ") and '"results_revision"' in writes[0]
-        assert writes[1].startswith('UPDATE "results_storedresult"')
+    if connection.vendor == "postgresql":  # the writes, the revision's and (the unit has results) the flags
+        assert len(writes) == 1 and writes[0].startswith("WITH ") and '"results_revision"' in writes[0]
+        assert 'UPDATE "results_storedresult" SET "stale"' in writes[0]
     else:
         assert len(writes) == 6  # two values, their history, the report, the revision, the flags
     assert {v.element: v.number for v in Value.objects.filter(framework=framework, unit=unit, period="2025")} == {
@@ -248,13 +248,39 @@ def test_a_small_save_sends_its_writes_with_the_revision_in_one_statement(world,
     assert flags == {("official", True), ("provisional", True)}
 
 
+def test_a_save_of_a_unit_without_results_flags_in_a_statement_of_its_own(world, own_submission):
+    """No stored result yet (or not on every basis): the revision's statement could not see one a
+    recompute creates while it waits, so the flags are written again after it, on PostgreSQL too."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from chiso.results.models import StoredResult
+    from chiso.results.store import recompute
+    from chiso.units.models import unit_infos
+
+    framework, unit = own_submission.framework, own_submission.unit
+    put_values(own_submission, {"1.numerator": Decimal(10), "1.denominator": Decimal(20)})  # noqa: F405
+    recompute(framework, "2025", unit_infos([unit]))
+    StoredResult.objects.filter(framework=framework, unit=unit, basis="official").delete()  # one basis only
+    with CaptureQueriesContext(connection) as queries:
+        write_values(framework, [CellWrite(unit.pk, "2025", "1.numerator", number=Decimal(12))], world.reporter)
+    writes = [q["sql"] for q in queries.captured_queries
+              if q["sql"].lstrip().upper().startswith(("INSERT", "UPDATE", "WITH", "DELETE"))]
+    assert writes[-1].startswith('UPDATE "results_storedresult" SET "stale"')
+    assert set(StoredResult.objects.filter(framework=framework, unit=unit).values_list("basis", "stale")) == {
+        ("provisional", True)}
+
+
 @pytest.mark.django_db(transaction=True)
-def test_a_result_stored_while_a_save_waits_for_the_revision_is_flagged_by_that_save(world, own_submission):
-    """A recompute holds the revision row and stores a result the unit never had; a save of that unit
-    waits for the row meanwhile. That result was computed from the figures before the save, so the
-    save must flag it stale — its flags are read after it got the revision row, not before — and the
-    figures served afterwards are the saved ones. (SQLite runs one writing transaction at a time:
-    there the recompute is simply before the save.)"""
+@pytest.mark.parametrize("had_results", [False, True], ids=["result-created", "result-rewritten"])
+def test_a_result_stored_while_a_save_waits_for_the_revision_is_flagged_by_that_save(world, own_submission,
+                                                                                     had_results):
+    """A recompute holds the revision row and stores a result — one the unit never had, or a new one
+    over a stale one (then the save's flags go in its revision statement); a save of that unit waits
+    for the row meanwhile. That result was computed from the figures before the save, so the save must
+    flag it stale — its flags are written after it got the revision row, not before — and the figures
+    served afterwards are the saved ones. (SQLite runs one writing transaction at a time: there the
+    recompute is simply before the save.)"""
     import threading
     import time
     from fractions import Fraction
@@ -269,7 +295,11 @@ def test_a_result_stored_while_a_save_waits_for_the_revision_is_flagged_by_that_
     framework, unit = own_submission.framework, own_submission.unit
     put_values(own_submission, {"1.numerator": Decimal(10), "1.denominator": Decimal(20)})  # noqa: F405
     bump_revision(framework.pk, "2025")
-    StoredResult.objects.filter(framework=framework, unit=unit).delete()
+    if had_results:  # stored on both bases, then gone stale: the recompute below rewrites both rows
+        recompute(framework, "2025", unit_infos([Unit.objects.get(pk=unit.pk)]))
+        assert StoredResult.objects.filter(framework=framework, unit=unit).update(stale=True) == 2
+    else:
+        StoredResult.objects.filter(framework=framework, unit=unit).delete()
     concurrent = connection.vendor == "postgresql"
     holding, errors = threading.Event(), []
 
