@@ -190,5 +190,6 @@ def fresh_results_memory():
 @pytest.fixture(autouse=True)
 def own_dataset_root(tmp_path_factory, settings):
     """Each test writes the records dataset (chiso.ingest.dataset) into its own directory: the
-    database is rolled back between tests, files are not, and test runs share var/test-media."""
+    database is rolled back between tests, files are not, and test runs share var/test-media
+    (each parallel worker its own var/test-media-gwN)."""
     settings.CHISO_DATASET_ROOT = str(tmp_path_factory.mktemp("datasets"))

@@ -224,7 +224,8 @@ STORAGES = {
     },
 }
 # Evidence and uploads live outside the web root and are served only through views.
-# Tests write their evidence files to var/test-media (removed by `make clean`), never to the real store.
+# Tests write their evidence files to var/test-media (var/test-media-gwN per parallel worker, see
+# settings_test; removed by `make clean`), never to the real store.
 MEDIA_ROOT = Path(env_str("CHISO_MEDIA_ROOT", str(VAR_DIR / ("test-media" if TESTING else "media"))))
 EVIDENCE_MAX_BYTES = env_int("EVIDENCE_MAX_BYTES", 20 * 1024 * 1024)
 # Any API write (a values file, a push) larger than this is refused (413) before its body is read.

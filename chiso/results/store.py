@@ -103,6 +103,8 @@ def mark_stale(framework_id: int, period: str, unit_ids: Iterable[int] | None = 
     with transaction.atomic(savepoint=False):
         if unit_ids is not None and _compares_units(framework_id, framework):
             unit_ids = None
+        if unit_ids is not None:  # read twice below (the revision's statement, then maybe the flags')
+            unit_ids = sorted(set(unit_ids))
         flagged = None
         if connection.vendor == "postgresql" and along:
             claimed, flagged = _writes_and_bump(framework_id, period, schedule, along, unit_ids)

@@ -9,6 +9,7 @@ fails here, not silently in a form.
 from __future__ import annotations
 
 import copy
+import copyreg
 
 import pytest
 from django import forms
@@ -24,7 +25,8 @@ from chiso.assessments.forms import (
     _shallow,
 )
 
-CUSTOM_COPYING = ("__copy__", "__reduce__", "__reduce_ex__", "__getstate__", "__setstate__", "__slots__")
+CUSTOM_COPYING = ("__copy__", "__reduce__", "__reduce_ex__", "__getstate__", "__setstate__", "__slots__",
+                  "__new__", "__getnewargs__", "__getnewargs_ex__")
 
 
 def template_objects() -> list[object]:
@@ -39,6 +41,7 @@ def template_objects() -> list[object]:
 def test_no_class_of_the_template_customises_shallow_copying(obj):
     for cls in type(obj).__mro__[:-1]:  # all but ``object``
         assert not set(CUSTOM_COPYING) & set(vars(cls)), f"{cls.__qualname__} tự định nghĩa cách sao chép"
+        assert cls not in copyreg.dispatch_table, f"{cls.__qualname__} có cách sao chép đăng ký trong copyreg"
 
 
 @pytest.mark.parametrize("obj", template_objects(), ids=lambda o: type(o).__name__)

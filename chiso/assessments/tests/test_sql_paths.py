@@ -286,6 +286,7 @@ def test_a_result_stored_while_a_save_waits_for_the_revision_is_flagged_by_that_
     from fractions import Fraction
 
     from django.db import connection, connections, transaction
+    from django.test.utils import CaptureQueriesContext
 
     from chiso.assessments.evaluation import figures_for
     from chiso.results.models import StoredResult
@@ -303,15 +304,19 @@ def test_a_result_stored_while_a_save_waits_for_the_revision_is_flagged_by_that_
     concurrent = connection.vendor == "postgresql"
     holding, errors = threading.Event(), []
 
-    def another_waits_for_a_lock() -> None:
+    waited = []  # whether the save was seen waiting for the revision row (else the race was not run)
+    save_writes: list[str] = []  # the save's write statements
+
+    def another_waits_for_a_lock() -> bool:
         with connection.cursor() as cursor:
             for _ in range(600):
                 cursor.execute("SELECT pg_stat_clear_snapshot()")  # statistics are read once per transaction
                 cursor.execute("SELECT count(*) FROM pg_stat_activity WHERE wait_event_type = 'Lock' "
                                "AND datname = current_database()")
                 if cursor.fetchone()[0]:
-                    return
+                    return True
                 time.sleep(0.05)
+        return False
 
     def recompute_holding_the_revision() -> None:
         try:
@@ -319,7 +324,7 @@ def test_a_result_stored_while_a_save_waits_for_the_revision_is_flagged_by_that_
                 Revision.objects.select_for_update().get(framework=framework, period="2025")
                 holding.set()
                 if concurrent:
-                    another_waits_for_a_lock()
+                    waited.append(another_waits_for_a_lock())
                 recompute(framework, "2025", unit_infos([Unit.objects.get(pk=unit.pk)]))
         except Exception as exc:  # noqa: BLE001 - reported below
             errors.append(exc)
@@ -330,7 +335,11 @@ def test_a_result_stored_while_a_save_waits_for_the_revision_is_flagged_by_that_
     def save() -> None:
         try:
             holding.wait(30)
-            write_values(framework, [CellWrite(unit.pk, "2025", "1.numerator", number=Decimal(15))], world.reporter)
+            with CaptureQueriesContext(connection) as queries:
+                write_values(framework, [CellWrite(unit.pk, "2025", "1.numerator", number=Decimal(15))],
+                             world.reporter)
+            save_writes.extend(q["sql"] for q in queries.captured_queries
+                               if q["sql"].lstrip().upper().startswith(("INSERT", "UPDATE", "WITH", "DELETE")))
         except Exception as exc:  # noqa: BLE001 - reported below
             errors.append(exc)
         finally:
@@ -343,14 +352,18 @@ def test_a_result_stored_while_a_save_waits_for_the_revision_is_flagged_by_that_
             t.start()
         for t in threads:
             t.join(60)
+        assert not any(t.is_alive() for t in threads) and waited == [True]
     else:
         recompute_holding_the_revision()
         save()
     assert errors == []
     assert Value.objects.get(framework=framework, unit=unit, period="2025", element="1.numerator").number == 15
+    if concurrent:  # a rewritten result is flagged by the revision's statement, a created one after it
+        flags_alone = [sql for sql in save_writes if sql.startswith('UPDATE "results_storedresult"')]
+        assert len(flags_alone) == (0 if had_results else 1)
     stored = StoredResult.objects.filter(framework=framework, unit=unit, period="2025")
-    # Flagged by the save (then recomputed by its task, in the tests' immediate mode): never the old figure.
-    assert stored.count() == 2 and all(not r.stale or r.revision < Revision.objects.get(
-        framework=framework, period="2025").number for r in stored)
+    # Flagged by the save, then recomputed by its task (the tests' immediate mode) from the saved figures.
+    current = Revision.objects.get(framework=framework, period="2025").number
+    assert stored.count() == 2 and all(not r.stale and r.revision == current for r in stored)
     served = figures_for(framework, "2025", basis="provisional").evaluation.result(unit.code)
     assert served.indicator("1").value == Fraction(15, 20)
