@@ -1,8 +1,9 @@
 """Settings for the test suite (pytest's DJANGO_SETTINGS_MODULE, see pyproject.toml).
 
 Test mode is declared here, never guessed from the modules loaded: a fast password hasher,
-evidence written to var/test-media (var/test-media-gwN in each parallel worker), static files without a manifest. A random key per run is
-put in the environment so the CLI subprocesses the tests start get the same one.
+evidence written to var/test-media (var/test-media-gwN in each parallel worker), static files
+without a manifest. A random key per run is put in the environment so the CLI subprocesses the
+tests start get the same one.
 """
 
 import os

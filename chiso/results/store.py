@@ -129,9 +129,9 @@ def mark_stale(framework_id: int, period: str, unit_ids: Iterable[int] | None = 
 
 def _writes_and_bump(framework_id: int, period: str, claim_queue: bool,
                      along: Sequence[tuple[str, Sequence[Any]]],
-                     unit_ids: Iterable[int] | None = None) -> tuple[bool, int | None]:
+                     unit_ids: Sequence[int] | None = None) -> tuple[bool, int | None]:
     """PostgreSQL: the ``along`` writes, ``bump_revision`` and, when they can, the flags of
-    ``unit_ids`` in one statement; returns (``claimed``, rows flagged — None when the flags must
+    ``unit_ids`` (distinct, as ``mark_stale`` hands them) in one statement; returns (``claimed``, rows flagged — None when the flags must
     still be written by their own statement).
 
     The revision's row is inserted from a row that counts what each write returned, so every write
@@ -149,7 +149,7 @@ def _writes_and_bump(framework_id: int, period: str, claim_queue: bool,
     params: list[Any] = [v for _sql, p in along for v in p]
     done = " + ".join(f"(SELECT count(*) FROM w{i})" for i in range(len(along)))
     upsert, upsert_params = _revision_upsert(framework_id, period, claim_queue, after=done)
-    ids = sorted(set(unit_ids)) if unit_ids is not None else []
+    ids = list(unit_ids or ())
     if not ids:
         with connection.cursor() as cursor:
             cursor.execute(f"WITH {', '.join(parts)} {upsert}", [*params, *upsert_params])
