@@ -351,6 +351,11 @@ class EntryForm(forms.Form):
 
     seen: dict[str, tuple[Decimal | None, str]] | None = None  # set from the posted ``seen`` field
 
+    def stored_rows(self) -> list[tuple[str, Decimal | None, str]]:
+        """(element, number, text) of the stored values this form read: what ``evaluate_submission``
+        would read again."""
+        return [(element, v.number, v.text) for element, v in self.stored.items()]
+
     def seen_json(self) -> str:
         """The stored content this form shows, for the hidden ``seen`` field (element → [number, text])."""
         return seen_json(self.stored.values())

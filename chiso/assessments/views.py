@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 from collections import defaultdict
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -262,9 +263,9 @@ def _comments_by_indicator(submission: Submission) -> dict[str, list[ReviewComme
     return out
 
 
-def _evidence_by_indicator(submission: Submission) -> dict[str, list[Evidence]]:
+def _evidence_by_indicator(evidence: Iterable[Evidence]) -> dict[str, list[Evidence]]:
     out: dict[str, list[Evidence]] = defaultdict(list)
-    for e in submission.evidence.all().select_related("uploaded_by"):
+    for e in evidence:
         out[e.indicator].append(e)
     return out
 
@@ -365,7 +366,9 @@ def _form_context(request: HttpRequest, sub: Submission, form: EntryForm, result
     # The reviewer's comments tell the reporter what to fix, so they show only while the report
     # is returned; once resubmitted or approved they live on in the history below.
     comments = _comments_by_indicator(sub) if sub.status == STATUS_RETURNED else {}
-    blocks = build_blocks(form, result, year, comments, _evidence_by_indicator(sub))
+    # Read once: the blocks, the delete forms and the submit check all show the same files.
+    evidence = list(sub.evidence.all().select_related("uploaded_by"))
+    blocks = build_blocks(form, result, year, comments, _evidence_by_indicator(evidence))
     evidence_errors = extra.pop("evidence_errors", {})
     for block in _walk_blocks(blocks):
         block.evidence_error = evidence_errors.get(block.code, "")
@@ -381,7 +384,7 @@ def _form_context(request: HttpRequest, sub: Submission, form: EntryForm, result
         "seen": extra.pop("seen", None) or (request.method == "POST" and request.POST.get("seen"))
         or form.seen_json(),
         "can_edit": can_edit,
-        "problems": submit_problems(sub, result) if can_edit else [],
+        "problems": submit_problems(sub, result, {e.indicator for e in evidence}) if can_edit else [],
         "general_comments": comments.get("", []),
         "transitions": [(to, rule) for to, rule in available_transitions(sub, request.user)
                         if to != STATUS_SUBMITTED],
@@ -391,7 +394,7 @@ def _form_context(request: HttpRequest, sub: Submission, form: EntryForm, result
         "days_left": days_left(sub.round.deadline),
         "evidence_form": EvidenceForm(),
         "evidence_max_bytes": settings.EVIDENCE_MAX_BYTES,
-        "all_evidence": list(sub.evidence.all()),
+        "all_evidence": evidence,
         "offline_form": OfflineUploadForm(),
         "can_review": can_review_unit(request.user, sub.unit) and sub.status == STATUS_SUBMITTED,
         **extra,
@@ -425,7 +428,7 @@ def submission(request: HttpRequest, pk: int) -> HttpResponse:
     if request.method == "GET":
         form = EntryForm(sub)
         return render(request, "assessments/submission.html", _form_context(
-            request, sub, form, evaluate_submission(sub)))
+            request, sub, form, evaluate_submission(sub, rows=form.stored_rows())))
     if not can_edit_unit(request.user, sub.unit):
         raise PermissionDenied(_("Bạn không được nhập số liệu cho đơn vị này."))
     form = EntryForm(sub, request.POST)
@@ -874,10 +877,10 @@ def review(request: HttpRequest, pk: int) -> HttpResponse:
             messages.success(request, _("Đã duyệt báo cáo của %(unit)s.") % {"unit": sub.unit.name})
         return redirect("assessments:review_queue")
     form = EntryForm(sub)
-    result = evaluate_submission(sub)
+    result = evaluate_submission(sub, rows=form.stored_rows())
     prev_label, previous = _previous_values(sub)
     blocks = build_blocks(form, result, parse_period(sub.period).year, _comments_by_indicator(sub),
-                          _evidence_by_indicator(sub), previous)
+                          _evidence_by_indicator(sub.evidence.all().select_related("uploaded_by")), previous)
     return render(request, "assessments/review.html", {
         "sub": sub, "blocks": blocks, "result": result, "decimals": form.spec.decimals,
         "previous_label": prev_label, "has_previous": bool(previous),

@@ -182,14 +182,19 @@ def evaluate_submission(submission: Submission, overrides: dict[str, Any] | None
     )
 
 
-def submit_problems(submission: Submission, result: UnitResult | None = None) -> list[str]:
-    """Why this submission may not be submitted yet: invalid or missing inputs, missing evidence."""
+def submit_problems(submission: Submission, result: UnitResult | None = None,
+                    evidence_codes: set[str] | None = None) -> list[str]:
+    """Why this submission may not be submitted yet: invalid or missing inputs, missing evidence.
+
+    ``evidence_codes`` — the indicators with evidence, when the caller has just read the evidence.
+    """
     if result is None:
         result = evaluate_submission(submission)
     spec = submission.framework.spec()
-    evidence_codes = set(
-        Evidence.objects.filter(submission=submission).values_list("indicator", flat=True)
-    )
+    if evidence_codes is None:
+        evidence_codes = set(
+            Evidence.objects.filter(submission=submission).values_list("indicator", flat=True)
+        )
     problems: list[str] = []
     for ind_result in result.indicators:
         if ind_result.status == "invalid":
