@@ -175,7 +175,12 @@ def submission_values(submission: Submission, overrides: dict[str, Any] | None =
 def evaluate_submission(submission: Submission, overrides: dict[str, Any] | None = None,
                         rows: Iterable[tuple[str, Any, str]] | None = None) -> UnitResult:
     """The engine's verdict on this submission's values (never recomputed here)."""
-    info = unit_infos(Unit.objects.filter(pk=submission.unit_id))[0]
+    unit = submission.unit if Submission.unit.is_cached(submission) else None
+    if unit is not None and "known_has_children" in unit.__dict__ and (
+            not unit.parent_id or Unit.parent.is_cached(unit)):
+        info = unit.to_info(has_children=unit.known_has_children)  # the page's join read all of it
+    else:
+        info = unit_infos(Unit.objects.filter(pk=submission.unit_id))[0]
     return evaluate_unit(
         submission.framework.spec(), info, submission_values(submission, overrides, rows),
         submission.period,
