@@ -59,7 +59,7 @@ class ExportForm(forms.Form):
                                 help_text=_("Ví dụ KT. GIÁM ĐỐC, TM. ỦY BAN NHÂN DÂN"))
     position = forms.CharField(label=_("Chức vụ"), max_length=100, required=False)
     recipients = forms.CharField(label=_("Nơi nhận"), required=False, widget=forms.Textarea(attrs={"rows": 4}),
-                                 help_text=_("Mỗi dòng một nơi nhận; dòng \u201cLưu: VT\u201d được thêm tự động"))
+                                 help_text=_("Mỗi dòng một nơi nhận; dòng “Lưu: VT” được thêm tự động"))
     addressee = forms.CharField(label=_("Kính gửi"), max_length=200, required=False,
                                 help_text=_("Để trống: không in dòng Kính gửi"))
     next_steps = forms.CharField(label=_("III. Phương hướng, nhiệm vụ thời gian tới"), required=False,
