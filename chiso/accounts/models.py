@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 ROLE_ADMIN = "administrator"
 ROLE_REVIEWER = "reviewer"
@@ -12,11 +13,13 @@ ROLE_REPORTER = "reporter"
 ROLE_VIEWER = "viewer"
 ROLES: tuple[str, ...] = (ROLE_ADMIN, ROLE_REVIEWER, ROLE_REPORTER, ROLE_VIEWER)
 
+# The role names have a context of their own: the same words name pages too ("Báo cáo": Reporter as
+# a role, Reports as a menu item), and a translation table holds one English text per word and context.
 ROLE_CHOICES = [
-    (ROLE_ADMIN, _("Quản trị")),
-    (ROLE_REVIEWER, _("Thẩm định")),
-    (ROLE_REPORTER, _("Báo cáo")),
-    (ROLE_VIEWER, _("Theo dõi")),
+    (ROLE_ADMIN, pgettext_lazy("vai trò", "Quản trị")),
+    (ROLE_REVIEWER, pgettext_lazy("vai trò", "Thẩm định")),
+    (ROLE_REPORTER, pgettext_lazy("vai trò", "Báo cáo")),
+    (ROLE_VIEWER, pgettext_lazy("vai trò", "Theo dõi")),
 ]
 
 

@@ -24,6 +24,7 @@ from django.utils import timezone
 from django.utils.decorators import method_decorator
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
+from django.utils.translation import pgettext
 from django.views.decorators.http import require_POST
 
 from chiso.accounts.forms import UnitForm, UploadForm, UserForm
@@ -131,7 +132,7 @@ def user_list(request: HttpRequest) -> HttpResponse:
         profile = getattr(u, "profile", None)
         rows.append({
             "user": u,
-            "role": _("Quản trị") if u.is_superuser else (profile.get_role_display() if profile else ""),
+            "role": pgettext("vai trò", "Quản trị") if u.is_superuser else (profile.get_role_display() if profile else ""),
             "scopes": list(profile.scopes.all()) if profile else [],
         })
     return render(request, "accounts/user_list.html", {

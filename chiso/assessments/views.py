@@ -461,7 +461,7 @@ def submission(request: HttpRequest, pk: int) -> HttpResponse:
         except WorkflowError as exc:
             form = EntryForm(sub)
             return render(request, "assessments/submission.html", _form_context(
-                request, sub, form, evaluate_submission(sub),
+                request, sub, form, evaluate_submission(sub, rows=form.stored_rows()),
                 error=exc.message, error_problems=exc.problems), status=400)
         messages.success(request, _("Đã nộp báo cáo. Người thẩm định sẽ xem và duyệt hoặc trả lại kèm nhận xét."))
         return redirect("assessments:my_work")
@@ -698,7 +698,8 @@ def evidence_upload(request: HttpRequest, pk: int) -> HttpResponse:
         return response
     if error and block is not None and sub.is_editable:
         return render(request, "assessments/submission.html", _form_context(
-            request, sub, EntryForm(sub), evaluate_submission(sub), evidence_errors={code: error},
+            request, sub, entry := EntryForm(sub), evaluate_submission(sub, rows=entry.stored_rows()),
+            evidence_errors={code: error},
             error=_("Chưa lưu minh chứng của chỉ tiêu %(code)s: %(why)s") % {"code": code, "why": error}),
             status=400)
     if error:
@@ -803,7 +804,7 @@ def offline_upload(request: HttpRequest, pk: int) -> HttpResponse:
     except offline.OfflineError as exc:
         entry = EntryForm(sub)
         return render(request, "assessments/submission.html", _form_context(
-            request, sub, entry, evaluate_submission(sub),
+            request, sub, entry, evaluate_submission(sub, rows=entry.stored_rows()),
             error=exc.message, error_problems=exc.problems), status=400)
     except WorkflowError as exc:
         messages.error(request, exc.message)

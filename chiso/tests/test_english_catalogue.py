@@ -1,14 +1,18 @@
-"""The English catalogues are complete, keep every placeholder, and their committed .mo files
-are compiled from the committed .po files.
+"""The English catalogues are complete, keep every placeholder, agree with each other, and their
+committed .mo files are compiled from the committed .po files.
 
 chiso/locale/en is the project catalogue; makemessages puts the strings of an app that has its
 own locale directory (accounts, assessments, dashboard, web) into that app's catalogue, so those
-are checked too. No database: the files are read directly.
+are checked too. Django merges them into one table (the project's first, then the apps' in
+INSTALLED_APPS order), so a word translated two ways shows only one of them everywhere: a word that
+means two things ("Báo cáo": the Reporter role, the Reports page) needs a context
+(``pgettext``, ``{% translate … context … %}``). No database: the files are read directly.
 """
 
 import ast
 import gettext
 import re
+from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -16,8 +20,9 @@ import pytest
 
 PACKAGE = Path(__file__).resolve().parent.parent
 CATALOGUES = sorted(PACKAGE.glob("**/locale/en/LC_MESSAGES/django.po"))
-# %(name)s, %s, %d, %.1f ...; "%%" is a literal percent sign and is removed before matching.
-PLACEHOLDER = re.compile(r"%(?:\((\w+)\))?[-#0 +]*\d*(?:\.\d+)?[sdifr]")
+# %(name)s, %s, %d, %.1f ...; "%%" is a literal percent sign and is removed before matching. No space
+# flag: "100% số" is a percent sign and a word, not a placeholder.
+PLACEHOLDER = re.compile(r"%(?:\((\w+)\))?[-#0+]*\d*(?:\.\d+)?[sdifr]")
 
 
 @dataclass
@@ -39,6 +44,9 @@ def parse_po(path: Path) -> list[Entry]:
         if starts_entry and entry.msgstr:  # whatever follows a msgstr begins the next entry
             entries.append(entry)
             entry, keyword = Entry(), ""
+        if line.startswith("#~"):  # an obsolete entry: nothing of it (its flags) reaches the next one
+            entry, keyword = Entry(), ""
+            continue
         if line.startswith("#,"):
             entry.flags.update(flag.strip() for flag in line[2:].split(","))
         if not line or line.startswith("#"):  # comments: flags, references, #| previous, #~
@@ -58,10 +66,10 @@ def parse_po(path: Path) -> list[Entry]:
     return entries
 
 
-def placeholders(text: str) -> tuple[set[str], int]:
-    """The %(name)s names in text and the number of bare %s / %d placeholders."""
-    found = PLACEHOLDER.findall(text.replace("%%", ""))
-    return {name for name in found if name}, sum(1 for name in found if not name)
+def placeholders(text: str) -> Counter[str]:
+    """Each placeholder of text with how many times it occurs (a sentence pasted twice has twice
+    as many)."""
+    return Counter(match.group(0) for match in PLACEHOLDER.finditer(text.replace("%%", "")))
 
 
 def messages(path: Path) -> list[Entry]:
@@ -110,3 +118,15 @@ def test_compiled_catalogue_matches_the_po(po: Path) -> None:
             if got != msgstr:
                 stale.append(f"{e.msgid!r}: .mo has {got!r}, .po has {msgstr!r}")
     assert not stale, f"{label(po)}: the .mo is not compiled from the .po: {stale}"
+
+
+def test_the_catalogues_agree_on_every_word() -> None:
+    """One English text per (context, message): Django keeps only one of two, so the other page
+    would show a word meant for somewhere else."""
+    english: dict[tuple[str | None, str, bool], dict[str, tuple]] = {}
+    for po in CATALOGUES:
+        for e in messages(po):
+            key = (e.msgctxt, e.msgid, e.msgid_plural is not None)
+            english.setdefault(key, {})[label(po)] = tuple(sorted(e.msgstr.items()))
+    differing = {key[1]: per for key, per in english.items() if len(set(per.values())) > 1}
+    assert not differing, f"translated differently in different catalogues (give one a context): {differing}"

@@ -7,6 +7,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.urls import NoReverseMatch, reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 
 from chiso.accounts.permissions import (
     ROLE_ADMIN,
@@ -47,9 +48,9 @@ def home(request: HttpRequest) -> HttpResponse:
                                 _("Phụ lục, báo cáo theo mẫu Nghị định 30, ma trận xã.")))
     if role == ROLE_ADMIN:
         candidates += [
-            _link("assessments:round_list", _("Đợt đánh giá"), _("Mở đợt mới, đặt hạn nộp.")),
-            _link("accounts:unit_tree", _("Đơn vị"), _("Cây đơn vị, nhập từ tệp CSV/XLSX.")),
-            _link("accounts:framework_list", _("Bộ chỉ tiêu"), _("Tải lên tệp YAML, xem chỉ tiêu.")),
+            _link("assessments:round_list", pgettext("trang", "Đợt đánh giá"), _("Mở đợt mới, đặt hạn nộp.")),
+            _link("accounts:unit_tree", pgettext("trang", "Đơn vị"), _("Cây đơn vị, nhập từ tệp CSV/XLSX.")),
+            _link("accounts:framework_list", pgettext("trang", "Bộ chỉ tiêu"), _("Tải lên tệp YAML, xem chỉ tiêu.")),
             _link("accounts:user_list", _("Người dùng"), _("Tài khoản, vai trò, phạm vi.")),
         ]
     links = [c for c in candidates if c]

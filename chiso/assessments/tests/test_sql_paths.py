@@ -79,6 +79,27 @@ def test_the_submission_page_join_keeps_the_scope(world, own_submission, other_s
         _submission_or_404(world.reviewer, 10**9)  # no such report
 
 
+def test_the_page_join_gives_the_engine_the_unit_the_database_gives(world, own_submission, commune_round):
+    """``evaluate_submission`` takes the unit from the page's join (no query); it must be the
+    engine's view ``unit_infos`` reads — for a commune (a parent, no children) and for the
+    province (no parent, children)."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from chiso.assessments.workflow import evaluate_submission
+    from chiso.units.models import unit_infos
+
+    root = Submission.objects.create(round=commune_round, unit=world.province)
+    for pk in (own_submission.pk, root.pk):
+        sub = _submission_or_404(world.admin, pk)
+        with CaptureQueriesContext(connection) as queries:
+            result = evaluate_submission(sub, rows=[])
+        assert not [q for q in queries if "units_unit" in q["sql"]]  # the unit is not read again
+        assert result.unit == unit_infos(Unit.objects.filter(pk=sub.unit_id))[0]
+    assert result.unit.parent_code is None and result.unit.has_children
+    assert evaluate_submission(_submission_or_404(world.admin, own_submission.pk)).unit.parent_code == "AG-PT"
+
+
 def test_no_editor_and_no_parent_come_back_as_none(world, commune_round):
     sub = Submission.objects.create(round=commune_round, unit=world.province)  # the root: no parent
     got = _submission_or_404(world.admin, sub.pk)
