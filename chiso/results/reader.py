@@ -31,6 +31,9 @@ class _Kept:
 
     revision: int = -1
     results: dict[str, tuple[UnitResult, str, str]] = field(default_factory=dict)  # code → (result, checksum, left out)
+    # Units whose stored results a write flagged stale (their recompute task is queued): evaluated here
+    # without storing them, which the worker does — never shown from the old stored result.
+    stale: frozenset[str] = frozenset()
 
 
 _KEPT: dict[tuple[int, str, str, str], _Kept] = {}
@@ -68,7 +71,7 @@ class Figures:
 
 
 def _current(framework: Framework, period: str, basis: str, revision: int,
-             infos: Sequence[UnitInfo]) -> dict[str, tuple[UnitResult, str, str]]:
+             infos: Sequence[UnitInfo], task_queued: bool = False) -> dict[str, tuple[UnitResult, str, str]]:
     key = (framework.pk, framework.checksum, period, basis)
     digest = store.checksum(framework)
     with _LOCK:
@@ -76,12 +79,15 @@ def _current(framework: Framework, period: str, basis: str, revision: int,
     if kept.revision != revision:
         since = None if kept.revision < 0 else kept.revision
         fresh = dict(kept.results)
+        stale_codes = set(kept.stale)
         for code, stale, row_digest, why, payload in store.load_stored(framework, period, basis, since):
             if stale:
                 fresh.pop(code, None)
+                stale_codes.add(code)
             else:
                 fresh[code] = (pickle.loads(payload), row_digest, why)
-        kept = _Kept(revision, fresh)
+                stale_codes.discard(code)
+        kept = _Kept(revision, fresh, frozenset(stale_codes))
         with _LOCK:
             _KEPT[key] = kept
     todo = [info for info in infos
@@ -92,14 +98,20 @@ def _current(framework: Framework, period: str, basis: str, revision: int,
         # Another thread of this process may have done it while this one waited.
         held = _KEPT.get(key, kept).results
         todo = [i for i in todo if (got := held.get(i.code)) is None or got[1] != digest or got[0].unit != i]
-        computed = store.recompute(framework, period, todo) if todo else {}
-        with _LOCK:
-            for b, results in computed.items():
-                held_b = _KEPT.get((framework.pk, framework.checksum, period, b))
-                if held_b is None:
-                    continue
-                for code, (result, why) in results.items():
-                    held_b.results[code] = (result, digest, why)
+        # Flagged stale by a write while a recompute task is queued: the task stores them, this page
+        # only evaluates them. Otherwise (never stored, another framework document or unit, or no task
+        # waiting — it began, or was lost) evaluated and stored here, so later pages read them.
+        flagged = [i for i in todo if task_queued and i.code in kept.stale]
+        missing = [i for i in todo if not (task_queued and i.code in kept.stale)]
+        for computed in (store.evaluate_only(framework, period, flagged) if flagged else {},
+                         store.recompute(framework, period, missing) if missing else {}):
+            with _LOCK:
+                for b, results in computed.items():
+                    held_b = _KEPT.get((framework.pk, framework.checksum, period, b))
+                    if held_b is None:
+                        continue
+                    for code, (result, why) in results.items():
+                        held_b.results[code] = (result, digest, why)
     return _KEPT[key].results
 
 
@@ -117,10 +129,10 @@ def figures_many(framework: Framework, periods: Sequence[str], infos: Sequence[U
     """Figures of ``infos`` (in that order) for each period, with one revision query in all."""
     check_basis(basis)
     spec = framework.spec()
-    revs = store.revisions(framework, [parse_period(p).code for p in periods])
+    states = store.revision_states(framework, [parse_period(p).code for p in periods])
     out: dict[str, Figures] = {}
-    for period, revision in revs.items():
-        held = _current(framework, period, basis, revision, infos)
+    for period, (revision, task_queued) in states.items():
+        held = _current(framework, period, basis, revision, infos, task_queued)
         results = tuple(held[i.code][0] for i in infos)
         left = {i.code: held[i.code][2] for i in infos if held[i.code][2]}
         evaluation = Evaluation(framework=spec, period=parse_period(period), results=results,

@@ -272,9 +272,17 @@ def counter(name: str) -> int:
 
 def revisions(framework: Framework, periods: Sequence[str]) -> dict[str, int]:
     """period → revision number (0 when nothing was ever written), in one query."""
-    found = dict(Revision.objects.filter(framework=framework, period__in=list(periods))
-                 .values_list("period", "number"))
-    return {p: found.get(p, 0) for p in periods}
+    return {p: number for p, (number, _queued) in revision_states(framework, periods).items()}
+
+
+def revision_states(framework: Framework, periods: Sequence[str]) -> dict[str, tuple[int, bool]]:
+    """period → (revision number, whether a recompute task is queued and not yet begun — claimed less
+    than ``QUEUE_STALE_AFTER`` ago), in one query."""
+    before = timezone.now() - QUEUE_STALE_AFTER
+    found = {period: (number, queued_at is not None and queued_at >= before) for period, number, queued_at in
+             Revision.objects.filter(framework=framework, period__in=list(periods))
+             .values_list("period", "number", "queued_at")}
+    return {p: found.get(p, (0, False)) for p in periods}
 
 
 def checksum(framework: Framework, info: UnitInfo | None = None) -> str:
@@ -293,15 +301,8 @@ def recompute(framework: Framework, period: str, infos: Sequence[UnitInfo]) -> d
     if not infos:
         return out
     spec = framework.spec()
-    if getattr(spec, "compares_units", False):
-        # Points relative to a group average (NĐ 307): one unit's figure moves everyone's score,
-        # so the whole province is evaluated together, each basis over its own figures.
-        from chiso.assessments.evaluation import units_in_scope
-
-        wanted = {i.code for i in infos}
-        infos = [*infos, *(i for i in units_in_scope(framework) if i.code not in wanted)]
+    infos = _with_group(framework, infos)
     ids = dict(Unit.objects.filter(code__in=[i.code for i in infos]).values_list("code", "pk"))
-    by_id = {ids[i.code]: i.code for i in infos if i.code in ids}
     with transaction.atomic():
         row = Revision.objects.select_for_update().filter(framework=framework, period=period).first()
         if row is None:  # never written through the write path (bulk loads): revision 0, as readers assume
@@ -321,30 +322,17 @@ def recompute(framework: Framework, period: str, infos: Sequence[UnitInfo]) -> d
             infos = [i for i in infos if i.code not in out[BASIS_PROVISIONAL]]
             if not infos:
                 return out
-            by_id = {ids[i.code]: i.code for i in infos if i.code in ids}
-        everything, _ = load_inputs(framework, [period], by_id, BASIS_PROVISIONAL)
-        provisional = evaluate(spec, infos, everything.get(period, {}), period).results
-        # The official basis differs only for units whose report is not approved: one read of the figures.
-        statuses = report_statuses(framework.pk, [period], by_id)
-        left_here = {code: why for uid, code in by_id.items() if (why := left_out(statuses, uid, period, BASIS_OFFICIAL))}
-        if getattr(spec, "compares_units", False):
-            official_values = {c: v for c, v in everything.get(period, {}).items() if c not in left_here}
-            official_out = {r.unit.code: r for r in evaluate(spec, infos, official_values, period).results}
-        else:
-            kept_out = [i for i in infos if i.code in left_here]
-            official_out = {r.unit.code: r for r in evaluate(spec, kept_out, {}, period).results}
+        evaluated = _evaluate(framework, period, infos, ids)
         objs = []
-        for result in provisional:
-            code = result.unit.code
-            digest = checksum(framework, result.unit)
-            official = official_out.get(code, result)
+        digest = checksum(framework)
+        for code, (result, _why) in evaluated[BASIS_PROVISIONAL].items():
+            official, why = evaluated[BASIS_OFFICIAL][code]
             pickled = pickle.dumps(result, protocol=pickle.HIGHEST_PROTOCOL)
-            for basis, res, why in ((BASIS_PROVISIONAL, result, ""),
-                                    (BASIS_OFFICIAL, official, left_here.get(code, ""))):
-                out[basis][code] = (res, why)
+            for basis, res, left in ((BASIS_PROVISIONAL, result, ""), (BASIS_OFFICIAL, official, why)):
+                out[basis][code] = (res, left)
                 objs.append(StoredResult(
                     framework=framework, period=period, basis=basis, unit_id=ids[code],
-                    revision=number, stale=False, status=res.status, left_out=why, checksum=digest,
+                    revision=number, stale=False, status=res.status, left_out=left, checksum=digest,
                     # the same result on both bases (its report approved or none asked): pickled once
                     payload=pickled if res is result else pickle.dumps(res, protocol=pickle.HIGHEST_PROTOCOL),
                 ))
@@ -353,6 +341,58 @@ def recompute(framework: Framework, period: str, infos: Sequence[UnitInfo]) -> d
             unique_fields=["framework", "period", "basis", "unit"],
             update_fields=["revision", "stale", "status", "left_out", "checksum", "payload", "computed_at"],
         )
+    return out
+
+
+def evaluate_only(framework: Framework, period: str,
+                  infos: Sequence[UnitInfo]) -> dict[str, dict[str, tuple[UnitResult, str]]]:
+    """What ``recompute`` would store for ``infos``, evaluated from the figures as they are now and
+    stored nowhere: for a page that meets results a write flagged stale while their recompute task
+    is queued (the task stores them; the page must not show the old ones meanwhile). On deadline day
+    every dashboard view met such units, and storing them too doubled the worker's work and held the
+    revision row every save waits for. No revision lock: a write committed after this read flags
+    its units again, and the next page reads them again."""
+    if not infos:
+        return {b: {} for b in BASES}
+    infos = _with_group(framework, infos)
+    ids = dict(Unit.objects.filter(code__in=[i.code for i in infos]).values_list("code", "pk"))
+    return _evaluate(framework, period, infos, ids)
+
+
+def _with_group(framework: Framework, infos: Sequence[UnitInfo]) -> list[UnitInfo]:
+    """``infos``, and for points relative to a group average (NĐ 307) every unit in scope: one unit's
+    figure moves everyone's score, so the whole province is evaluated together."""
+    if not getattr(framework.spec(), "compares_units", False):
+        return list(infos)
+    from chiso.assessments.evaluation import units_in_scope
+
+    wanted = {i.code for i in infos}
+    return [*infos, *(i for i in units_in_scope(framework) if i.code not in wanted)]
+
+
+def _evaluate(framework: Framework, period: str, infos: Sequence[UnitInfo],
+              ids: dict[str, int]) -> dict[str, dict[str, tuple[UnitResult, str]]]:
+    """Both bases of ``infos`` (those with a unit row) from the stored figures: basis → code →
+    (result, report status keeping it out of the official basis)."""
+    spec = framework.spec()
+    infos = [i for i in infos if i.code in ids]
+    by_id = {ids[i.code]: i.code for i in infos}
+    everything, _ = load_inputs(framework, [period], by_id, BASIS_PROVISIONAL)
+    provisional = evaluate(spec, infos, everything.get(period, {}), period).results
+    # The official basis differs only for units whose report is not approved: one read of the figures.
+    statuses = report_statuses(framework.pk, [period], by_id)
+    left_here = {code: why for uid, code in by_id.items() if (why := left_out(statuses, uid, period, BASIS_OFFICIAL))}
+    if getattr(spec, "compares_units", False):
+        official_values = {c: v for c, v in everything.get(period, {}).items() if c not in left_here}
+        official_out = {r.unit.code: r for r in evaluate(spec, infos, official_values, period).results}
+    else:
+        kept_out = [i for i in infos if i.code in left_here]
+        official_out = {r.unit.code: r for r in evaluate(spec, kept_out, {}, period).results}
+    out: dict[str, dict[str, tuple[UnitResult, str]]] = {b: {} for b in BASES}
+    for result in provisional:
+        code = result.unit.code
+        out[BASIS_PROVISIONAL][code] = (result, "")
+        out[BASIS_OFFICIAL][code] = (official_out.get(code, result), left_here.get(code, ""))
     return out
 
 

@@ -263,8 +263,38 @@ def test_results_are_stored_and_a_write_marks_only_its_unit_stale(world, own_sub
     assert Revision.objects.get(framework=test_framework, period="2025").number == revision + 1
     assert list(stored.filter(stale=True).values_list("unit__code", flat=True)) == [world.commune_b.code]
     doc = evaluate_json("--basis", "provisional")
-    assert not stored.filter(stale=True).exists()
+    # The answer already has the new figure; with the recompute task queued (this test's transaction
+    # never commits, so it has not run) the reader evaluates the flagged unit and leaves storing it
+    # to the task, which every write queues.
     assert next(u for u in doc["units"] if u["unit"] == world.commune_b.code)["status"] == "incomplete"
+    assert list(stored.filter(stale=True).values_list("unit__code", flat=True)) == [world.commune_b.code]
+    from chiso.results.tasks import recompute_results
+
+    assert recompute_results.call(test_framework.pk, "2025") == 1  # the task: that unit only
+    assert not stored.filter(stale=True).exists()
+    assert evaluate_json("--basis", "provisional") == doc
+
+
+def test_with_no_recompute_task_waiting_the_reader_stores_what_it_evaluates(world, own_submission,
+                                                                           other_submission, test_framework):
+    """A task lost (claimed over five minutes ago, never begun) or already begun: the page stores
+    the units it evaluates, so the next pages and processes read them instead of evaluating again."""
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from chiso.results.store import QUEUE_STALE_AFTER
+
+    put_values(own_submission, VALID_COMMUNE_VALUES)
+    evaluate_json("--basis", "provisional")
+    stored = StoredResult.objects.filter(framework=test_framework, period="2025", basis="provisional")
+    for n, queued_at in enumerate((timezone.now() - QUEUE_STALE_AFTER - timedelta(seconds=1), None)):  # lost; begun
+        write_values(test_framework, [CellWrite(world.commune_b.pk, "2025", "3.numerator", number=Decimal(n + 1))])
+        assert stored.filter(stale=True).exists()
+        Revision.objects.filter(framework=test_framework, period="2025").update(queued_at=queued_at)
+        doc = evaluate_json("--basis", "provisional")
+        assert not stored.filter(stale=True).exists(), queued_at
+        assert next(u for u in doc["units"] if u["unit"] == world.commune_b.code)["status"] == "incomplete"
 
 
 def test_the_report_page_exports_on_the_basis_chosen(world, own_submission):
