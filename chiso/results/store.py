@@ -4,9 +4,10 @@ The write path calls :func:`mark_stale` inside its own transaction: the
 revision goes up and the units' stored results are flagged, in the same
 commit as the figures, so no reader can see new figures with old results.
 After the commit a task recomputes what is stale (immediately in the
-embedded default, in a worker in production); the reader recomputes too when
+embedded default, in a worker in production). The reader evaluates too when
 it meets a stale or missing result, so a page is never wrong while a worker
-is busy.
+is busy: stale ones whose task is queued only for the page (``evaluate_only``),
+the others stored (``recompute``).
 """
 
 from __future__ import annotations
