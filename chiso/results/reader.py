@@ -31,8 +31,9 @@ class _Kept:
 
     revision: int = -1
     results: dict[str, tuple[UnitResult, str, str]] = field(default_factory=dict)  # code → (result, checksum, left out)
-    # Units whose stored results a write flagged stale (their recompute task is queued): evaluated here
-    # without storing them, which the worker does — never shown from the old stored result.
+    # Units whose stored results are flagged stale at ``revision`` (every load returns every stale row,
+    # so this is exact): while their recompute task is queued they are evaluated here and not stored —
+    # the task stores them — and never shown from the old stored result.
     stale: frozenset[str] = frozenset()
 
 
@@ -79,14 +80,13 @@ def _current(framework: Framework, period: str, basis: str, revision: int,
     if kept.revision != revision:
         since = None if kept.revision < 0 else kept.revision
         fresh = dict(kept.results)
-        stale_codes = set(kept.stale)
+        stale_codes: set[str] = set()
         for code, stale, row_digest, why, payload in store.load_stored(framework, period, basis, since):
             if stale:
                 fresh.pop(code, None)
                 stale_codes.add(code)
             else:
                 fresh[code] = (pickle.loads(payload), row_digest, why)
-                stale_codes.discard(code)
         kept = _Kept(revision, fresh, frozenset(stale_codes))
         with _LOCK:
             _KEPT[key] = kept
@@ -95,24 +95,39 @@ def _current(framework: Framework, period: str, basis: str, revision: int,
     if not todo:
         return kept.results
     with _recompute_lock(key):
-        # Another thread of this process may have done it while this one waited.
-        held = _KEPT.get(key, kept).results
+        # Another thread of this process may have done it while this one waited — at this revision
+        # only: memory of a newer one may lack units this page needs (flagged since) and is not used.
+        current = _KEPT.get(key, kept)
+        held = dict(current.results if current.revision == revision else kept.results)
         todo = [i for i in todo if (got := held.get(i.code)) is None or got[1] != digest or got[0].unit != i]
         # Flagged stale by a write while a recompute task is queued: the task stores them, this page
         # only evaluates them. Otherwise (never stored, another framework document or unit, or no task
-        # waiting — it began, or was lost) evaluated and stored here, so later pages read them.
-        flagged = [i for i in todo if task_queued and i.code in kept.stale]
-        missing = [i for i in todo if not (task_queued and i.code in kept.stale)]
-        for computed in (store.evaluate_only(framework, period, flagged) if flagged else {},
-                         store.recompute(framework, period, missing) if missing else {}):
-            with _LOCK:
-                for b, results in computed.items():
-                    held_b = _KEPT.get((framework.pk, framework.checksum, period, b))
-                    if held_b is None:
-                        continue
-                    for code, (result, why) in results.items():
-                        held_b.results[code] = (result, digest, why)
-    return _KEPT[key].results
+        # waiting — it began, or was lost) evaluated and stored here, so later pages read them. A
+        # framework comparing units evaluates the whole group at once: once, stored if anything must be.
+        only_flagged = task_queued and all(i.code in kept.stale for i in todo)
+        if not todo:
+            computed = {}
+        elif only_flagged:
+            computed = store.evaluate_only(framework, period, todo)
+        elif task_queued and not getattr(framework.spec(), "compares_units", False):
+            flagged = [i for i in todo if i.code in kept.stale]
+            computed = store.recompute(framework, period, [i for i in todo if i.code not in kept.stale])
+            for b, results in (store.evaluate_only(framework, period, flagged) if flagged else {}).items():
+                computed.setdefault(b, {}).update(results)
+        else:
+            computed = store.recompute(framework, period, todo)
+        with _LOCK:
+            for b, results in computed.items():
+                held_b = _KEPT.get((framework.pk, framework.checksum, period, b))
+                # Only into memory of the revision these figures were read at: a newer one (a write
+                # committed while this evaluated) must evaluate them again, never keep these.
+                if held_b is None or held_b.revision != revision:
+                    continue
+                for code, (result, why) in results.items():
+                    held_b.results[code] = (result, digest, why)
+        for code, (result, why) in computed.get(basis, {}).items():
+            held[code] = (result, digest, why)
+    return held
 
 
 _RECOMPUTING: dict[tuple, threading.Lock] = {}

@@ -14,7 +14,7 @@ from chiso.assessments.models import Value
 from chiso.engine.numbers import format_int
 from chiso.engine.periods import PeriodError, parse_period
 from chiso.frameworks.models import Framework
-from chiso.results import reader
+from chiso.results import reader, store
 from chiso.results.models import BASES
 
 
@@ -45,6 +45,9 @@ class Command(BaseCommand):
                 set(Value.objects.filter(framework=framework).values_list("period", flat=True).distinct()))
             infos = units_in_scope(framework)
             for code in periods:
+                # Stale ones stored here even while a task is queued (pages only evaluate those then):
+                # this command is the safety net when no worker runs.
+                store.refresh(framework, code)
                 for basis in BASES:
                     reader.figures(framework, code, infos, basis)
                 total += len(infos)
