@@ -104,18 +104,13 @@ def _current(framework: Framework, period: str, basis: str, revision: int,
         # only evaluates them. Otherwise (never stored, another framework document or unit, or no task
         # waiting — it began, or was lost) evaluated and stored here, so later pages read them. A
         # framework comparing units evaluates the whole group at once: once, stored if anything must be.
-        only_flagged = task_queued and all(i.code in kept.stale for i in todo)
-        if not todo:
-            computed = {}
-        elif only_flagged:
-            computed = store.evaluate_only(framework, period, todo)
-        elif task_queued and not getattr(framework.spec(), "compares_units", False):
-            flagged = [i for i in todo if i.code in kept.stale]
-            computed = store.recompute(framework, period, [i for i in todo if i.code not in kept.stale])
-            for b, results in (store.evaluate_only(framework, period, flagged) if flagged else {}).items():
-                computed.setdefault(b, {}).update(results)
-        else:
-            computed = store.recompute(framework, period, todo)
+        flagged = [i for i in todo if task_queued and i.code in kept.stale]
+        to_store = [i for i in todo if not (task_queued and i.code in kept.stale)]
+        if to_store and getattr(framework.spec(), "compares_units", False):
+            to_store, flagged = todo, []
+        computed = store.recompute(framework, period, to_store) if to_store else {}
+        for b, results in (store.evaluate_only(framework, period, flagged) if flagged else {}).items():
+            computed.setdefault(b, {}).update(results)
         with _LOCK:
             for b, results in computed.items():
                 held_b = _KEPT.get((framework.pk, framework.checksum, period, b))

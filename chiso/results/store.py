@@ -271,11 +271,6 @@ def counter(name: str) -> int:
     return Counter.objects.filter(name=name).values_list("number", flat=True).first() or 0
 
 
-def revisions(framework: Framework, periods: Sequence[str]) -> dict[str, int]:
-    """period → revision number (0 when nothing was ever written), in one query."""
-    return {p: number for p, (number, _queued) in revision_states(framework, periods).items()}
-
-
 def revision_states(framework: Framework, periods: Sequence[str]) -> dict[str, tuple[int, bool]]:
     """period → (revision number, whether a recompute task is queued and not yet begun — claimed less
     than ``QUEUE_STALE_AFTER`` ago), in one query."""
