@@ -117,6 +117,13 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
             "transaction_mode": "IMMEDIATE",
         }
     )
+if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql" and env_bool("DB_PREPARED_STATEMENTS", True):
+    # Parameters sent apart from the SQL text, and a statement run a few times on a connection is
+    # prepared once: the server stops parsing and planning the same queries again and again. On
+    # deadline day planning cost PostgreSQL more than running the queries (docs/operations.md).
+    # Off (DB_PREPARED_STATEMENTS=false) behind a pooler that cannot keep prepared statements.
+    DATABASES["default"].setdefault("OPTIONS", {}).update(
+        {"server_side_binding": True, "prepare_threshold": env_int("DB_PREPARE_THRESHOLD", 5)})
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTHENTICATION_BACKENDS = [
