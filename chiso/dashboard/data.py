@@ -24,16 +24,17 @@ from chiso.assessments.evaluation import units_in_scope
 from chiso.assessments.models import STATUS_APPROVED, Submission
 from chiso.assessments.models import Value as ValueRow
 from chiso.engine import aggregate, forecast
+from chiso.engine.aggregate import in_scope
 from chiso.engine.evaluate import Evaluation
 from chiso.engine.forecast import Milestone
 from chiso.engine.model import Framework as FrameworkSpec
-from chiso.engine.model import Summary, UnitInfo, UnitResult
+from chiso.engine.model import UnitInfo, UnitResult
 from chiso.engine.periods import Period, PeriodError, parse_period
 from chiso.frameworks.models import Framework
 from chiso.results import reader
 from chiso.results.models import BASIS_OFFICIAL
 from chiso.results.vocabulary import LEVEL_AGENCIES
-from chiso.units.models import Unit, dated_units, path_prefix_q, valid_at_end
+from chiso.units.models import Unit, dated_units, path_prefix_q, unit_infos, valid_at_end
 
 DEFAULT_FRAMEWORK = "ag-cqdt-2021"
 TREND_PERIODS = 8  # how many past periods of the same kind the trend shows
@@ -114,14 +115,55 @@ PAGES = PageMemo()
 reader.on_forget(PAGES.clear)
 
 
-def state_key(framework: Framework, basis: str, scope: tuple, written: tuple | None = None) -> tuple:
+def state_key(framework: Framework, basis: str, scope: tuple, written: tuple | None = None,
+              units_state: int | None = None) -> tuple:
     """The database state a page of ``framework`` depends on (see ``PageMemo``)."""
     from django.utils import translation
 
     from chiso.results.store import counter
 
     return (framework.pk, framework.checksum, basis, scope, translation.get_language(),
-            written if written is not None else framework_revisions(framework), counter("units"))
+            written if written is not None else framework_revisions(framework),
+            counter("units") if units_state is None else units_state)
+
+
+# The units a viewer sees — their engine views, rows and validity dates — change only when a unit
+# does, and every unit change bumps the "units" counter (``chiso.results.signals``). A page rebuilt
+# because a figure was written (on deadline day, every page) reads them from here, keyed by the
+# viewer's scope and that counter, instead of three to five queries over every unit in scope.
+UNITS = PageMemo(size=128)
+reader.on_forget(UNITS.clear)
+
+
+def units_counter() -> int:
+    """The "units" counter: bumped by every change of any unit."""
+    from chiso.results.store import counter
+
+    return counter("units")
+
+
+def kept_unit_infos(key: tuple, units: QuerySet[Unit]) -> list[UnitInfo]:
+    """``unit_infos(units)``, kept under ``key`` (the scope that gives ``units`` and the units counter)."""
+    return UNITS.get_or_build(("infos", *key), lambda: unit_infos(units))
+
+
+def kept_in_scope(framework: Framework, key: tuple, units: QuerySet[Unit]) -> list[UnitInfo]:
+    """``units_in_scope(framework, units)``, kept under ``key`` and the framework version."""
+    def build() -> list[UnitInfo]:
+        spec = framework.spec()
+        return [info for info in kept_unit_infos(key, units) if in_scope(spec, info)]
+
+    return UNITS.get_or_build(("in_scope", framework.pk, framework.checksum, *key), build)
+
+
+def kept_unit_rows(key: tuple, units: QuerySet[Unit]) -> dict[str, UnitRow]:
+    """``unit_rows(units)``, kept under ``key``."""
+    return UNITS.get_or_build(("rows", *key), lambda: unit_rows(units))
+
+
+def kept_dated_units(units_state: int) -> dict[str, tuple[date | None, date | None]]:
+    """``dated_units()``, kept until the units counter moves."""
+    return UNITS.get_or_build(("dated", units_state), dated_units)
 
 
 def periods_with_values(framework: Framework, units: QuerySet[Unit],
@@ -228,7 +270,8 @@ def unit_rows(units: QuerySet[Unit]) -> dict[str, UnitRow]:
 
 def evaluate_periods(framework: Framework, periods: Sequence[Period], units: QuerySet[Unit],
                      infos: Sequence[UnitInfo] | None = None,
-                     basis: str = BASIS_OFFICIAL) -> dict[str, Evaluation]:
+                     basis: str = BASIS_OFFICIAL,
+                     dated: dict[str, tuple[date | None, date | None]] | None = None) -> dict[str, Evaluation]:
     """The evaluation of ``units`` (in the framework's scope) for each period, on ``basis``.
 
     Read from the stored results (``chiso.results.reader``): one revision
@@ -239,7 +282,7 @@ def evaluate_periods(framework: Framework, periods: Sequence[Period], units: Que
         infos = units_in_scope(framework, units)
     # Each period on the units in force on its last day (the 2025 reform: old units until 30/06/2025).
     by_infos: dict[tuple[str, ...], tuple[list[UnitInfo], list[str]]] = {}
-    dated = dated_units()
+    dated = dated_units() if dated is None else dated
     for p in periods:
         kept = valid_at_end(list(infos), p.end, dated)
         by_infos.setdefault(tuple(i.code for i in kept), (kept, []))[1].append(p.code)
@@ -248,13 +291,6 @@ def evaluate_periods(framework: Framework, periods: Sequence[Period], units: Que
         got = reader.figures_many(framework, codes, kept, basis)
         out.update({code: f.evaluation for code, f in got.items()})
     return {p.code: out[p.code] for p in periods}
-
-
-def period_summaries(framework: Framework, periods: Sequence[Period], units: QuerySet[Unit],
-                     infos: Sequence[UnitInfo] | None = None,
-                     basis: str = BASIS_OFFICIAL) -> dict[str, Summary]:
-    """Only the engine's tallies per period (for trends and forecasts)."""
-    return {code: ev.summary for code, ev in evaluate_periods(framework, periods, units, infos, basis).items()}
 
 
 @dataclass(frozen=True)

@@ -18,6 +18,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.template.loader import render_to_string
 from django.urls import NoReverseMatch, reverse
+from django.utils.functional import cached_property
 from django.utils.http import urlencode
 
 from chiso.accounts.permissions import (
@@ -80,10 +81,34 @@ class Selection:
         )
         self.spec = self.framework.spec() if self.framework else None
 
+    @cached_property
+    def units_state(self) -> int:
+        """The units counter, read once per request (every unit change bumps it)."""
+        return data.units_counter()
+
+    def scope(self) -> tuple:
+        """What decides the units in view: the viewer's scope roots, the area and the level."""
+        return (scope_paths(self.request.user), self.area.path if self.area else None, self.level)
+
     def state_key(self) -> tuple:
         """The database state this selection's pages depend on (framework, basis, scope, revisions)."""
-        scope = (scope_paths(self.request.user), self.area.path if self.area else None, self.level)
-        return data.state_key(self.framework, self.basis, scope, self.written)
+        return data.state_key(self.framework, self.basis, self.scope(), self.written, self.units_state)
+
+    def infos(self) -> list:
+        """Engine views of the units in view that the framework assesses (kept until a unit changes)."""
+        return data.kept_in_scope(self.framework, (*self.scope(), self.units_state), self.units)
+
+    def rows(self) -> dict[str, data.UnitRow]:
+        """Every active unit the viewer sees in the area (any level), by code (kept until a unit changes)."""
+        units = (self.user_units.filter(path_prefix_q(self.area.path), active=True) if self.area
+                 else self.user_units.filter(active=True))
+        return data.kept_unit_rows(("rows", scope_paths(self.request.user), self.area.path if self.area else None,
+                                    self.units_state), units)
+
+    def evaluate(self, periods: list[Period]) -> dict[str, Any]:
+        """period code → the engine's evaluation of the units in view, from the stored results."""
+        return data.evaluate_periods(self.framework, periods, self.units, self.infos(), basis=self.basis,
+                                     dated=data.kept_dated_units(self.units_state))
 
     @property
     def ready(self) -> bool:
@@ -177,11 +202,10 @@ def overview(request: HttpRequest, area_code: str | None = None) -> HttpResponse
 
 def _overview_data(sel: Selection, period: Period, trend: list[Period]) -> dict[str, Any]:
     """Everything the overview shows, computed from stored results (kept in ``data.PAGES``)."""
-    infos = data.units_in_scope(sel.framework, sel.units)
-    ev = data.evaluate_periods(sel.framework, [period], sel.units, infos, basis=sel.basis)[period.code]
-    summaries = data.period_summaries(sel.framework, trend, sel.units, infos, basis=sel.basis)
-    rows = data.unit_rows(sel.user_units.filter(path_prefix_q(sel.area.path), active=True)
-                          if sel.area else sel.user_units.filter(active=True))
+    evaluations = sel.evaluate(sorted({*trend, period}))  # the trend ends with the period shown
+    ev = evaluations[period.code]
+    summaries = {p.code: evaluations[p.code].summary for p in trend}
+    rows = sel.rows()
     level_rows = _level_rows(sel, ev.summary, period)
     histogram = data.met_histogram(ev.results)
     milestones = data.completion_milestones(sel.spec)
@@ -276,7 +300,7 @@ def matrix(request: HttpRequest) -> HttpResponse:
     sel = Selection(request, area_param="district")
     if not sel.ready:
         return _empty(request, sel, "Ma trận đơn vị × tiêu chí")
-    ev = data.evaluate_periods(sel.framework, [sel.period], sel.units, basis=sel.basis)[sel.period.code]
+    ev = sel.evaluate([sel.period])[sel.period.code]
     sort = request.GET.get("sort") or "cap"
     columns = [ind for ind in sel.spec.indicators if ind.kind != "text"]
     rows = []
@@ -420,7 +444,7 @@ def blocking(request: HttpRequest) -> HttpResponse:
     sel = Selection(request, area_param="district")
     if not sel.ready:
         return _empty(request, sel, "Tiêu chí vướng mắc")
-    ev = data.evaluate_periods(sel.framework, [sel.period], sel.units, basis=sel.basis)[sel.period.code]
+    ev = sel.evaluate([sel.period])[sel.period.code]
     by_level = data.blocking_by_level(ev.results)
     levels = [{"level": lvl, "label": level_agency(lvl),
                "rows": [{"b": b, "share": Fraction(b.failing, b.assessed) if b.assessed else None}
@@ -441,7 +465,7 @@ def blocking(request: HttpRequest) -> HttpResponse:
 
 
 def _planner_data(sel: Selection):
-    ev = data.evaluate_periods(sel.framework, [sel.period], sel.units, basis=sel.basis)[sel.period.code]
+    ev = sel.evaluate([sel.period])[sel.period.code]
     plans = plan_units(ev.results, sel.spec)
     milestone = data.target_for(sel.spec, sel.period)
     selection = (reach_target(ev.results, milestone.target, sel.spec, op=milestone.op)
@@ -544,7 +568,7 @@ def forecast(request: HttpRequest) -> HttpResponse:
         return _empty(request, sel, "Dự báo")
     periods = [p for p in sel.periods if p.kind == sel.period.kind and not sel.period < p
                and (p == sel.period or p.code not in sel.collecting)]
-    summaries = data.period_summaries(sel.framework, periods, sel.units, basis=sel.basis)
+    summaries = {code: ev.summary for code, ev in sel.evaluate(periods).items()}
     decimals = sel.spec.decimals
     series = []
     for level in (None, *LEVELS):
@@ -586,7 +610,7 @@ def ranking(request: HttpRequest) -> HttpResponse:
     sel = Selection(request, area_param="district")
     if not sel.ready:
         return _empty(request, sel, "Xếp hạng")
-    ev = data.evaluate_periods(sel.framework, [sel.period], sel.units, basis=sel.basis)[sel.period.code]
+    ev = sel.evaluate([sel.period])[sel.period.code]
     # the ranking rule (order, ties, units not ranked or not reported) is the engine's
     by_level = [{"level": lv.level, "label": level_agency(lv.level), "rows": lv.ranked,
                  "maximum": lv.maximum, "not_reported": list(lv.not_reported)}
