@@ -9,3 +9,6 @@ class ResultsConfig(AppConfig):
 
     def ready(self) -> None:
         from . import signals  # noqa: F401  (connects the safety-net receivers)
+        from .psycopg_cache import raise_limits
+
+        raise_limits()
