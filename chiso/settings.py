@@ -255,6 +255,12 @@ TASKS = {
         }[_TASKS]
     }
 }
+# With a worker's queue, the recompute a write queues begins this many seconds later, so one run
+# stores every unit saved meanwhile (on deadline day: not one run per save). Pages never wait for it:
+# until it has run they evaluate the units it will store (docs/results.md). 0 = at once.
+RESULTS_RECOMPUTE_DELAY = env_int("CHISO_RECOMPUTE_DELAY", 2)
+if not 0 <= RESULTS_RECOMPUTE_DELAY <= 60:
+    raise ConfigError(f"CHISO_RECOMPUTE_DELAY={RESULTS_RECOMPUTE_DELAY}: cần từ 0 đến 60 giây")
 
 # Official reports (chiso.reports): who issues them, and where LibreOffice and edited templates are.
 CHISO_PROVINCE_NAME = env_str("CHISO_PROVINCE_NAME", "An Giang")

@@ -247,9 +247,21 @@ def _compares_units(framework_id: int, framework: Framework | None = None) -> bo
 
 
 def _enqueue(framework_id: int, period: str) -> None:
+    """Queue the recompute; in a worker's queue, ``RESULTS_RECOMPUTE_DELAY`` seconds from now.
+
+    One task waits per framework × period (``_claim_queue``) and recomputes whatever is stale when it
+    begins: begun a moment later, one run stores the units of every save made meanwhile instead of
+    one run per save (on deadline day, 100+10 on PostgreSQL: the worker's CPU −80%, docs/operations.md).
+    """
+    from django.conf import settings
+
     from .tasks import recompute_results
 
-    recompute_results.enqueue(framework_id, period)
+    task = recompute_results
+    delay = getattr(settings, "RESULTS_RECOMPUTE_DELAY", 0)
+    if delay and getattr(task.get_backend(), "supports_defer", False):
+        task = task.using(run_after=timezone.now() + timedelta(seconds=delay))
+    task.enqueue(framework_id, period)
 
 
 def bump_counter(name: str) -> None:
