@@ -4,8 +4,8 @@ Before sending a query, psycopg turns its ``%s`` placeholders into PostgreSQL's 
 keeps the result per query text — but only for texts of at most 50 parameters and 4.096
 characters, so that ORMs' bulk inserts of ever-changing sizes do not crowd out the rest. A web
 save sends its writes, the revision's bump and the stale flags as one statement
-(``chiso.results.store._writes_and_bump``): 72 parameters for two cells, the same text save after
-save. Above the limit psycopg parsed it again on every save — 5% of the web processes' CPU under
+(``chiso.results.store._writes_and_bump``): 15 + 24 parameters per changed cell — 63 for two cells —
+and the same text save after save. Above the limit psycopg parsed it again on every save — 5% of the web processes' CPU under
 the deadline-day load (docs/operations.md, 04/12/2026). The limits are psycopg module settings read
 on each query (``psycopg._queries``, not public API): raised here, once, at start-up; if a psycopg
 release renames them, nothing changes and ``test_psycopg_cache`` says so.
@@ -13,10 +13,11 @@ release renames them, nothing changes and ``test_psycopg_cache`` says so.
 
 from __future__ import annotations
 
-# A save of up to ALONG_AT_MOST (50) cells stays under these; an import's multi-row inserts
-# (up to 900 parameters each, ``chiso.assessments.writes``) stay above and are not kept.
-CACHED_PARAMS_AT_MOST = 400
-CACHED_LENGTH_AT_MOST = 64 * 1024
+# A save of up to ALONG_AT_MOST (50) cells — 15 + 24 × 50 = 1.215 parameters — stays under these. An
+# import's multi-row inserts (up to 900 parameters each) are kept too; psycopg's cache holds at most
+# 128 conversions per process, the least used dropped first, so they cannot grow it.
+CACHED_PARAMS_AT_MOST = 1300
+CACHED_LENGTH_AT_MOST = 256 * 1024
 
 
 def raise_limits() -> bool:

@@ -35,7 +35,9 @@ def test_a_query_run_repeatedly_is_prepared_on_postgresql():
     ({"DB_PREPARE_THRESHOLD": "2"}, {"server_side_binding": True, "prepare_threshold": 2}),
     ({"DB_PREPARED_STATEMENTS": "false"}, {}),
 ])
-def test_prepared_statements_follow_the_environment(tmp_path, env, expected):
+def test_prepared_statements_follow_the_environment(tmp_path, monkeypatch, env, expected):
+    for name in ("DB_PREPARED_STATEMENTS", "DB_PREPARE_THRESHOLD"):  # only what each case sets
+        monkeypatch.delenv(name, raising=False)
     done = run_chiso(tmp_path, "shell", "-c",
                      "import json; from django.conf import settings; "
                      "print(json.dumps(settings.DATABASES['default'].get('OPTIONS', {})))",
