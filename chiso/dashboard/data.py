@@ -120,11 +120,9 @@ def state_key(framework: Framework, basis: str, scope: tuple, written: tuple | N
     """The database state a page of ``framework`` depends on (see ``PageMemo``)."""
     from django.utils import translation
 
-    from chiso.results.store import counter
-
     return (framework.pk, framework.checksum, basis, scope, translation.get_language(),
             written if written is not None else framework_revisions(framework),
-            counter("units") if units_state is None else units_state)
+            units_counter() if units_state is None else units_state)
 
 
 # The units a viewer sees — their engine views, rows and validity dates — change only when a unit

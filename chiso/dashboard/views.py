@@ -102,7 +102,7 @@ class Selection:
         """Every active unit the viewer sees in the area (any level), by code (kept until a unit changes)."""
         units = (self.user_units.filter(path_prefix_q(self.area.path), active=True) if self.area
                  else self.user_units.filter(active=True))
-        return data.kept_unit_rows(("rows", scope_paths(self.request.user), self.area.path if self.area else None,
+        return data.kept_unit_rows((scope_paths(self.request.user), self.area.path if self.area else None,
                                     self.units_state), units)
 
     def evaluate(self, periods: list[Period]) -> dict[str, Any]:
