@@ -7,3 +7,6 @@ class OpsConfig(AppConfig):
     name = "chiso.ops"
     label = "ops"
     verbose_name = "Vận hành"
+
+    def ready(self) -> None:
+        from . import stale_plans  # noqa: F401  (connects its receiver)
