@@ -102,8 +102,7 @@ class Selection:
         """Every active unit the viewer sees in the area (any level), by code (kept until a unit changes)."""
         units = (self.user_units.filter(path_prefix_q(self.area.path), active=True) if self.area
                  else self.user_units.filter(active=True))
-        return data.kept_unit_rows((scope_paths(self.request.user), self.area.path if self.area else None,
-                                    self.units_state), units)
+        return data.kept_unit_rows((*self.scope()[:2], self.units_state), units)  # the level left out
 
     def evaluate(self, periods: list[Period]) -> dict[str, Any]:
         """period code → the engine's evaluation of the units in view, from the stored results."""

@@ -5,8 +5,8 @@ keeps the result per query text — but only for texts of at most 50 parameters 
 characters, so that ORMs' bulk inserts of ever-changing sizes do not crowd out the rest. A web
 save sends its writes, the revision's bump and the stale flags as one statement
 (``chiso.results.store._writes_and_bump``): 15 + 24 parameters per changed cell — 63 for two cells —
-and the same text save after save. Above the limit psycopg parsed it again on every save — 5% of the web processes' CPU under
-the deadline-day load (docs/operations.md, 04/12/2026). The limits are psycopg module settings read
+and the same text save after save. Above the limit psycopg parsed it again on every save — 5% of
+the web processes' CPU under the deadline-day load (docs/operations.md, 04/12/2026). The limits are psycopg module settings read
 on each query (``psycopg._queries``, not public API): raised here, once, at start-up; if a psycopg
 release renames them, nothing changes and ``test_psycopg_cache`` says so.
 """
